@@ -1,0 +1,144 @@
+package io.agentfleet.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.model.annotation.SpecReplicas;
+import java.util.Objects;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class AgentDeploymentSpec {
+
+  /** LiveKit accepts any printable name; we keep to what is safe in env vars, labels and URLs. */
+  public static final String AGENT_NAME_PATTERN = "^$|^[A-Za-z0-9]([A-Za-z0-9._-]{0,126}[A-Za-z0-9])?$";
+
+  @JsonPropertyDescription(
+      "LiveKit agent_name the workers register under; empty means automatic dispatch. Letters,"
+          + " digits, '.', '_' and '-', starting and ending with a letter or digit, at most 128"
+          + " characters.")
+  @Pattern(AGENT_NAME_PATTERN)
+  private String agentName = "";
+
+  @JsonPropertyDescription("Where the workers connect and with which credentials.")
+  @Required
+  private LiveKitConnection livekit;
+
+  @JsonPropertyDescription(
+      "Pod template of the worker. The operator adds LIVEKIT_* environment variables, probes and"
+          + " the termination grace period unless the template sets them.")
+  @Required
+  @SchemaFrom(type = WorkerPodTemplateSchema.class)
+  private PodTemplateSpec template;
+
+  @JsonPropertyDescription("How the operator reads each worker's status endpoint.")
+  private WorkerStatusEndpoint workerStatus = new WorkerStatusEndpoint();
+
+  @JsonPropertyDescription("Number of workers wanted. Exposed through the scale subresource.")
+  @SpecReplicas
+  @Min(0)
+  @Default("1")
+  private Integer replicas = 1;
+
+  @JsonPropertyDescription("How long a removed worker may keep serving its calls.")
+  private Drain drain = new Drain();
+
+  @JsonPropertyDescription("How many old revisions to keep for rollback.")
+  @Min(0)
+  @Max(1000)
+  @Default("10")
+  private Integer revisionHistoryLimit = 10;
+
+  @JsonPropertyDescription(
+      "Stops the operator from creating or removing pods; status is still kept current.")
+  @Default("false")
+  private Boolean paused = false;
+
+  public String getAgentName() {
+    return agentName;
+  }
+
+  public void setAgentName(String agentName) {
+    this.agentName = agentName;
+  }
+
+  public LiveKitConnection getLivekit() {
+    return livekit;
+  }
+
+  public void setLivekit(LiveKitConnection livekit) {
+    this.livekit = livekit;
+  }
+
+  public PodTemplateSpec getTemplate() {
+    return template;
+  }
+
+  public void setTemplate(PodTemplateSpec template) {
+    this.template = template;
+  }
+
+  public WorkerStatusEndpoint getWorkerStatus() {
+    return workerStatus;
+  }
+
+  public void setWorkerStatus(WorkerStatusEndpoint workerStatus) {
+    this.workerStatus = workerStatus;
+  }
+
+  public Integer getReplicas() {
+    return replicas;
+  }
+
+  public void setReplicas(Integer replicas) {
+    this.replicas = replicas;
+  }
+
+  public Drain getDrain() {
+    return drain;
+  }
+
+  public void setDrain(Drain drain) {
+    this.drain = drain;
+  }
+
+  public Integer getRevisionHistoryLimit() {
+    return revisionHistoryLimit;
+  }
+
+  public void setRevisionHistoryLimit(Integer revisionHistoryLimit) {
+    this.revisionHistoryLimit = revisionHistoryLimit;
+  }
+
+  public Boolean getPaused() {
+    return paused;
+  }
+
+  public void setPaused(Boolean paused) {
+    this.paused = paused;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof AgentDeploymentSpec s
+        && Objects.equals(agentName, s.agentName)
+        && Objects.equals(livekit, s.livekit)
+        && Objects.equals(template, s.template)
+        && Objects.equals(workerStatus, s.workerStatus)
+        && Objects.equals(replicas, s.replicas)
+        && Objects.equals(drain, s.drain)
+        && Objects.equals(revisionHistoryLimit, s.revisionHistoryLimit)
+        && Objects.equals(paused, s.paused);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        agentName, livekit, template, workerStatus, replicas, drain, revisionHistoryLimit, paused);
+  }
+}

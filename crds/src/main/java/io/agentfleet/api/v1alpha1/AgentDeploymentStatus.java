@@ -1,0 +1,182 @@
+package io.agentfleet.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.model.annotation.LabelSelector;
+import io.fabric8.kubernetes.model.annotation.StatusReplicas;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class AgentDeploymentStatus {
+
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("Worker pods that are not terminating, of every revision.")
+  @StatusReplicas
+  private Integer replicas;
+
+  @JsonPropertyDescription("Worker pods that are ready (registered with LiveKit, not draining).")
+  private Integer readyReplicas;
+
+  @JsonPropertyDescription("Worker pods of the update revision that are not terminating.")
+  private Integer updatedReplicas;
+
+  @JsonPropertyDescription("Workers being removed that are still finishing their calls.")
+  private Integer drainingWorkers;
+
+  @JsonPropertyDescription("How many workers the operator is aiming for.")
+  private Integer desiredReplicas;
+
+  @JsonPropertyDescription("Calls in progress across the fleet, from the workers' reports.")
+  private Integer activeJobs;
+
+  @JsonPropertyDescription("Mean LiveKit load reported by the workers (0 to 1).")
+  private Double load;
+
+  @JsonPropertyDescription("Revision that all workers ran when the last rollout completed.")
+  private String currentRevision;
+
+  @JsonPropertyDescription("Revision of the current spec.template.")
+  private String updateRevision;
+
+  @JsonPropertyDescription("Label selector of the worker pods, for the scale subresource.")
+  @LabelSelector
+  private String selector;
+
+  @JsonPropertyDescription("Available, Progressing and Degraded.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public Integer getReplicas() {
+    return replicas;
+  }
+
+  public void setReplicas(Integer replicas) {
+    this.replicas = replicas;
+  }
+
+  public Integer getReadyReplicas() {
+    return readyReplicas;
+  }
+
+  public void setReadyReplicas(Integer readyReplicas) {
+    this.readyReplicas = readyReplicas;
+  }
+
+  public Integer getUpdatedReplicas() {
+    return updatedReplicas;
+  }
+
+  public void setUpdatedReplicas(Integer updatedReplicas) {
+    this.updatedReplicas = updatedReplicas;
+  }
+
+  public Integer getDrainingWorkers() {
+    return drainingWorkers;
+  }
+
+  public void setDrainingWorkers(Integer drainingWorkers) {
+    this.drainingWorkers = drainingWorkers;
+  }
+
+  public Integer getDesiredReplicas() {
+    return desiredReplicas;
+  }
+
+  public void setDesiredReplicas(Integer desiredReplicas) {
+    this.desiredReplicas = desiredReplicas;
+  }
+
+  public Integer getActiveJobs() {
+    return activeJobs;
+  }
+
+  public void setActiveJobs(Integer activeJobs) {
+    this.activeJobs = activeJobs;
+  }
+
+  public Double getLoad() {
+    return load;
+  }
+
+  public void setLoad(Double load) {
+    this.load = load;
+  }
+
+  public String getCurrentRevision() {
+    return currentRevision;
+  }
+
+  public void setCurrentRevision(String currentRevision) {
+    this.currentRevision = currentRevision;
+  }
+
+  public String getUpdateRevision() {
+    return updateRevision;
+  }
+
+  public void setUpdateRevision(String updateRevision) {
+    this.updateRevision = updateRevision;
+  }
+
+  public String getSelector() {
+    return selector;
+  }
+
+  public void setSelector(String selector) {
+    this.selector = selector;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof AgentDeploymentStatus s
+        && Objects.equals(observedGeneration, s.observedGeneration)
+        && Objects.equals(replicas, s.replicas)
+        && Objects.equals(readyReplicas, s.readyReplicas)
+        && Objects.equals(updatedReplicas, s.updatedReplicas)
+        && Objects.equals(drainingWorkers, s.drainingWorkers)
+        && Objects.equals(desiredReplicas, s.desiredReplicas)
+        && Objects.equals(activeJobs, s.activeJobs)
+        && Objects.equals(load, s.load)
+        && Objects.equals(currentRevision, s.currentRevision)
+        && Objects.equals(updateRevision, s.updateRevision)
+        && Objects.equals(selector, s.selector)
+        && Objects.equals(conditions, s.conditions);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        observedGeneration,
+        replicas,
+        readyReplicas,
+        updatedReplicas,
+        drainingWorkers,
+        desiredReplicas,
+        activeJobs,
+        load,
+        currentRevision,
+        updateRevision,
+        selector,
+        conditions);
+  }
+}

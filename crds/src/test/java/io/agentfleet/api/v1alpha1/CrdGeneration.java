@@ -1,0 +1,72 @@
+package io.agentfleet.api.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crdv2.generator.CRDGenerator;
+import io.fabric8.crdv2.generator.CRDPostProcessor;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/** Runs the Fabric8 CRD generator over the model exactly as the committed CRD was produced. */
+public final class CrdGeneration {
+
+  public static final String FILE_NAME = "agentdeployments.agentfleet.io-v1.yml";
+
+  private CrdGeneration() {}
+
+  /** The committed CRD, found from the working directory of any module's test run. */
+  public static Path committedCrd() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path candidate = dir.resolve("crds").resolve(FILE_NAME);
+      if (Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+      if (Files.isRegularFile(dir.resolve(FILE_NAME)) && dir.endsWith("crds")) {
+        return dir.resolve(FILE_NAME);
+      }
+    }
+    throw new IllegalStateException("cannot find crds/" + FILE_NAME + " above the working dir");
+  }
+
+  /** The generator sorts printer columns by name; kubectl shows them in the order declared. */
+  private static HasMetadata printerColumnsAsDeclared(HasMetadata crd) {
+    List<String> declared =
+        Arrays.stream(AgentDeployment.class.getAnnotationsByType(AdditionalPrinterColumn.class))
+            .map(AdditionalPrinterColumn::name)
+            .toList();
+    for (CustomResourceDefinitionVersion v :
+        ((CustomResourceDefinition) crd).getSpec().getVersions()) {
+      v.getAdditionalPrinterColumns()
+          .sort(Comparator.comparingInt(column -> declared.indexOf(column.getName())));
+    }
+    return crd;
+  }
+
+  public static String generate() {
+    try {
+      Path out = Files.createTempDirectory("crd-gen");
+      new CRDGenerator()
+          .inOutputDir(out.toFile())
+          .forCRDVersions("v1")
+          .withPostProcessor(
+              new CRDPostProcessor() {
+                @Override
+                public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
+                  return printerColumnsAsDeclared(crd);
+                }
+              })
+          .customResourceClasses(AgentDeployment.class)
+          .generate();
+      return Files.readString(out.resolve(FILE_NAME));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
