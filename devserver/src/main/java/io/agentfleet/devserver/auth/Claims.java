@@ -1,0 +1,22 @@
+package io.agentfleet.devserver.auth;
+
+import java.util.Map;
+
+/**
+ * The parts of a verified LiveKit JWT the devserver acts on.
+ *
+ * @param apiKey the {@code iss} claim, i.e. the API key whose secret verified the token
+ * @param identity the {@code sub} claim, empty when absent
+ * @param video the {@code video} grant claim as a plain map (LiveKit's camelCase keys)
+ */
+public record Claims(String apiKey, String identity, Map<String, Object> video) {
+
+  public boolean grant(String name) {
+    return Boolean.TRUE.equals(video.get(name));
+  }
+
+  public String room() {
+    Object room = video.get("room");
+    return room == null ? "" : room.toString();
+  }
+}

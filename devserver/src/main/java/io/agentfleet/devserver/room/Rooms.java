@@ -1,0 +1,234 @@
+package io.agentfleet.devserver.room;
+
+import io.agentfleet.devserver.agent.AgentService;
+import io.agentfleet.devserver.agent.Ids;
+import io.agentfleet.devserver.agent.JobLauncher;
+import io.agentfleet.devserver.agent.Worker;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import livekit.LivekitAgent.Job;
+import livekit.LivekitAgent.JobType;
+import livekit.LivekitAgentDispatch.AgentDispatch;
+import livekit.LivekitAgentDispatch.AgentDispatchState;
+import livekit.LivekitModels;
+import livekit.LivekitRoom.CreateRoomRequest;
+import livekit.LivekitAgentDispatch.RoomAgentDispatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rooms and their agent dispatches, and the rule that turns a dispatch into a room job: a room
+ * created with no agents list gets one automatic dispatch (empty agent name); otherwise one
+ * dispatch per listed agent. Each dispatch launches one JT_ROOM job when it is created.
+ */
+public final class Rooms {
+  private static final Logger LOG = LoggerFactory.getLogger(Rooms.class);
+
+  private final Map<String, Room> rooms = new ConcurrentHashMap<>();
+  private final JobLauncher launcher;
+  private final Clock clock;
+  private final boolean replayPending;
+
+  /**
+   * @param replayPending when true, a dispatch that found no worker is offered again when a matching
+   *     worker registers. The real server never does this.
+   */
+  public Rooms(AgentService agents, Clock clock, boolean replayPending) {
+    this.launcher = agents.launcher();
+    this.clock = clock;
+    this.replayPending = replayPending;
+    agents.onWorkerRegistered(this::replayFor);
+  }
+
+  /** Creates the room, or updates the stored fields of an existing one (the call is idempotent). */
+  public LivekitModels.Room createRoom(CreateRoomRequest request) {
+    Instant now = clock.instant();
+    boolean[] created = {false};
+    Room room =
+        rooms.compute(
+            request.getName(),
+            (name, existing) -> {
+              if (existing != null) {
+                existing.update(
+                    existing.info().toBuilder()
+                        .setMetadata(request.getMetadata())
+                        .setEmptyTimeout(request.getEmptyTimeout())
+                        .setDepartureTimeout(request.getDepartureTimeout())
+                        .setMaxParticipants(request.getMaxParticipants())
+                        .build());
+                return existing;
+              }
+              created[0] = true;
+              return new Room(
+                  LivekitModels.Room.newBuilder()
+                      .setSid(Ids.next("RM_"))
+                      .setName(name)
+                      .setEmptyTimeout(
+                          request.getEmptyTimeout() == 0 ? 300 : request.getEmptyTimeout())
+                      .setDepartureTimeout(
+                          request.getDepartureTimeout() == 0 ? 20 : request.getDepartureTimeout())
+                      .setMaxParticipants(request.getMaxParticipants())
+                      .setCreationTime(now.getEpochSecond())
+                      .setCreationTimeMs(now.toEpochMilli())
+                      .setMetadata(request.getMetadata())
+                      .build());
+            });
+    if (created[0]) {
+      List<RoomAgentDispatch> agents =
+          request.getAgentsList().isEmpty()
+              ? List.of(RoomAgentDispatch.getDefaultInstance())
+              : request.getAgentsList();
+      for (RoomAgentDispatch agent : agents) {
+        addDispatch(room, agent.getAgentName(), agent.getMetadata());
+      }
+    }
+    return room.info();
+  }
+
+  public List<LivekitModels.Room> list(Collection<String> names) {
+    List<LivekitModels.Room> result = new ArrayList<>();
+    for (Room room : rooms.values()) {
+      if (names.isEmpty() || names.contains(room.name())) {
+        result.add(room.info());
+      }
+    }
+    return result;
+  }
+
+  public Optional<Room> room(String name) {
+    return Optional.ofNullable(rooms.get(name));
+  }
+
+  /** Deletes the room and ends its agents' jobs. */
+  public void deleteRoom(String name) throws RoomNotFoundException {
+    Room room = rooms.remove(name);
+    if (room == null) {
+      throw new RoomNotFoundException("requested room does not exist");
+    }
+    room.dispatches().forEach(d -> d.jobIds().forEach(launcher::terminate));
+  }
+
+  /** Adds a dispatch, creating the room first if needed (as with {@code room.auto_create}). */
+  public AgentDispatch createDispatch(String roomName, String agentName, String metadata) {
+    Room room = rooms.get(roomName);
+    if (room == null) {
+      createRoom(
+          CreateRoomRequest.newBuilder()
+              .setName(roomName)
+              .addAgents(
+                  RoomAgentDispatch.newBuilder().setAgentName(agentName).setMetadata(metadata))
+              .setMetadata("")
+              .build());
+      room = rooms.get(roomName);
+      // The room was created for this dispatch; its one dispatch is the one just asked for.
+      Dispatch only = room.dispatches().get(0);
+      return describe(only);
+    }
+    return describe(addDispatch(room, agentName, metadata));
+  }
+
+  public AgentDispatch deleteDispatch(String roomName, String dispatchId)
+      throws RoomNotFoundException {
+    Room room = rooms.get(roomName);
+    Dispatch removed = room == null ? null : room.dispatchMap().remove(dispatchId);
+    if (removed == null) {
+      throw new RoomNotFoundException("dispatch ID not found");
+    }
+    removed.jobIds().forEach(launcher::terminate);
+    return describe(removed).toBuilder()
+        .setState(
+            describe(removed).getState().toBuilder()
+                .setDeletedAt(nanos(clock.instant()))
+                .build())
+        .build();
+  }
+
+  public List<AgentDispatch> listDispatches(String roomName, String dispatchId)
+      throws RoomNotFoundException {
+    Room room = rooms.get(roomName);
+    if (room == null) {
+      throw new RoomNotFoundException("requested room does not exist");
+    }
+    List<AgentDispatch> result = new ArrayList<>();
+    for (Dispatch d : room.dispatches()) {
+      if (dispatchId.isEmpty() || dispatchId.equals(d.id())) {
+        result.add(describe(d));
+      }
+    }
+    return result;
+  }
+
+  private Dispatch addDispatch(Room room, String agentName, String metadata) {
+    Dispatch dispatch =
+        new Dispatch(
+            Ids.next("AD_"), agentName, room.name(), metadata, nanos(clock.instant()));
+    room.dispatchMap().put(dispatch.id(), dispatch);
+    launch(room, dispatch);
+    return dispatch;
+  }
+
+  private void launch(Room room, Dispatch dispatch) {
+    if (!dispatch.startLaunch()) {
+      return;
+    }
+    Job job =
+        Job.newBuilder()
+            .setId(Ids.next("AJ_"))
+            .setDispatchId(dispatch.id())
+            .setType(JobType.JT_ROOM)
+            .setRoom(room.info())
+            .setAgentName(dispatch.agentName())
+            .setMetadata(dispatch.metadata())
+            .build();
+    launcher
+        .launch(job)
+        .whenComplete(
+            (placed, error) -> {
+              if (error != null) {
+                LOG.warn("launching job {} failed", job.getId(), error);
+              } else {
+                placed.ifPresent(j -> dispatch.addJob(j.getId()));
+              }
+              dispatch.endLaunch();
+            });
+  }
+
+  private void replayFor(Worker worker) {
+    if (!replayPending || worker.type() != JobType.JT_ROOM) {
+      return;
+    }
+    for (Room room : rooms.values()) {
+      for (Dispatch d : room.dispatches()) {
+        if (d.agentName().equals(worker.agentName()) && d.jobIds().isEmpty()) {
+          LOG.info("replaying dispatch {} for newly registered worker {}", d.id(), worker.id());
+          launch(room, d);
+        }
+      }
+    }
+  }
+
+  private AgentDispatch describe(Dispatch d) {
+    AgentDispatchState.Builder state =
+        AgentDispatchState.newBuilder().setCreatedAt(d.createdAtNanos());
+    for (String jobId : d.jobIds()) {
+      launcher.job(jobId).ifPresent(state::addJobs);
+    }
+    return AgentDispatch.newBuilder()
+        .setId(d.id())
+        .setAgentName(d.agentName())
+        .setRoom(d.room())
+        .setMetadata(d.metadata())
+        .setState(state)
+        .build();
+  }
+
+  private static long nanos(Instant t) {
+    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+  }
+}

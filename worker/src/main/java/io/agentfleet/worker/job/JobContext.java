@@ -1,0 +1,27 @@
+package io.agentfleet.worker.job;
+
+import livekit.LivekitAgent.Job;
+
+/**
+ * Everything an agent gets for one job.
+ *
+ * @param job the job as the server offered it
+ * @param url where to join the room: the assignment's URL, or the worker's own LiveKit URL
+ * @param token the room token from the assignment (valid for about an hour)
+ * @param cancellation fires when the job must end
+ */
+public record JobContext(Job job, String url, String token, Cancellation cancellation) {
+
+  public String jobId() {
+    return job.getId();
+  }
+
+  public String roomName() {
+    return job.getRoom().getName();
+  }
+
+  /** The dispatch metadata, free-form (often JSON). */
+  public String metadata() {
+    return job.getMetadata();
+  }
+}

@@ -1,0 +1,111 @@
+package io.agentfleet.worker.job;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs jobs on a bounded pool, one thread per job, independent of the LiveKit connection so that
+ * jobs survive a reconnect. Tells a listener when each job ends.
+ */
+public final class JobRunner implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+
+  private final Agent agent;
+  private final ExecutorService pool;
+  private final Consumer<JobOutcome> onEnd;
+  private final Map<String, Cancellation> active = new ConcurrentHashMap<>();
+  private final Object idle = new Object();
+
+  public JobRunner(Agent agent, int maxJobs, Consumer<JobOutcome> onEnd) {
+    this.agent = agent;
+    this.onEnd = onEnd;
+    AtomicInteger n = new AtomicInteger();
+    this.pool =
+        new ThreadPoolExecutor(
+            maxJobs,
+            maxJobs,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "job-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  public void start(JobContext context) {
+    active.put(context.jobId(), context.cancellation());
+    pool.execute(() -> run(context));
+  }
+
+  private void run(JobContext context) {
+    JobOutcome outcome;
+    try {
+      agent.run(context);
+      outcome = JobOutcome.success(context.jobId());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      outcome = JobOutcome.failure(context.jobId(), "interrupted");
+    } catch (Exception | Error e) {
+      LOG.warn("job {} failed", context.jobId(), e);
+      outcome = JobOutcome.failure(context.jobId(), String.valueOf(e.getMessage()));
+    }
+    active.remove(context.jobId());
+    try {
+      onEnd.accept(outcome);
+    } finally {
+      synchronized (idle) {
+        idle.notifyAll();
+      }
+    }
+  }
+
+  /** Asks one job to stop; returns false if it is not running here. */
+  public boolean cancel(String jobId, String reason) {
+    Cancellation c = active.get(jobId);
+    if (c == null) {
+      return false;
+    }
+    c.cancel(reason);
+    return true;
+  }
+
+  public void cancelAll(String reason) {
+    active.values().forEach(c -> c.cancel(reason));
+  }
+
+  public int activeJobs() {
+    return active.size();
+  }
+
+  /** Waits until no job runs or the timeout passes; returns true when idle. */
+  public boolean awaitIdle(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (idle) {
+      while (!active.isEmpty()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(idle, left);
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void close() {
+    cancelAll("worker closing");
+    pool.shutdown();
+  }
+}
