@@ -84,8 +84,7 @@ public final class DevServer implements AutoCloseable {
     }
 
     public Config withRegistrationTimeout(Duration timeout) {
-      return new Config(
-          host, port, keys, replayPendingDispatches, timeout, availabilityTimeout);
+      return new Config(host, port, keys, replayPendingDispatches, timeout, availabilityTimeout);
     }
   }
 

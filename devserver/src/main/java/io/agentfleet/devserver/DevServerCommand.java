@@ -57,8 +57,7 @@ public final class DevServerCommand implements Callable<Integer> {
             bind, port, secrets, replay, Duration.ofSeconds(10), Duration.ofSeconds(10));
     try (DevServer server = DevServer.start(config)) {
       System.out.println("devserver " + DevServer.VERSION + " listening on " + server.url());
-      secrets.forEach(
-          (k, s) -> System.out.println("  API key: " + k + "  API secret: " + s));
+      secrets.forEach((k, s) -> System.out.println("  API key: " + k + "  API secret: " + s));
       System.out.println("  state: " + server.httpUrl() + "/devserver/state");
       System.out.flush();
       server.join();

@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running agent worker: connects to LiveKit, takes jobs into a {@link JobRunner}, reports status,
- * serves the status endpoint, and drains. Decisions are {@link WorkerState}'s; this class only wires
- * events to it and sends what it decides.
+ * serves the status endpoint, and drains. Decisions are {@link WorkerState}'s; this class only
+ * wires events to it and sends what it decides.
  */
 public final class AgentWorker implements AutoCloseable {
   /** Reported as {@code version} on registration and as {@code sdk_version}. */

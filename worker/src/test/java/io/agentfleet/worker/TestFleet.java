@@ -22,8 +22,8 @@ import livekit.LivekitAgent.Job;
 import livekit.LivekitAgentDispatch.AgentDispatch;
 
 /**
- * A devserver on a free port plus in-process workers connected to it, torn down together. Dispatches
- * go through the LiveKit Kotlin SDK's Twirp client, as a real backend would create them.
+ * A devserver on a free port plus in-process workers connected to it, torn down together.
+ * Dispatches go through the LiveKit Kotlin SDK's Twirp client, as a real backend would create them.
  */
 final class TestFleet implements AutoCloseable {
   static final String KEY = "devkey";
@@ -94,8 +94,7 @@ final class TestFleet implements AutoCloseable {
 
   HttpResponse<String> get(AgentWorker worker, String path) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.httpPort() + path))
-            .build(),
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.httpPort() + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

@@ -56,8 +56,7 @@ class WorkerLifecycleTest {
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                fleet.jobOf(dispatch).orElseThrow().getState().getStatus()
-                    == JobStatus.JS_SUCCESS);
+                fleet.jobOf(dispatch).orElseThrow().getState().getStatus() == JobStatus.JS_SUCCESS);
     assertThat(worker.info().jobsSucceeded()).isEqualTo(1);
     assertThat(worker.info().activeJobs()).isZero();
   }

@@ -4,7 +4,8 @@ import java.security.SecureRandom;
 
 /** LiveKit-style ids: a type prefix and 12 base-57 characters, like {@code utils/guid}. */
 public final class Ids {
-  private static final String ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+  private static final String ALPHABET =
+      "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private Ids() {}

@@ -58,8 +58,8 @@ public final class JobLauncher {
   }
 
   /**
-   * Tries to place the job on a worker. Completes with the job as stored (RUNNING, or SUCCESS if the
-   * worker answered terminate), or empty when no worker took it.
+   * Tries to place the job on a worker. Completes with the job as stored (RUNNING, or SUCCESS if
+   * the worker answered terminate), or empty when no worker took it.
    */
   public CompletableFuture<Optional<Job>> launch(Job job) {
     return CompletableFuture.supplyAsync(() -> place(job), executor);

@@ -12,9 +12,9 @@ import livekit.LivekitAgent.Job;
 import livekit.LivekitModels.ParticipantPermission;
 
 /**
- * Builds the room token handed to a worker with its job, as {@code agent/token.go
- * BuildAgentToken}: 1 h, kind "agent", a room-join grant for the job's room with the permissions
- * the worker registered with, and the identity the worker chose.
+ * Builds the room token handed to a worker with its job, as {@code agent/token.go BuildAgentToken}:
+ * 1 h, kind "agent", a room-join grant for the job's room with the permissions the worker
+ * registered with, and the identity the worker chose.
  */
 final class JobTokens {
   static final Duration VALIDITY = Duration.ofHours(1);

@@ -68,9 +68,7 @@ public final class WorkerPool {
     for (int i = 0; i < candidates.size(); i++) {
       W c = candidates.get(i);
       weights[i] =
-          status.apply(c) == WorkerStatus.WS_AVAILABLE
-              ? Math.max(0, 1 - load.applyAsDouble(c))
-              : 0;
+          status.apply(c) == WorkerStatus.WS_AVAILABLE ? Math.max(0, 1 - load.applyAsDouble(c)) : 0;
       total += weights[i];
     }
     if (total <= 0) {

@@ -16,9 +16,9 @@ import livekit.LivekitAgent.Job;
 import livekit.LivekitAgent.JobType;
 import livekit.LivekitAgentDispatch.AgentDispatch;
 import livekit.LivekitAgentDispatch.AgentDispatchState;
+import livekit.LivekitAgentDispatch.RoomAgentDispatch;
 import livekit.LivekitModels;
 import livekit.LivekitRoom.CreateRoomRequest;
-import livekit.LivekitAgentDispatch.RoomAgentDispatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +36,8 @@ public final class Rooms {
   private final boolean replayPending;
 
   /**
-   * @param replayPending when true, a dispatch that found no worker is offered again when a matching
-   *     worker registers. The real server never does this.
+   * @param replayPending when true, a dispatch that found no worker is offered again when a
+   *     matching worker registers. The real server never does this.
    */
   public Rooms(AgentService agents, Clock clock, boolean replayPending) {
     this.launcher = agents.launcher();
@@ -143,9 +143,7 @@ public final class Rooms {
     removed.jobIds().forEach(launcher::terminate);
     return describe(removed).toBuilder()
         .setState(
-            describe(removed).getState().toBuilder()
-                .setDeletedAt(nanos(clock.instant()))
-                .build())
+            describe(removed).getState().toBuilder().setDeletedAt(nanos(clock.instant())).build())
         .build();
   }
 
@@ -166,8 +164,7 @@ public final class Rooms {
 
   private Dispatch addDispatch(Room room, String agentName, String metadata) {
     Dispatch dispatch =
-        new Dispatch(
-            Ids.next("AD_"), agentName, room.name(), metadata, nanos(clock.instant()));
+        new Dispatch(Ids.next("AD_"), agentName, room.name(), metadata, nanos(clock.instant()));
     room.dispatchMap().put(dispatch.id(), dispatch);
     launch(room, dispatch);
     return dispatch;

@@ -77,8 +77,8 @@ public final class LiveKitApis {
   }
 
   // Rooms have no participants yet: signalling arrives with the media issue.
-  private ListParticipantsResponse listParticipants(
-      Claims claims, ListParticipantsRequest request) throws TwirpException {
+  private ListParticipantsResponse listParticipants(Claims claims, ListParticipantsRequest request)
+      throws TwirpException {
     requireRoomAdmin(claims, request.getRoom());
     if (rooms.room(request.getRoom()).isEmpty()) {
       throw TwirpException.notFound("requested room does not exist");

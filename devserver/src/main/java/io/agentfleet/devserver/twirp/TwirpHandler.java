@@ -85,8 +85,7 @@ public final class TwirpHandler extends Handler.Abstract {
       return;
     }
     String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-    String mediaType =
-        contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase();
+    String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase();
     boolean json;
     if (mediaType.equals("application/json")) {
       json = true;
@@ -132,9 +131,7 @@ public final class TwirpHandler extends Handler.Abstract {
       if (json) {
         Message.Builder builder = prototype.newBuilderForType();
         String text = new String(body, StandardCharsets.UTF_8);
-        JsonFormat.parser()
-            .ignoringUnknownFields()
-            .merge(text.isBlank() ? "{}" : text, builder);
+        JsonFormat.parser().ignoringUnknownFields().merge(text.isBlank() ? "{}" : text, builder);
         return builder.build();
       }
       return prototype.getParserForType().parseFrom(body);

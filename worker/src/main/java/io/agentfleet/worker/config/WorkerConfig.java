@@ -59,6 +59,24 @@ public record WorkerConfig(
     return URI.create(scheme + "://" + url.getRawAuthority() + path);
   }
 
+  /** The same configuration pointed at another LiveKit server. */
+  public WorkerConfig withUrl(String newUrl) {
+    return new WorkerConfig(
+        URI.create(newUrl),
+        apiKey,
+        apiSecret,
+        agentName,
+        jobType,
+        maxJobs,
+        loadThreshold,
+        loadFunction,
+        httpHost,
+        httpPort,
+        drainTimeout,
+        statusInterval,
+        backoff);
+  }
+
   public static Builder builder(String url, String apiKey, String apiSecret) {
     return new Builder(url, apiKey, apiSecret);
   }

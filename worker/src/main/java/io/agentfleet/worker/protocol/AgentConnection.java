@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class AgentConnection implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AgentConnection.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
   /** The largest server message accepted, as the server's own 2 MiB limit. */
   static final int MAX_MESSAGE = 2 * 1024 * 1024;
 
@@ -268,8 +269,7 @@ public final class AgentConnection implements AutoCloseable {
     WebSocket ws = socket;
     if (ws != null) {
       try {
-        ws.sendClose(WebSocket.NORMAL_CLOSURE, "worker closing")
-            .get(2, TimeUnit.SECONDS);
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "worker closing").get(2, TimeUnit.SECONDS);
       } catch (Exception e) {
         ws.abort();
       }

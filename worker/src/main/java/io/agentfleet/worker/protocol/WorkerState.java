@@ -12,8 +12,8 @@ import livekit.LivekitAgent.WorkerStatus;
  * The worker's decisions, free of I/O: whether it is registered, ready or draining, whether to take
  * an offered job, and what status to report. Callers feed it events and send what it returns.
  *
- * <p>A job counts against capacity from the moment it is accepted (a reservation) until it ends,
- * so two offers that arrive together cannot both take the last slot.
+ * <p>A job counts against capacity from the moment it is accepted (a reservation) until it ends, so
+ * two offers that arrive together cannot both take the last slot.
  */
 public final class WorkerState {
   /** The attribute the SDKs put on the agent participant; the server adds {@code lk.agent_name}. */

@@ -13,7 +13,8 @@ import java.util.Optional;
  * create "calls" that last a given time.
  *
  * <p>Dispatch metadata (JSON, all optional): {@code hold_ms} how long the call lasts (absent: until
- * the job is terminated), {@code fail} true to end it as failed (at once unless {@code hold_ms}). Non-JSON metadata is ignored.
+ * the job is terminated), {@code fail} true to end it as failed (at once unless {@code hold_ms}).
+ * Non-JSON metadata is ignored.
  */
 public final class HoldAgent implements Agent {
 
