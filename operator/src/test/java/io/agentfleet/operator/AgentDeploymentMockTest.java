@@ -390,7 +390,9 @@ class AgentDeploymentMockTest {
     double before = reconciles();
     await().atMost(WAIT).until(() -> reconciles() >= before + 2);
     List<String> writes = new ArrayList<>();
-    for (RecordedRequest r : drainRecordedRequests()) {
+    List<RecordedRequest> seen = drainRecordedRequests();
+    assertThat(seen).as("the reconciles read from the API server").isNotEmpty();
+    for (RecordedRequest r : seen) {
       if (!r.getMethod().equals("GET")) {
         writes.add(r.getMethod() + " " + r.getPath());
       }

@@ -21,7 +21,7 @@ public final class FleetPlanner {
     List<WorkerPod> old = live.stream().filter(p -> !p.revision().equals(updateRevision)).toList();
 
     int create = Math.max(0, replicas - updated.size());
-    List<WorkerPod> remove = new ArrayList<>(finished);
+    List<WorkerPod> remove = new ArrayList<>();
 
     List<WorkerPod> surplusUpdated =
         updated.stream()
@@ -44,6 +44,8 @@ public final class FleetPlanner {
       }
     }
 
+    remove.sort(VictimOrder.forUpdateRevision(updateRevision));
+    remove.addAll(0, finished);
     return new FleetPlan(create, List.copyOf(remove), reason(replicas, updated, old, create, remove));
   }
 

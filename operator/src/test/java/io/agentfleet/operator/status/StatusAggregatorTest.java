@@ -1,0 +1,92 @@
+package io.agentfleet.operator.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
+import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
+import io.agentfleet.operator.workers.WorkerPod;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class StatusAggregatorTest {
+
+  static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+  static AgentDeployment deployment(int replicas) {
+    AgentDeployment d = new AgentDeployment();
+    d.getMetadata().setName("voice");
+    d.getMetadata().setGeneration(3L);
+    AgentDeploymentSpec spec = new AgentDeploymentSpec();
+    spec.setReplicas(replicas);
+    d.setSpec(spec);
+    return d;
+  }
+
+  static WorkerPod pod(String revision, boolean ready, boolean terminating) {
+    return new WorkerPod("p-" + revision + ready + terminating, revision, ready, terminating, false, T0);
+  }
+
+  @Test
+  void countsPodsByStateAndRevision() {
+    AgentDeploymentStatus s =
+        StatusAggregator.compute(
+            deployment(2),
+            List.of(pod("new", true, false), pod("old", true, false), pod("old", true, true)),
+            "voice-new",
+            "new",
+            Optional.empty(),
+            T0);
+    assertThat(s.getReplicas()).isEqualTo(2);
+    assertThat(s.getReadyReplicas()).isEqualTo(2);
+    assertThat(s.getUpdatedReplicas()).isEqualTo(1);
+    assertThat(s.getDrainingWorkers()).isEqualTo(1);
+    assertThat(s.getObservedGeneration()).isEqualTo(3L);
+    assertThat(s.getSelector()).isEqualTo("agentfleet.io/deployment=voice");
+    assertThat(Conditions.find(s.getConditions(), Conditions.PROGRESSING).getReason())
+        .isEqualTo("RolloutInProgress");
+  }
+
+  @Test
+  void transitionTimeStaysWhileNothingChanges() {
+    AgentDeployment d = deployment(1);
+    AgentDeploymentStatus first =
+        StatusAggregator.compute(d, List.of(pod("new", true, false)), "voice-new", "new", Optional.empty(), T0);
+    d.setStatus(first);
+    AgentDeploymentStatus again =
+        StatusAggregator.compute(
+            d, List.of(pod("new", true, false)), "voice-new", "new", Optional.empty(), T0.plusSeconds(60));
+    assertThat(again).isEqualTo(first);
+
+    d.setStatus(again);
+    AgentDeploymentStatus degraded =
+        StatusAggregator.compute(
+            d,
+            List.of(pod("new", true, false)),
+            "voice-new",
+            "new",
+            Optional.of(new Trouble("ApiError", "boom")),
+            T0.plusSeconds(120));
+    assertThat(Conditions.find(degraded.getConditions(), Conditions.DEGRADED).getLastTransitionTime())
+        .isEqualTo(T0.plusSeconds(120).toString());
+    assertThat(Conditions.find(degraded.getConditions(), Conditions.AVAILABLE).getLastTransitionTime())
+        .isEqualTo(T0.toString());
+  }
+
+  @Test
+  void currentRevisionMovesOnlyWhenTheRolloutCompletes() {
+    AgentDeployment d = deployment(1);
+    AgentDeploymentStatus previous = new AgentDeploymentStatus();
+    previous.setCurrentRevision("voice-old");
+    d.setStatus(previous);
+    AgentDeploymentStatus during =
+        StatusAggregator.compute(
+            d, List.of(pod("old", true, false), pod("new", false, false)), "voice-new", "new", Optional.empty(), T0);
+    assertThat(during.getCurrentRevision()).isEqualTo("voice-old");
+    AgentDeploymentStatus after =
+        StatusAggregator.compute(d, List.of(pod("new", true, false)), "voice-new", "new", Optional.empty(), T0);
+    assertThat(after.getCurrentRevision()).isEqualTo("voice-new");
+  }
+}
