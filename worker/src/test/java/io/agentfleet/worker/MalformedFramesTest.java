@@ -157,12 +157,13 @@ public class MalformedFramesTest {
 
     @Override
     public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
-      callback.succeed();
       WorkerMessage message;
       try {
         message = WorkerMessage.parseFrom(payload);
       } catch (Exception e) {
         return;
+      } finally {
+        callback.succeed();
       }
       if (!message.hasRegister()) {
         return;

@@ -64,14 +64,17 @@ public final class AgentSocket implements Session.Listener.AutoDemanding {
 
   @Override
   public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
-    callback.succeed();
     json = false;
+    int size = payload.remaining();
     WorkerMessage message;
     try {
       message = WorkerMessage.parseFrom(payload);
     } catch (InvalidProtocolBufferException e) {
-      reject(StatusCode.BAD_DATA, "undecodable frame of " + payload.remaining() + " bytes");
+      reject(StatusCode.BAD_DATA, "undecodable frame of " + size + " bytes");
       return;
+    } finally {
+      // Jetty may reuse the buffer once the callback completes, so only after parsing.
+      callback.succeed();
     }
     handle(message);
   }
