@@ -22,7 +22,6 @@ import io.agentfleet.operator.workers.WorkerLabels;
 import io.agentfleet.operator.workers.WorkerPod;
 import io.agentfleet.operator.workers.WorkerPods;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -38,6 +37,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,8 +60,10 @@ import org.jboss.logging.MDC;
 public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
 
   public static final String NAME = "agentdeployment";
+
   /** Reconciles finished, tagged by outcome ("ok" or the Degraded reason). */
   public static final String RECONCILES_METRIC = "agentfleet.reconciles";
+
   private static final Logger LOG = Logger.getLogger(AgentDeploymentReconciler.class);
 
   private final KubernetesClient client;
@@ -129,7 +131,11 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
       Optional<Trouble> secretTrouble = checkCredentials(deployment);
       if (secretTrouble.isPresent()) {
         return finish(
-            deployment, pods, new UpdateRevision(updateName, hash), secretTrouble.get(), backoff.next(key));
+            deployment,
+            pods,
+            new UpdateRevision(updateName, hash),
+            secretTrouble.get(),
+            backoff.next(key));
       }
 
       if (!Boolean.TRUE.equals(deployment.getSpec().getPaused())) {
@@ -153,8 +159,8 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
   }
 
   /**
-   * Anything thrown out of reconcile lands here: record it as Degraded and let the SDK retry
-   * with its backoff; the exception is not rethrown in a loop.
+   * Anything thrown out of reconcile lands here: record it as Degraded and let the SDK retry with
+   * its backoff; the exception is not rethrown in a loop.
    */
   @Override
   public ErrorStatusUpdateControl<AgentDeployment> updateErrorStatus(
@@ -168,7 +174,8 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
             previousUpdate(deployment.getStatus()).hash(),
             Optional.of(new Trouble("ReconcileError", String.valueOf(e.getMessage()))),
             Instant.now(clock));
-    reportTroubleChange(deployment, Optional.of(new Trouble("ReconcileError", String.valueOf(e.getMessage()))));
+    reportTroubleChange(
+        deployment, Optional.of(new Trouble("ReconcileError", String.valueOf(e.getMessage()))));
     deployment.setStatus(status);
     return ErrorStatusUpdateControl.patchStatus(deployment);
   }
@@ -183,10 +190,12 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
     return new UpdateRevision(name, name.substring(name.lastIndexOf('-') + 1));
   }
 
-  private List<WorkerPod> observePods(AgentDeployment deployment, Context<AgentDeployment> context) {
+  private List<WorkerPod> observePods(
+      AgentDeployment deployment, Context<AgentDeployment> context) {
     String namespace = deployment.getMetadata().getNamespace();
     Set<Pod> cached = context.getSecondaryResources(Pod.class);
-    Set<String> seen = cached.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
+    Set<String> seen =
+        cached.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
     recentDeletions.forgetUnlessSeen(namespace, seen);
     return cached.stream()
         .filter(p -> !recentDeletions.contains(namespace, p.getMetadata().getName()))
@@ -194,7 +203,8 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
         .toList();
   }
 
-  private List<WorkerPod> safeObserve(AgentDeployment deployment, Context<AgentDeployment> context) {
+  private List<WorkerPod> safeObserve(
+      AgentDeployment deployment, Context<AgentDeployment> context) {
     try {
       return observePods(deployment, context);
     } catch (RuntimeException e) {
@@ -203,7 +213,10 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
   }
 
   private Revision recordRevision(
-      AgentDeployment deployment, String hash, List<WorkerPod> pods, AgentDeploymentStatus previous) {
+      AgentDeployment deployment,
+      String hash,
+      List<WorkerPod> pods,
+      AgentDeploymentStatus previous) {
     String name = deployment.getMetadata().getName();
     Set<String> inUse = new HashSet<>();
     pods.forEach(p -> inUse.add(p.revision()));
@@ -258,12 +271,14 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
           new Trouble(
               EventReason.CredentialsSecretMissing.name(),
               "Secret %s not found: spec.livekit.credentialsSecret must name a Secret with keys %s and %s"
-                  .formatted(name, PodRenderer.SECRET_KEY_API_KEY, PodRenderer.SECRET_KEY_API_SECRET)));
+                  .formatted(
+                      name, PodRenderer.SECRET_KEY_API_KEY, PodRenderer.SECRET_KEY_API_SECRET)));
     }
     List<String> missing = new ArrayList<>();
     for (String k : List.of(PodRenderer.SECRET_KEY_API_KEY, PodRenderer.SECRET_KEY_API_SECRET)) {
       boolean inData = secret.getData() != null && secret.getData().containsKey(k);
-      boolean inStringData = secret.getStringData() != null && secret.getStringData().containsKey(k);
+      boolean inStringData =
+          secret.getStringData() != null && secret.getStringData().containsKey(k);
       if (!inData && !inStringData) {
         missing.add(k);
       }
@@ -299,8 +314,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
               .create();
       podInformer.handleRecentResourceCreate(ResourceID.fromResource(created), created);
       after.add(WorkerPods.of(created));
-      events.normal(
-          deployment, EventReason.SuccessfulCreate, "Created worker pod " + name);
+      events.normal(deployment, EventReason.SuccessfulCreate, "Created worker pod " + name);
     }
     for (WorkerPod victim : plan.remove()) {
       client.pods().inNamespace(namespace).withName(victim.name()).delete();
@@ -323,7 +337,12 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
     reportTroubleChange(deployment, Optional.ofNullable(trouble));
     AgentDeploymentStatus status =
         StatusAggregator.compute(
-            deployment, pods, update.name(), update.hash(), Optional.ofNullable(trouble), Instant.now(clock));
+            deployment,
+            pods,
+            update.name(),
+            update.hash(),
+            Optional.ofNullable(trouble),
+            Instant.now(clock));
     UpdateControl<AgentDeployment> control;
     String outcome = trouble == null ? "ok" : trouble.reason();
     meters.counter(RECONCILES_METRIC, "outcome", outcome).increment();

@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Per-resource exponential backoff for conditions the operator waits out (a missing Secret, an
- * API error): 5 s, 10 s, 20 s ... capped at 5 minutes, reset once the resource reconciles cleanly.
+ * Per-resource exponential backoff for conditions the operator waits out (a missing Secret, an API
+ * error): 5 s, 10 s, 20 s ... capped at 5 minutes, reset once the resource reconciles cleanly.
  */
 public final class RetryBackoff {
 

@@ -18,10 +18,10 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
@@ -37,10 +37,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The real reconciler (JOSDK in Quarkus) against the Fabric8 mock API server in CRUD mode. The
- * mock server is a store, not a cluster: it has no kubelet (TestingKubelet readies pods), no
- * garbage collector (tests check owner references and clean up themselves) and no schema
- * validation (see crds' AgentDeploymentSchemaTest).
+ * The real reconciler (JOSDK in Quarkus) against the Fabric8 mock API server in CRUD mode. The mock
+ * server is a store, not a cluster: it has no kubelet (TestingKubelet readies pods), no garbage
+ * collector (tests check owner references and clean up themselves) and no schema validation (see
+ * crds' AgentDeploymentSchemaTest).
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
@@ -87,13 +87,24 @@ class AgentDeploymentMockTest {
     awaitRolledOut("voice", 3);
 
     List<ControllerRevision> revisions = revisionsOf("voice");
-    assertThat(revisions).extracting(ControllerRevision::getRevision).containsExactlyInAnyOrder(1L, 2L, 3L);
+    assertThat(revisions)
+        .extracting(ControllerRevision::getRevision)
+        .containsExactlyInAnyOrder(1L, 2L, 3L);
     String newest =
-        revisions.stream().filter(r -> r.getRevision() == 3L).findFirst().orElseThrow()
-            .getMetadata().getLabels().get(WorkerLabels.REVISION);
+        revisions.stream()
+            .filter(r -> r.getRevision() == 3L)
+            .findFirst()
+            .orElseThrow()
+            .getMetadata()
+            .getLabels()
+            .get(WorkerLabels.REVISION);
     assertThat(podsOf("voice"))
-        .allSatisfy(p -> assertThat(p.getMetadata().getLabels()).containsEntry(WorkerLabels.REVISION, newest))
-        .allSatisfy(p -> assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo("agent:3"));
+        .allSatisfy(
+            p ->
+                assertThat(p.getMetadata().getLabels())
+                    .containsEntry(WorkerLabels.REVISION, newest))
+        .allSatisfy(
+            p -> assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo("agent:3"));
 
     AgentDeployment done = get("voice");
     assertThat(done.getStatus().getCurrentRevision()).isEqualTo("voice-" + newest);
@@ -101,7 +112,8 @@ class AgentDeploymentMockTest {
     assertThat(done.getStatus().getReadyReplicas()).isEqualTo(3);
     assertThat(done.getStatus().getSelector()).isEqualTo("agentfleet.io/deployment=voice");
     assertThat(condition(done, Conditions.AVAILABLE).getStatus()).isEqualTo("True");
-    assertThat(condition(done, Conditions.PROGRESSING).getReason()).isEqualTo("NewRevisionAvailable");
+    assertThat(condition(done, Conditions.PROGRESSING).getReason())
+        .isEqualTo("NewRevisionAvailable");
     assertThat(condition(done, Conditions.DEGRADED).getStatus()).isEqualTo("False");
     assertThat(eventReasons()).contains("SuccessfulCreate", "SuccessfulDelete", "NewRevision");
 
@@ -145,7 +157,9 @@ class AgentDeploymentMockTest {
             () -> {
               List<ControllerRevision> revisions = revisionsOf("back");
               assertThat(revisions).hasSize(2);
-              assertThat(revisions).extracting(ControllerRevision::getRevision).containsExactlyInAnyOrder(2L, 3L);
+              assertThat(revisions)
+                  .extracting(ControllerRevision::getRevision)
+                  .containsExactlyInAnyOrder(2L, 3L);
             });
     assertOwnedAndCleanUp("back");
   }
@@ -161,7 +175,9 @@ class AgentDeploymentMockTest {
     update(d);
     awaitStatus(
         "held",
-        s -> s.getDesiredReplicas() == 4 && "Paused".equals(reason(s.getConditions(), Conditions.PROGRESSING)));
+        s ->
+            s.getDesiredReplicas() == 4
+                && "Paused".equals(reason(s.getConditions(), Conditions.PROGRESSING)));
     assertThat(podsOf("held")).hasSize(2);
 
     AgentDeployment resumed = get("held");
@@ -307,7 +323,12 @@ class AgentDeploymentMockTest {
   }
 
   List<Pod> podsOf(String name) {
-    return client.pods().inNamespace(namespace).withLabel(WorkerLabels.DEPLOYMENT, name).list().getItems();
+    return client
+        .pods()
+        .inNamespace(namespace)
+        .withLabel(WorkerLabels.DEPLOYMENT, name)
+        .list()
+        .getItems();
   }
 
   List<ControllerRevision> revisionsOf(String name) {
@@ -343,7 +364,8 @@ class AgentDeploymentMockTest {
             () -> {
               AgentDeployment d = get(name);
               assertThat(d.getStatus()).isNotNull();
-              assertThat(d.getStatus().getObservedGeneration()).isEqualTo(d.getMetadata().getGeneration());
+              assertThat(d.getStatus().getObservedGeneration())
+                  .isEqualTo(d.getMetadata().getGeneration());
               String hash = d.getStatus().getUpdateRevision();
               assertThat(hash).isNotNull();
               List<Pod> pods = podsOf(name);
@@ -351,19 +373,25 @@ class AgentDeploymentMockTest {
               assertThat(pods)
                   .allSatisfy(
                       p ->
-                          assertThat(name + "-" + p.getMetadata().getLabels().get(WorkerLabels.REVISION))
+                          assertThat(
+                                  name
+                                      + "-"
+                                      + p.getMetadata().getLabels().get(WorkerLabels.REVISION))
                               .isEqualTo(hash));
               assertThat(d.getStatus().getReadyReplicas()).isEqualTo(count);
             });
   }
 
-  void awaitStatus(String name, java.util.function.Predicate<io.agentfleet.api.v1alpha1.AgentDeploymentStatus> test) {
+  void awaitStatus(
+      String name,
+      java.util.function.Predicate<io.agentfleet.api.v1alpha1.AgentDeploymentStatus> test) {
     await()
         .atMost(WAIT)
-        .until(() -> {
-          AgentDeployment d = get(name);
-          return d != null && d.getStatus() != null && test.test(d.getStatus());
-        });
+        .until(
+            () -> {
+              AgentDeployment d = get(name);
+              return d != null && d.getStatus() != null && test.test(d.getStatus());
+            });
   }
 
   static Condition condition(AgentDeployment d, String type) {
@@ -410,9 +438,9 @@ class AgentDeploymentMockTest {
   }
 
   /**
-   * The mock server has no garbage collector. Check that everything the operator made is owned
-   * by the AgentDeployment as a controller (what a real API server cascades on), then delete it
-   * the way the collector would.
+   * The mock server has no garbage collector. Check that everything the operator made is owned by
+   * the AgentDeployment as a controller (what a real API server cascades on), then delete it the
+   * way the collector would.
    */
   void assertOwnedAndCleanUp(String name) {
     AgentDeployment d = get(name);

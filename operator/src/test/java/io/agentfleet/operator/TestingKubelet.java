@@ -9,9 +9,9 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 /**
- * Stands in for the kubelet the mock API server lacks: every worker pod becomes Running and
- * Ready as soon as it appears, unless it carries {@link #STAY_PENDING}. Its writes go to the
- * pods' status subresource only.
+ * Stands in for the kubelet the mock API server lacks: every worker pod becomes Running and Ready
+ * as soon as it appears, unless it carries {@link #STAY_PENDING}. Its writes go to the pods' status
+ * subresource only.
  */
 final class TestingKubelet implements AutoCloseable {
 
@@ -47,15 +47,15 @@ final class TestingKubelet implements AutoCloseable {
     boolean pending =
         pod.getMetadata().getAnnotations() != null
             && pod.getMetadata().getAnnotations().containsKey(STAY_PENDING);
-    boolean alreadyRunning = pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase());
+    boolean alreadyRunning =
+        pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase());
     if (pending || alreadyRunning) {
       return;
     }
     pod.setStatus(
         new PodStatusBuilder()
             .withPhase("Running")
-            .withConditions(
-                new PodConditionBuilder().withType("Ready").withStatus("True").build())
+            .withConditions(new PodConditionBuilder().withType("Ready").withStatus("True").build())
             .build());
     try {
       client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).updateStatus();

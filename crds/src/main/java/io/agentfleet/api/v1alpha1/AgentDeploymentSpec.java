@@ -16,7 +16,8 @@ import java.util.Objects;
 public class AgentDeploymentSpec {
 
   /** LiveKit accepts any printable name; we keep to what is safe in env vars, labels and URLs. */
-  public static final String AGENT_NAME_PATTERN = "^$|^[A-Za-z0-9]([A-Za-z0-9._-]{0,126}[A-Za-z0-9])?$";
+  public static final String AGENT_NAME_PATTERN =
+      "^$|^[A-Za-z0-9]([A-Za-z0-9._-]{0,126}[A-Za-z0-9])?$";
 
   @JsonPropertyDescription(
       "LiveKit agent_name the workers register under; empty means automatic dispatch. Letters,"

@@ -8,10 +8,10 @@ import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 /**
- * The schema published for {@code spec.template}: only what the operator relies on is declared;
- * the rest of the PodTemplateSpec is preserved as written. Declaring the whole PodSpec would put
- * several hundred kilobytes into the CRD, past what client-side {@code kubectl apply} can store
- * in its last-applied annotation.
+ * The schema published for {@code spec.template}: only what the operator relies on is declared; the
+ * rest of the PodTemplateSpec is preserved as written. Declaring the whole PodSpec would put
+ * several hundred kilobytes into the CRD, past what client-side {@code kubectl apply} can store in
+ * its last-applied annotation.
  */
 public final class WorkerPodTemplateSchema {
 

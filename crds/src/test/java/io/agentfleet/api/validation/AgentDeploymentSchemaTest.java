@@ -69,7 +69,8 @@ class AgentDeploymentSchemaTest {
     Map<String, Object> minimal = base();
     Map<String, Object> spec = at(minimal, "spec");
     for (String optional :
-        List.of("agentName", "replicas", "workerStatus", "drain", "revisionHistoryLimit", "paused")) {
+        List.of(
+            "agentName", "replicas", "workerStatus", "drain", "revisionHistoryLimit", "paused")) {
       spec.remove(optional);
     }
     assertThat(validator.validate(minimal)).isEmpty();
@@ -99,7 +100,10 @@ class AgentDeploymentSchemaTest {
             "url without scheme",
             "spec.livekit.url",
             d -> at(d, "spec.livekit").put("url", "example.livekit.cloud")),
-        bad("url without host", "spec.livekit.url", d -> at(d, "spec.livekit").put("url", "wss://")),
+        bad(
+            "url without host",
+            "spec.livekit.url",
+            d -> at(d, "spec.livekit").put("url", "wss://")),
         bad(
             "secret name with capitals",
             "spec.livekit.credentialsSecret",

@@ -1,6 +1,11 @@
 package io.agentfleet.api.validation;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.Error;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.types.SimpleType;
@@ -10,11 +15,6 @@ import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
-import com.networknt.schema.Error;
-import com.networknt.schema.InputFormat;
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -30,8 +30,8 @@ import java.util.Map;
  *
  * <p>Follows the API server where it matters to a user: unknown fields are rejected except under
  * {@code x-kubernetes-preserve-unknown-fields} (kubectl's default strict field validation), CEL
- * rules see the value at their node as {@code self}, and every message starts with the path of
- * the field it is about.
+ * rules see the value at their node as {@code self}, and every message starts with the path of the
+ * field it is about.
  */
 public final class CrdSchemaValidator {
 
@@ -119,7 +119,8 @@ public final class CrdSchemaValidator {
       if (segment.chars().allMatch(Character::isDigit)) {
         path.append('[').append(segment).append(']');
       } else {
-        path.append(path.length() == 0 ? "" : ".").append(segment.replace("~1", "/").replace("~0", "~"));
+        path.append(path.length() == 0 ? "" : ".")
+            .append(segment.replace("~1", "/").replace("~0", "~"));
       }
     }
     return path.toString();
@@ -223,7 +224,9 @@ public final class CrdSchemaValidator {
       if (key.equals("properties") && value instanceof Map<?, ?> props) {
         Map<String, Object> converted = new LinkedHashMap<>();
         ((Map<String, Object>) props)
-            .forEach((name, child) -> converted.put(name, strictJsonSchema((Map<String, Object>) child)));
+            .forEach(
+                (name, child) ->
+                    converted.put(name, strictJsonSchema((Map<String, Object>) child)));
         copy.put(key, converted);
       } else if ((key.equals("items") || key.equals("additionalProperties"))
           && value instanceof Map<?, ?> child) {

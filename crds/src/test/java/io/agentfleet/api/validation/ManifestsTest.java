@@ -64,7 +64,8 @@ class ManifestsTest {
         CrdSchemaValidator.forCrd(
             Files.readString(CrdGeneration.committedCrd()), AgentDeployment.VERSION);
     for (HasMetadata object : objects) {
-      String where = file.getFileName() + " " + object.getKind() + "/" + object.getMetadata().getName();
+      String where =
+          file.getFileName() + " " + object.getKind() + "/" + object.getMetadata().getName();
       assertThat(object).as(where).isNotInstanceOf(GenericKubernetesResource.class);
       assertThat(object.getMetadata().getName()).as(where).isNotBlank();
       List<String> unknown = new ArrayList<>();
@@ -104,7 +105,8 @@ class ManifestsTest {
       map.forEach((k, v) -> unknownFields(v, path + "." + k, found));
       return;
     }
-    if (!(node instanceof KubernetesResource) && !node.getClass().getName().startsWith("io.agentfleet")) {
+    if (!(node instanceof KubernetesResource)
+        && !node.getClass().getName().startsWith("io.agentfleet")) {
       return;
     }
     for (Method getter : node.getClass().getMethods()) {

@@ -47,8 +47,8 @@ public class OperatorBeans {
 
   /**
    * One active operator replica at a time, through a Lease in the operator's namespace.
-   * Quarkus-operator-sdk uses it in the profiles listed in
-   * {@code quarkus.operator-sdk.activate-leader-election-for-profiles} (prod by default).
+   * Quarkus-operator-sdk uses it in the profiles listed in {@code
+   * quarkus.operator-sdk.activate-leader-election-for-profiles} (prod by default).
    */
   @Produces
   @Singleton

@@ -10,8 +10,8 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * Writes core/v1 Events about an AgentDeployment, the ones {@code kubectl describe} lists. An
- * Event that cannot be written is logged and dropped: it must never fail a reconcile.
+ * Writes core/v1 Events about an AgentDeployment, the ones {@code kubectl describe} lists. An Event
+ * that cannot be written is logged and dropped: it must never fail a reconcile.
  */
 public final class EventRecorder {
 

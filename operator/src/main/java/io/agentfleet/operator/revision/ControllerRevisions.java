@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads and writes the ControllerRevisions of one AgentDeployment. Each stores the user's
- * template as {@code data.spec.template}, which is what a rollback copies back into the spec.
+ * Reads and writes the ControllerRevisions of one AgentDeployment. Each stores the user's template
+ * as {@code data.spec.template}, which is what a rollback copies back into the spec.
  */
 public final class ControllerRevisions {
 

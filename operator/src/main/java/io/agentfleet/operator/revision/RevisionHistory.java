@@ -7,10 +7,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Decides the revision bookkeeping, as Deployments and StatefulSets do: one revision per
- * distinct template, the update template always carries the highest number (a template that
- * comes back is renumbered, not duplicated), and old revisions beyond the limit are pruned,
- * oldest first. Revisions in use are never pruned.
+ * Decides the revision bookkeeping, as Deployments and StatefulSets do: one revision per distinct
+ * template, the update template always carries the highest number (a template that comes back is
+ * renumbered, not duplicated), and old revisions beyond the limit are pruned, oldest first.
+ * Revisions in use are never pruned.
  */
 public final class RevisionHistory {
 

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What to do with ControllerRevisions so that the update template has the highest number and
- * the history fits its limit.
+ * What to do with ControllerRevisions so that the update template has the highest number and the
+ * history fits its limit.
  *
  * @param create a new revision to store, numbered above every existing one
  * @param renumber an existing revision whose template came back, with its new number

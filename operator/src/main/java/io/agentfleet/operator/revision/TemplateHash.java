@@ -12,8 +12,8 @@ import java.util.Map;
 
 /**
  * Names a pod template by its content: the same template always gives the same ten characters,
- * whatever the order of its map keys. Uses the Kubernetes "safe" alphabet (no vowels, no 0/1/3)
- * so a hash never spells a word and fits in a label value.
+ * whatever the order of its map keys. Uses the Kubernetes "safe" alphabet (no vowels, no 0/1/3) so
+ * a hash never spells a word and fits in a label value.
  */
 public final class TemplateHash {
 

@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The operator's own look at a spec before acting on it. The CRD schema normally refuses bad
- * input at the API server; this repeats the checks the operator depends on (a cluster may run an
- * older CRD, and the test API server validates nothing) and adds what a schema cannot express.
- * Each problem names its field.
+ * The operator's own look at a spec before acting on it. The CRD schema normally refuses bad input
+ * at the API server; this repeats the checks the operator depends on (a cluster may run an older
+ * CRD, and the test API server validates nothing) and adds what a schema cannot express. Each
+ * problem names its field.
  */
 public final class SpecCheck {
 
@@ -54,7 +54,8 @@ public final class SpecCheck {
     Drain drain = spec.getDrain();
     if (drain != null
         && drain.getTimeoutSeconds() != null
-        && (drain.getTimeoutSeconds() < 0 || drain.getTimeoutSeconds() > Drain.MAX_TIMEOUT_SECONDS)) {
+        && (drain.getTimeoutSeconds() < 0
+            || drain.getTimeoutSeconds() > Drain.MAX_TIMEOUT_SECONDS)) {
       problems.add("spec.drain.timeoutSeconds: must be between 0 and " + Drain.MAX_TIMEOUT_SECONDS);
     }
     WorkerStatusEndpoint status = spec.getWorkerStatus();

@@ -28,7 +28,8 @@ public final class Conditions {
   }
 
   /** The wanted conditions, keeping each one's previous transition time when nothing moved. */
-  public static List<Condition> merge(List<Condition> previous, List<Condition> wanted, Instant now) {
+  public static List<Condition> merge(
+      List<Condition> previous, List<Condition> wanted, Instant now) {
     List<Condition> merged = new ArrayList<>();
     for (Condition next : wanted) {
       Condition before = find(previous, next.getType());

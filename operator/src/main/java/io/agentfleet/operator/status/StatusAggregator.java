@@ -31,10 +31,12 @@ public final class StatusAggregator {
     AgentDeploymentStatus previous =
         Optional.ofNullable(deployment.getStatus()).orElseGet(AgentDeploymentStatus::new);
     Long generation = deployment.getMetadata().getGeneration();
-    int desired = deployment.getSpec() == null || deployment.getSpec().getReplicas() == null
-        ? 0
-        : deployment.getSpec().getReplicas();
-    boolean paused = deployment.getSpec() != null && Boolean.TRUE.equals(deployment.getSpec().getPaused());
+    int desired =
+        deployment.getSpec() == null || deployment.getSpec().getReplicas() == null
+            ? 0
+            : deployment.getSpec().getReplicas();
+    boolean paused =
+        deployment.getSpec() != null && Boolean.TRUE.equals(deployment.getSpec().getPaused());
 
     List<WorkerPod> live = pods.stream().filter(WorkerPod::live).toList();
     int ready = (int) live.stream().filter(WorkerPod::ready).count();
@@ -76,13 +78,28 @@ public final class StatusAggregator {
                     "MinimumWorkersUnavailable",
                     "%d of %d workers ready".formatted(ready, desired),
                     generation),
-            progressing(paused, rolledOut, updateRevision, updatedReady, desired, live, updateHash, generation),
+            progressing(
+                paused,
+                rolledOut,
+                updateRevision,
+                updatedReady,
+                desired,
+                live,
+                updateHash,
+                generation),
             trouble
-                .map(t -> Conditions.of(Conditions.DEGRADED, "True", t.reason(), t.message(), generation))
+                .map(
+                    t ->
+                        Conditions.of(
+                            Conditions.DEGRADED, "True", t.reason(), t.message(), generation))
                 .orElseGet(
                     () ->
                         Conditions.of(
-                            Conditions.DEGRADED, "False", "AsExpected", "no problems", generation)));
+                            Conditions.DEGRADED,
+                            "False",
+                            "AsExpected",
+                            "no problems",
+                            generation)));
     status.setConditions(Conditions.merge(previous.getConditions(), wanted, now));
     return status;
   }
@@ -98,7 +115,11 @@ public final class StatusAggregator {
       Long generation) {
     if (paused) {
       return Conditions.of(
-          Conditions.PROGRESSING, "Unknown", "Paused", "spec.paused is true: pods are left as they are", generation);
+          Conditions.PROGRESSING,
+          "Unknown",
+          "Paused",
+          "spec.paused is true: pods are left as they are",
+          generation);
     }
     if (rolledOut) {
       return Conditions.of(

@@ -35,7 +35,8 @@ public final class FleetPlanner {
     long readyOld = old.stream().filter(WorkerPod::ready).count();
     // Ready old workers may go only as far as ready ones stay at or above what is wanted.
     long removableReadyOld = Math.max(0, readyUpdatedKept + readyOld - replicas);
-    for (WorkerPod pod : old.stream().sorted(VictimOrder.forUpdateRevision(updateRevision)).toList()) {
+    for (WorkerPod pod :
+        old.stream().sorted(VictimOrder.forUpdateRevision(updateRevision)).toList()) {
       if (!pod.ready()) {
         remove.add(pod);
       } else if (removableReadyOld > 0) {
@@ -46,7 +47,8 @@ public final class FleetPlanner {
 
     remove.sort(VictimOrder.forUpdateRevision(updateRevision));
     remove.addAll(0, finished);
-    return new FleetPlan(create, List.copyOf(remove), reason(replicas, updated, old, create, remove));
+    return new FleetPlan(
+        create, List.copyOf(remove), reason(replicas, updated, old, create, remove));
   }
 
   private static String reason(

@@ -19,9 +19,10 @@ public final class PodNames {
       suffix.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
     }
     String tail = "-" + revisionHash + "-" + suffix;
-    String head = deployment.length() > MAX - tail.length()
-        ? deployment.substring(0, MAX - tail.length())
-        : deployment;
+    String head =
+        deployment.length() > MAX - tail.length()
+            ? deployment.substring(0, MAX - tail.length())
+            : deployment;
     while (head.endsWith("-") || head.endsWith(".")) {
       head = head.substring(0, head.length() - 1);
     }

@@ -24,9 +24,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Turns an AgentDeployment into the effective pod template of its workers: the user's template
- * plus what every LiveKit worker needs (connection env, probes on the status port, a grace
- * period that covers the drain). Whatever the template already sets wins.
+ * Turns an AgentDeployment into the effective pod template of its workers: the user's template plus
+ * what every LiveKit worker needs (connection env, probes on the status port, a grace period that
+ * covers the drain). Whatever the template already sets wins.
  */
 public final class PodRenderer {
 
@@ -36,6 +36,7 @@ public final class PodRenderer {
   public static final String ENV_API_KEY = "LIVEKIT_API_KEY";
   public static final String ENV_API_SECRET = "LIVEKIT_API_SECRET";
   public static final String ENV_AGENT_NAME = "LIVEKIT_AGENT_NAME";
+
   /** Our worker reads its drain budget from here; other workers ignore it. */
   public static final String ENV_DRAIN_TIMEOUT = "AGENTFLEET_DRAIN_TIMEOUT_SECONDS";
 
@@ -58,7 +59,9 @@ public final class PodRenderer {
     template.setMetadata(meta);
 
     if (template.getSpec().getTerminationGracePeriodSeconds() == null) {
-      template.getSpec().setTerminationGracePeriodSeconds(drainSeconds(spec) + GRACE_MARGIN_SECONDS);
+      template
+          .getSpec()
+          .setTerminationGracePeriodSeconds(drainSeconds(spec) + GRACE_MARGIN_SECONDS);
     }
     Container worker = template.getSpec().getContainers().get(0);
     addMissingEnv(worker, spec);
@@ -116,11 +119,14 @@ public final class PodRenderer {
    */
   static String readinessPath(AgentDeploymentSpec spec) {
     WorkerStatusEndpoint endpoint = spec.getWorkerStatus();
-    return endpoint != null && endpoint.getFormat() == WorkerStatusFormat.AGENTFLEET ? "/ready" : "/";
+    return endpoint != null && endpoint.getFormat() == WorkerStatusFormat.AGENTFLEET
+        ? "/ready"
+        : "/";
   }
 
   private static void addMissingEnv(Container worker, AgentDeploymentSpec spec) {
-    List<EnvVar> env = worker.getEnv() == null ? new ArrayList<>() : new ArrayList<>(worker.getEnv());
+    List<EnvVar> env =
+        worker.getEnv() == null ? new ArrayList<>() : new ArrayList<>(worker.getEnv());
     String secret = spec.getLivekit().getCredentialsSecret();
     List<EnvVar> wanted =
         List.of(

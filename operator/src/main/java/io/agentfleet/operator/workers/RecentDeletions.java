@@ -34,6 +34,8 @@ public final class RecentDeletions {
   /** Once the cache no longer has the pod, the entry has done its job. */
   public void forgetUnlessSeen(String namespace, java.util.Set<String> seenNames) {
     String prefix = namespace + "/";
-    deleted.keySet().removeIf(k -> k.startsWith(prefix) && !seenNames.contains(k.substring(prefix.length())));
+    deleted
+        .keySet()
+        .removeIf(k -> k.startsWith(prefix) && !seenNames.contains(k.substring(prefix.length())));
   }
 }

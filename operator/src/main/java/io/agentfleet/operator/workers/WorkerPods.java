@@ -14,13 +14,13 @@ public final class WorkerPods {
     String revision =
         pod.getMetadata().getLabels() == null
             ? ""
-            : Objects.requireNonNullElse(pod.getMetadata().getLabels().get(WorkerLabels.REVISION), "");
+            : Objects.requireNonNullElse(
+                pod.getMetadata().getLabels().get(WorkerLabels.REVISION), "");
     String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
     boolean ready =
         pod.getStatus() != null
             && pod.getStatus().getConditions() != null
-            && pod.getStatus().getConditions().stream()
-                .anyMatch(WorkerPods::isReadyTrue);
+            && pod.getStatus().getConditions().stream().anyMatch(WorkerPods::isReadyTrue);
     String created = pod.getMetadata().getCreationTimestamp();
     return new WorkerPod(
         pod.getMetadata().getName(),

@@ -38,7 +38,9 @@ class SpecCheckTest {
   static Stream<Arguments> broken() {
     return Stream.of(
         Arguments.of("spec.livekit", (Consumer<AgentDeploymentSpec>) s -> s.setLivekit(null)),
-        Arguments.of("spec.livekit.url", (Consumer<AgentDeploymentSpec>) s -> s.getLivekit().setUrl("tcp://x")),
+        Arguments.of(
+            "spec.livekit.url",
+            (Consumer<AgentDeploymentSpec>) s -> s.getLivekit().setUrl("tcp://x")),
         Arguments.of(
             "spec.livekit.credentialsSecret",
             (Consumer<AgentDeploymentSpec>) s -> s.getLivekit().setCredentialsSecret(" ")),
@@ -48,7 +50,8 @@ class SpecCheckTest {
             (Consumer<AgentDeploymentSpec>) s -> s.getTemplate().getSpec().getContainers().clear()),
         Arguments.of(
             "spec.template.spec.containers[0].image",
-            (Consumer<AgentDeploymentSpec>) s -> s.getTemplate().getSpec().getContainers().get(0).setImage("")),
+            (Consumer<AgentDeploymentSpec>)
+                s -> s.getTemplate().getSpec().getContainers().get(0).setImage("")),
         Arguments.of(
             "spec.template.metadata.labels",
             (Consumer<AgentDeploymentSpec>)
@@ -64,9 +67,11 @@ class SpecCheckTest {
             "spec.drain.timeoutSeconds",
             (Consumer<AgentDeploymentSpec>) s -> s.getDrain().setTimeoutSeconds(100000)),
         Arguments.of(
-            "spec.workerStatus.port", (Consumer<AgentDeploymentSpec>) s -> s.getWorkerStatus().setPort(0)),
+            "spec.workerStatus.port",
+            (Consumer<AgentDeploymentSpec>) s -> s.getWorkerStatus().setPort(0)),
         Arguments.of(
-            "spec.revisionHistoryLimit", (Consumer<AgentDeploymentSpec>) s -> s.setRevisionHistoryLimit(-1)));
+            "spec.revisionHistoryLimit",
+            (Consumer<AgentDeploymentSpec>) s -> s.setRevisionHistoryLimit(-1)));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -26,7 +26,8 @@ class StatusAggregatorTest {
   }
 
   static WorkerPod pod(String revision, boolean ready, boolean terminating) {
-    return new WorkerPod("p-" + revision + ready + terminating, revision, ready, terminating, false, T0);
+    return new WorkerPod(
+        "p-" + revision + ready + terminating, revision, ready, terminating, false, T0);
   }
 
   @Test
@@ -53,11 +54,17 @@ class StatusAggregatorTest {
   void transitionTimeStaysWhileNothingChanges() {
     AgentDeployment d = deployment(1);
     AgentDeploymentStatus first =
-        StatusAggregator.compute(d, List.of(pod("new", true, false)), "voice-new", "new", Optional.empty(), T0);
+        StatusAggregator.compute(
+            d, List.of(pod("new", true, false)), "voice-new", "new", Optional.empty(), T0);
     d.setStatus(first);
     AgentDeploymentStatus again =
         StatusAggregator.compute(
-            d, List.of(pod("new", true, false)), "voice-new", "new", Optional.empty(), T0.plusSeconds(60));
+            d,
+            List.of(pod("new", true, false)),
+            "voice-new",
+            "new",
+            Optional.empty(),
+            T0.plusSeconds(60));
     assertThat(again).isEqualTo(first);
 
     d.setStatus(again);
@@ -69,9 +76,11 @@ class StatusAggregatorTest {
             "new",
             Optional.of(new Trouble("ApiError", "boom")),
             T0.plusSeconds(120));
-    assertThat(Conditions.find(degraded.getConditions(), Conditions.DEGRADED).getLastTransitionTime())
+    assertThat(
+            Conditions.find(degraded.getConditions(), Conditions.DEGRADED).getLastTransitionTime())
         .isEqualTo(T0.plusSeconds(120).toString());
-    assertThat(Conditions.find(degraded.getConditions(), Conditions.AVAILABLE).getLastTransitionTime())
+    assertThat(
+            Conditions.find(degraded.getConditions(), Conditions.AVAILABLE).getLastTransitionTime())
         .isEqualTo(T0.toString());
   }
 
@@ -83,10 +92,16 @@ class StatusAggregatorTest {
     d.setStatus(previous);
     AgentDeploymentStatus during =
         StatusAggregator.compute(
-            d, List.of(pod("old", true, false), pod("new", false, false)), "voice-new", "new", Optional.empty(), T0);
+            d,
+            List.of(pod("old", true, false), pod("new", false, false)),
+            "voice-new",
+            "new",
+            Optional.empty(),
+            T0);
     assertThat(during.getCurrentRevision()).isEqualTo("voice-old");
     AgentDeploymentStatus after =
-        StatusAggregator.compute(d, List.of(pod("new", true, false)), "voice-new", "new", Optional.empty(), T0);
+        StatusAggregator.compute(
+            d, List.of(pod("new", true, false)), "voice-new", "new", Optional.empty(), T0);
     assertThat(after.getCurrentRevision()).isEqualTo("voice-new");
   }
 }

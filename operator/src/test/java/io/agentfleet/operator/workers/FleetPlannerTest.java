@@ -93,16 +93,20 @@ class FleetPlannerTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
-  void plans(String description, int replicas, List<WorkerPod> pods, int create, List<String> remove) {
+  void plans(
+      String description, int replicas, List<WorkerPod> pods, int create, List<String> remove) {
     FleetPlan plan = FleetPlanner.plan(replicas, NEW, pods);
     assertThat(plan.create()).as(description).isEqualTo(create);
-    assertThat(plan.remove()).extracting(WorkerPod::name).as(description).containsExactlyElementsOf(remove);
+    assertThat(plan.remove())
+        .extracting(WorkerPod::name)
+        .as(description)
+        .containsExactlyElementsOf(remove);
   }
 
   /**
-   * Every fleet of up to 5 pods, each new or old, ready or not, against every size 0..4: the
-   * plan never takes ready capacity below what is wanted, never touches terminating pods, and
-   * ends with exactly the wanted number of update-revision pods.
+   * Every fleet of up to 5 pods, each new or old, ready or not, against every size 0..4: the plan
+   * never takes ready capacity below what is wanted, never touches terminating pods, and ends with
+   * exactly the wanted number of update-revision pods.
    */
   @Test
   void invariantsHoldForEveryFleetOfUpToFivePods() {

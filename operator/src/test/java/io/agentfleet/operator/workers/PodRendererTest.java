@@ -6,13 +6,13 @@ import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
 import io.agentfleet.api.v1alpha1.LiveKitConnection;
 import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
+import io.agentfleet.operator.revision.TemplateHash;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
-import io.agentfleet.operator.revision.TemplateHash;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
@@ -60,9 +60,12 @@ class PodRendererTest {
     Map<String, EnvVar> env = env(t.getSpec().getContainers().get(0));
     assertThat(env.get("LIVEKIT_URL").getValue()).isEqualTo("wss://lk.example");
     assertThat(env.get("LIVEKIT_AGENT_NAME").getValue()).isEqualTo("voice-agent");
-    assertThat(env.get("LIVEKIT_API_KEY").getValueFrom().getSecretKeyRef().getName()).isEqualTo("livekit");
-    assertThat(env.get("LIVEKIT_API_KEY").getValueFrom().getSecretKeyRef().getKey()).isEqualTo("api-key");
-    assertThat(env.get("LIVEKIT_API_SECRET").getValueFrom().getSecretKeyRef().getKey()).isEqualTo("api-secret");
+    assertThat(env.get("LIVEKIT_API_KEY").getValueFrom().getSecretKeyRef().getName())
+        .isEqualTo("livekit");
+    assertThat(env.get("LIVEKIT_API_KEY").getValueFrom().getSecretKeyRef().getKey())
+        .isEqualTo("api-key");
+    assertThat(env.get("LIVEKIT_API_SECRET").getValueFrom().getSecretKeyRef().getKey())
+        .isEqualTo("api-secret");
     assertThat(env.get("AGENTFLEET_DRAIN_TIMEOUT_SECONDS").getValue()).isEqualTo("3600");
     assertThat(t.getSpec().getContainers().get(1).getEnv()).isEmpty();
   }
@@ -78,7 +81,8 @@ class PodRendererTest {
             .withName("LIVEKIT_URL")
             .withValue("wss://mine")
             .endEnv()
-            .withLivenessProbe(new ProbeBuilder().withNewExec().withCommand("true").endExec().build())
+            .withLivenessProbe(
+                new ProbeBuilder().withNewExec().withCommand("true").endExec().build())
             .endContainer()
             .endSpec()
             .build();
@@ -126,7 +130,9 @@ class PodRendererTest {
     PodTemplateSpec t = PodRenderer.effectiveTemplate(d);
     String name = PodNames.next("voice", "abc", new SplittableRandom(1));
     Pod pod = PodRenderer.pod(d, t, "abc", name);
-    assertThat(pod.getMetadata().getName()).startsWith("voice-abc-").hasSize("voice-abc-".length() + 5);
+    assertThat(pod.getMetadata().getName())
+        .startsWith("voice-abc-")
+        .hasSize("voice-abc-".length() + 5);
     assertThat(pod.getMetadata().getNamespace()).isEqualTo("prod");
     assertThat(pod.getMetadata().getLabels())
         .containsEntry("team", "voice")
@@ -145,6 +151,9 @@ class PodRendererTest {
   @Test
   void longDeploymentNamesStillGiveHostnameSizedPodNames() {
     String name = PodNames.next("a".repeat(100), "bcdfghjklm", new SplittableRandom(2));
-    assertThat(name).hasSizeLessThanOrEqualTo(63).endsWith(name.substring(name.length() - 6)).contains("-bcdfghjklm-");
+    assertThat(name)
+        .hasSizeLessThanOrEqualTo(63)
+        .endsWith(name.substring(name.length() - 6))
+        .contains("-bcdfghjklm-");
   }
 }
