@@ -10,12 +10,16 @@ import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.lang.reflect.Method;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,11 +39,25 @@ class ManifestsTest {
   static Stream<Path> manifests() throws IOException {
     List<Path> files = new ArrayList<>();
     for (String dir : List.of("deploy", "crds")) {
-      try (Stream<Path> walk = Files.walk(repoRoot().resolve(dir))) {
-        walk.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
-            .filter(p -> !p.toString().contains("/target/") && !p.toString().contains("/src/"))
-            .forEach(files::add);
-      }
+      Files.walkFileTree(
+          repoRoot().resolve(dir),
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+              // build output and sources are not manifests
+              return Set.of("target", "src", "node_modules").contains(d.getFileName().toString())
+                  ? FileVisitResult.SKIP_SUBTREE
+                  : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+              if (f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")) {
+                files.add(f);
+              }
+              return FileVisitResult.CONTINUE;
+            }
+          });
     }
     return files.stream().sorted();
   }
