@@ -169,10 +169,12 @@ class AgentDeploymentMockTest {
     createSecret("livekit");
     create(deployment("held", 2, "agent:1"));
     awaitRolledOut("held", 2);
-    AgentDeployment d = get("held");
-    d.getSpec().setPaused(true);
-    d.getSpec().setReplicas(4);
-    update(d);
+    mutate(
+        "held",
+        d -> {
+          d.getSpec().setPaused(true);
+          d.getSpec().setReplicas(4);
+        });
     awaitStatus(
         "held",
         s ->
@@ -180,9 +182,7 @@ class AgentDeploymentMockTest {
                 && "Paused".equals(reason(s.getConditions(), Conditions.PROGRESSING)));
     assertThat(podsOf("held")).hasSize(2);
 
-    AgentDeployment resumed = get("held");
-    resumed.getSpec().setPaused(false);
-    update(resumed);
+    mutate("held", d -> d.getSpec().setPaused(false));
     awaitPods("held", 4);
     assertOwnedAndCleanUp("held");
   }
@@ -218,10 +218,12 @@ class AgentDeploymentMockTest {
     assertThat(podsOf("bad")).isEmpty();
     assertThat(eventReasons()).contains("InvalidSpec");
 
-    AgentDeployment fixed = get("bad");
-    fixed.getSpec().getLivekit().setUrl("wss://example.livekit.cloud");
-    fixed.getSpec().setReplicas(1);
-    update(fixed);
+    mutate(
+        "bad",
+        d -> {
+          d.getSpec().getLivekit().setUrl("wss://example.livekit.cloud");
+          d.getSpec().setReplicas(1);
+        });
     awaitRolledOut("bad", 1);
     assertOwnedAndCleanUp("bad");
   }
@@ -317,9 +319,26 @@ class AgentDeploymentMockTest {
   }
 
   void changeImage(String name, String image) {
-    AgentDeployment d = get(name);
-    d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image);
-    update(d);
+    mutate(name, d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image));
+  }
+
+  /**
+   * Read-modify-write with a retry on conflict, as kubectl edit does when the operator wrote status
+   * meanwhile.
+   */
+  void mutate(String name, java.util.function.Consumer<AgentDeployment> change) {
+    for (int attempt = 0; ; attempt++) {
+      AgentDeployment d = get(name);
+      change.accept(d);
+      try {
+        update(d);
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt > 20) {
+          throw e;
+        }
+      }
+    }
   }
 
   List<Pod> podsOf(String name) {
