@@ -216,6 +216,14 @@ public final class JobLauncher {
     return Optional.ofNullable(jobs.get(id));
   }
 
+  /** The jobs created for a dispatch, oldest first. */
+  public List<Job> jobsOfDispatch(String dispatchId) {
+    return jobs.values().stream()
+        .filter(j -> j.getDispatchId().equals(dispatchId))
+        .sorted(java.util.Comparator.comparingLong(j -> j.getState().getStartedAt()))
+        .toList();
+  }
+
   public List<Job> jobs() {
     return new ArrayList<>(jobs.values());
   }

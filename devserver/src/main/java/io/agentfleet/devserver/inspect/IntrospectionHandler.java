@@ -76,7 +76,7 @@ public final class IntrospectionHandler extends Handler.Abstract.NonBlocking {
         o.addProperty("id", d.id());
         o.addProperty("agent_name", d.agentName());
         o.addProperty("metadata", d.metadata());
-        o.add("jobs", strings(d.jobIds()));
+        o.add("jobs", strings(jobs.jobsOfDispatch(d.id()).stream().map(Job::getId).toList()));
         dispatches.add(o);
       }
       r.add("dispatches", dispatches);

@@ -1,17 +1,14 @@
 package io.agentfleet.devserver.room;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-
-/** An agent dispatch in a room: which agent should join, and the jobs created for it. */
+/** An agent dispatch in a room: which agent should join. Its jobs are the launcher's. */
 public final class Dispatch {
   private final String id;
   private final String agentName;
   private final String room;
   private final String metadata;
   private final long createdAtNanos;
-  private final List<String> jobIds = new CopyOnWriteArrayList<>();
   private volatile boolean launching;
+  private volatile boolean deleted;
 
   Dispatch(String id, String agentName, String room, String metadata, long createdAtNanos) {
     this.id = id;
@@ -41,12 +38,12 @@ public final class Dispatch {
     return createdAtNanos;
   }
 
-  public List<String> jobIds() {
-    return List.copyOf(jobIds);
+  public boolean deleted() {
+    return deleted;
   }
 
-  void addJob(String jobId) {
-    jobIds.add(jobId);
+  void markDeleted() {
+    deleted = true;
   }
 
   /** True while a job for this dispatch is being offered, so a replay does not launch twice. */

@@ -111,7 +111,7 @@ public final class Rooms {
     if (room == null) {
       throw new RoomNotFoundException("requested room does not exist");
     }
-    room.dispatches().forEach(d -> d.jobIds().forEach(launcher::terminate));
+    room.dispatches().forEach(this::end);
   }
 
   /** Adds a dispatch, creating the room first if needed (as with {@code room.auto_create}). */
@@ -140,10 +140,10 @@ public final class Rooms {
     if (removed == null) {
       throw new RoomNotFoundException("dispatch ID not found");
     }
-    removed.jobIds().forEach(launcher::terminate);
-    return describe(removed).toBuilder()
-        .setState(
-            describe(removed).getState().toBuilder().setDeletedAt(nanos(clock.instant())).build())
+    end(removed);
+    AgentDispatch described = describe(removed);
+    return described.toBuilder()
+        .setState(described.getState().toBuilder().setDeletedAt(nanos(clock.instant())))
         .build();
   }
 
@@ -189,8 +189,9 @@ public final class Rooms {
             (placed, error) -> {
               if (error != null) {
                 LOG.warn("launching job {} failed", job.getId(), error);
-              } else {
-                placed.ifPresent(j -> dispatch.addJob(j.getId()));
+              } else if (dispatch.deleted()) {
+                // Deleted while the offer was out: end what was just placed.
+                placed.ifPresent(j -> launcher.terminate(j.getId()));
               }
               dispatch.endLaunch();
             });
@@ -202,7 +203,7 @@ public final class Rooms {
     }
     for (Room room : rooms.values()) {
       for (Dispatch d : room.dispatches()) {
-        if (d.agentName().equals(worker.agentName()) && d.jobIds().isEmpty()) {
+        if (d.agentName().equals(worker.agentName()) && launcher.jobsOfDispatch(d.id()).isEmpty()) {
           LOG.info("replaying dispatch {} for newly registered worker {}", d.id(), worker.id());
           launch(room, d);
         }
@@ -210,12 +211,16 @@ public final class Rooms {
     }
   }
 
+  /** Marks the dispatch deleted and terminates its jobs. */
+  private void end(Dispatch d) {
+    d.markDeleted();
+    launcher.jobsOfDispatch(d.id()).forEach(j -> launcher.terminate(j.getId()));
+  }
+
   private AgentDispatch describe(Dispatch d) {
     AgentDispatchState.Builder state =
         AgentDispatchState.newBuilder().setCreatedAt(d.createdAtNanos());
-    for (String jobId : d.jobIds()) {
-      launcher.job(jobId).ifPresent(state::addJobs);
-    }
+    launcher.jobsOfDispatch(d.id()).forEach(state::addJobs);
     return AgentDispatch.newBuilder()
         .setId(d.id())
         .setAgentName(d.agentName())
