@@ -176,21 +176,25 @@ public final class AgentSocket implements Session.Listener.AutoDemanding {
             service.clock().instant(),
             this::send);
     registrationDeadline.cancel(false);
-    send(
-        ServerMessage.newBuilder()
-            .setRegister(
-                RegisterWorkerResponse.newBuilder()
-                    .setWorkerId(workerId)
-                    .setServerInfo(service.serverInfo()))
-            .build());
-    worker = registered;
+    // Under the send lock: the worker joins the pool before it can see the reply (so a dispatch
+    // made right after registering finds it), yet no offer can overtake the reply.
+    synchronized (this) {
+      worker = registered;
+      service.registered(registered);
+      send(
+          ServerMessage.newBuilder()
+              .setRegister(
+                  RegisterWorkerResponse.newBuilder()
+                      .setWorkerId(workerId)
+                      .setServerInfo(service.serverInfo()))
+              .build());
+    }
     LOG.info(
         "registered worker {} agent '{}' type {} version {}",
         workerId,
         request.getAgentName(),
         request.getType(),
         request.getVersion());
-    service.registered(registered);
   }
 
   private void pong(WorkerPing ping) {

@@ -158,9 +158,7 @@ public final class AgentConnection implements AutoCloseable {
       }
       RegisterWorkerResponse response =
           registeredSignal.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      registered = true;
       LOG.info("registered worker {} with {}", response.getWorkerId(), uri);
-      listener.registered(response);
     }
 
     void abort() {
@@ -207,6 +205,10 @@ public final class AgentConnection implements AutoCloseable {
     private void handle(ServerMessage message) {
       if (!registeredSignal.isDone()) {
         if (message.hasRegister()) {
+          // On the receiving thread, so the listener hears of the registration before any offer
+          // that follows it, and can answer that offer.
+          registered = true;
+          listener.registered(message.getRegister());
           registeredSignal.complete(message.getRegister());
         } else {
           LOG.warn("ignoring {} before registration", message.getMessageCase());
