@@ -46,6 +46,11 @@ public class AgentDeploymentSpec {
   @Default("1")
   private Integer replicas = 1;
 
+  @JsonPropertyDescription(
+      "Automatic scaling on the workers' LiveKit load reports. When enabled, the operator owns"
+          + " spec.replicas.")
+  private Autoscaling autoscaling;
+
   @JsonPropertyDescription("How long a removed worker may keep serving its calls.")
   private Drain drain = new Drain();
 
@@ -100,6 +105,19 @@ public class AgentDeploymentSpec {
     this.replicas = replicas;
   }
 
+  public Autoscaling getAutoscaling() {
+    return autoscaling;
+  }
+
+  public void setAutoscaling(Autoscaling autoscaling) {
+    this.autoscaling = autoscaling;
+  }
+
+  /** True when the autoscaler, not the user, sets spec.replicas. */
+  public boolean autoscaled() {
+    return autoscaling != null && Boolean.TRUE.equals(autoscaling.getEnabled());
+  }
+
   public Drain getDrain() {
     return drain;
   }
@@ -132,6 +150,7 @@ public class AgentDeploymentSpec {
         && Objects.equals(template, s.template)
         && Objects.equals(workerStatus, s.workerStatus)
         && Objects.equals(replicas, s.replicas)
+        && Objects.equals(autoscaling, s.autoscaling)
         && Objects.equals(drain, s.drain)
         && Objects.equals(revisionHistoryLimit, s.revisionHistoryLimit)
         && Objects.equals(paused, s.paused);
@@ -140,6 +159,14 @@ public class AgentDeploymentSpec {
   @Override
   public int hashCode() {
     return Objects.hash(
-        agentName, livekit, template, workerStatus, replicas, drain, revisionHistoryLimit, paused);
+        agentName,
+        livekit,
+        template,
+        workerStatus,
+        replicas,
+        autoscaling,
+        drain,
+        revisionHistoryLimit,
+        paused);
   }
 }

@@ -31,6 +31,12 @@ public class AgentDeploymentStatus {
   @JsonPropertyDescription("How many workers the operator is aiming for.")
   private Integer desiredReplicas;
 
+  @JsonPropertyDescription("Workers that can take a call now: ready, reporting, not full.")
+  private Integer availableWorkers;
+
+  @JsonPropertyDescription("When the autoscaler last changed spec.replicas.")
+  private String lastScaleTime;
+
   @JsonPropertyDescription("Calls in progress across the fleet, from the workers' reports.")
   private Integer activeJobs;
 
@@ -47,7 +53,7 @@ public class AgentDeploymentStatus {
   @LabelSelector
   private String selector;
 
-  @JsonPropertyDescription("Available, Progressing and Degraded.")
+  @JsonPropertyDescription("Available, Progressing, ScalingLimited and Degraded.")
   private List<Condition> conditions = new ArrayList<>();
 
   public Long getObservedGeneration() {
@@ -96,6 +102,22 @@ public class AgentDeploymentStatus {
 
   public void setDesiredReplicas(Integer desiredReplicas) {
     this.desiredReplicas = desiredReplicas;
+  }
+
+  public Integer getAvailableWorkers() {
+    return availableWorkers;
+  }
+
+  public void setAvailableWorkers(Integer availableWorkers) {
+    this.availableWorkers = availableWorkers;
+  }
+
+  public String getLastScaleTime() {
+    return lastScaleTime;
+  }
+
+  public void setLastScaleTime(String lastScaleTime) {
+    this.lastScaleTime = lastScaleTime;
   }
 
   public Integer getActiveJobs() {
@@ -155,6 +177,8 @@ public class AgentDeploymentStatus {
         && Objects.equals(updatedReplicas, s.updatedReplicas)
         && Objects.equals(drainingWorkers, s.drainingWorkers)
         && Objects.equals(desiredReplicas, s.desiredReplicas)
+        && Objects.equals(availableWorkers, s.availableWorkers)
+        && Objects.equals(lastScaleTime, s.lastScaleTime)
         && Objects.equals(activeJobs, s.activeJobs)
         && Objects.equals(load, s.load)
         && Objects.equals(currentRevision, s.currentRevision)
@@ -172,6 +196,8 @@ public class AgentDeploymentStatus {
         updatedReplicas,
         drainingWorkers,
         desiredReplicas,
+        availableWorkers,
+        lastScaleTime,
         activeJobs,
         load,
         currentRevision,

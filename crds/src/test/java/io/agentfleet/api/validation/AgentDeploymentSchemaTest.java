@@ -40,6 +40,17 @@ class AgentDeploymentSchemaTest {
         drain: {timeoutSeconds: 3600}
         revisionHistoryLimit: 10
         paused: false
+        autoscaling:
+          enabled: true
+          minReplicas: 1
+          maxReplicas: 20
+          targetLoad: 0.5
+          idleWorkers: 1
+          scaleUp: {stabilizationSeconds: 0, maxWorkersPerMinute: 0}
+          scaleDown: {stabilizationSeconds: 300, maxWorkersPerMinute: 4}
+          schedules:
+            - {cron: "0 8 * * 1-5", timeZone: Europe/Berlin, durationMinutes: 600, minReplicas: 10}
+          webhook: {roomNamePattern: "^call-", expectSeconds: 30}
         template:
           metadata:
             labels: {team: voice}
@@ -173,6 +184,38 @@ class AgentDeploymentSchemaTest {
                             Map.of("name", "agent", "image", "a:1"),
                             Map.of("name", "agent", "image", "b:1")))),
         bad("paused as text", "spec.paused", d -> at(d, "spec").put("paused", "yes")),
+        bad(
+            "autoscaling min above max",
+            "spec.autoscaling",
+            d -> at(d, "spec.autoscaling").put("minReplicas", 30)),
+        bad(
+            "autoscaling target load zero",
+            "spec.autoscaling.targetLoad",
+            d -> at(d, "spec.autoscaling").put("targetLoad", 0)),
+        bad(
+            "autoscaling target load above one",
+            "spec.autoscaling.targetLoad",
+            d -> at(d, "spec.autoscaling").put("targetLoad", 1.5)),
+        bad(
+            "negative warm buffer",
+            "spec.autoscaling.idleWorkers",
+            d -> at(d, "spec.autoscaling").put("idleWorkers", -1)),
+        bad(
+            "negative scale-down rate",
+            "spec.autoscaling.scaleDown.maxWorkersPerMinute",
+            d -> at(d, "spec.autoscaling.scaleDown").put("maxWorkersPerMinute", -1)),
+        bad(
+            "schedule floor above max",
+            "spec.autoscaling",
+            d -> schedule(d).put("minReplicas", 50)),
+        bad(
+            "cron with four fields",
+            "spec.autoscaling.schedules[0].cron",
+            d -> schedule(d).put("cron", "0 8 * *")),
+        bad(
+            "schedule without duration",
+            "spec.autoscaling.schedules[0].durationMinutes",
+            d -> schedule(d).remove("durationMinutes")),
         bad("misspelt field", "spec.replica", d -> at(d, "spec").put("replica", 3)),
         bad(
             "misspelt nested field",
@@ -214,6 +257,11 @@ class AgentDeploymentSchemaTest {
       node = (Map<String, Object>) node.get(key);
     }
     return node;
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> schedule(Map<String, Object> root) {
+    return ((List<Map<String, Object>>) at(root, "spec.autoscaling").get("schedules")).get(0);
   }
 
   @SuppressWarnings("unchecked")
