@@ -59,6 +59,7 @@ public final class AgentWorker implements AutoCloseable {
   private final AtomicLong succeeded = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private volatile double lastCpu;
+  private volatile boolean closing;
   private StatusServer http;
 
   public AgentWorker(WorkerConfig config, Agent agent) {
@@ -138,6 +139,7 @@ public final class AgentWorker implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     connection.close();
     timers.shutdownNow();
     runner.close();
@@ -174,7 +176,9 @@ public final class AgentWorker implements AutoCloseable {
       @Override
       public void disconnected() {
         state.disconnected();
-        LOG.warn("disconnected from LiveKit; {} jobs keep running", runner.activeJobs());
+        if (!closing) {
+          LOG.warn("disconnected from LiveKit; {} jobs keep running", runner.activeJobs());
+        }
       }
     };
   }
