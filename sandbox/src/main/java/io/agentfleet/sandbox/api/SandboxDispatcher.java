@@ -1,0 +1,301 @@
+package io.agentfleet.sandbox.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.Headers;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the sandbox API adds in front of the Fabric8 mock server's CRUD store, so that kubectl and
+ * users meet an API server rather than a store: discovery and OpenAPI documents, admission (schema
+ * + CEL, {@code 422 Invalid}), the scale subresource, and pod logs. Everything else goes to the
+ * store unchanged.
+ */
+final class SandboxDispatcher extends Dispatcher {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String VERSION_JSON =
+      "{\"major\":\"1\",\"minor\":\"32\",\"gitVersion\":\"v1.32.0-agentfleet-sandbox\","
+          + "\"gitCommit\":\"\",\"gitTreeState\":\"clean\",\"buildDate\":\"2026-01-01T00:00:00Z\","
+          + "\"goVersion\":\"none\",\"compiler\":\"none\",\"platform\":\"linux/amd64\"}";
+
+  private final KubernetesCrudDispatcher store;
+  private final Discovery discovery;
+  private final Admission admission;
+  private final PodLogs logs;
+
+  SandboxDispatcher(
+      KubernetesCrudDispatcher store, Discovery discovery, Admission admission, PodLogs logs) {
+    this.store = store;
+    this.discovery = discovery;
+    this.admission = admission;
+    this.logs = logs;
+  }
+
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    try {
+      return route(request);
+    } catch (RuntimeException e) {
+      return status(
+          new StatusBuilder()
+              .withStatus("Failure")
+              .withCode(500)
+              .withReason("InternalError")
+              .withMessage("sandbox API: " + e)
+              .build());
+    }
+  }
+
+  private MockResponse route(RecordedRequest request) {
+    String path = request.getPath();
+    String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+    HttpMethod method = request.method();
+    if (method == HttpMethod.GET) {
+      Optional<MockResponse> document = documents(bare, request.getHeader("Accept"));
+      if (document.isPresent()) {
+        return document.get();
+      }
+    }
+    String contentType = Optional.ofNullable(request.getHeader("Content-Type")).orElse("");
+    if (contentType.contains("protobuf")) {
+      // kubectl create secret/namespace send protobuf; the store only reads JSON.
+      return status(
+          failure(
+              415,
+              "UnsupportedMediaType",
+              "the sandbox API reads JSON and YAML only, not protobuf: use kubectl apply -f, or"
+                  + " kubectl create ... --dry-run=client -o yaml | kubectl apply -f -"));
+    }
+    Optional<ApiPath> parsed = ApiPath.parse(path);
+    if (parsed.isPresent()) {
+      ApiPath api = parsed.get();
+      Optional<ServedResource> resource = discovery.find(api.group(), api.version(), api.plural());
+      if (resource.isPresent()) {
+        Optional<MockResponse> handled = serve(request, api, resource.get(), contentType);
+        if (handled.isPresent()) {
+          return handled.get();
+        }
+      }
+    }
+    return store.dispatch(request);
+  }
+
+  private Optional<MockResponse> documents(String path, String accept) {
+    if (path.equals("/version")) {
+      return Optional.of(json(200, VERSION_JSON));
+    }
+    if (path.equals("/api")) {
+      return Optional.of(json(200, Serialization.asJson(discovery.coreVersions())));
+    }
+    if (path.equals("/apis")) {
+      return Optional.of(json(200, Serialization.asJson(discovery.groups())));
+    }
+    if (path.equals("/openapi/v2")) {
+      if (accept != null && accept.contains("protobuf")) {
+        return Optional.of(
+            new MockResponse()
+                .setResponseCode(200)
+                .setHeader("Content-Type", OpenApiDocuments.PROTOBUF_TYPE)
+                .setBody(OpenApiDocuments.v2Protobuf()));
+      }
+      return Optional.of(json(200, OpenApiDocuments.v2Json()));
+    }
+    if (path.startsWith("/openapi/v3")) {
+      return Optional.of(status(failure(404, "NotFound", "the sandbox API serves /openapi/v2")));
+    }
+    String[] segments = path.substring(1).split("/");
+    if (path.equals("/api/v1")) {
+      return discovery.resourceList("", "v1").map(l -> json(200, Serialization.asJson(l)));
+    }
+    if (segments.length == 3 && segments[0].equals("apis")) {
+      return Optional.of(
+          discovery
+              .resourceList(segments[1], segments[2])
+              .map(l -> json(200, Serialization.asJson(l)))
+              .orElseGet(() -> status(failure(404, "NotFound", "not found"))));
+    }
+    return Optional.empty();
+  }
+
+  private Optional<MockResponse> serve(
+      RecordedRequest request, ApiPath api, ServedResource resource, String contentType) {
+    HttpMethod method = request.method();
+    if ("scale".equals(api.subresource()) && resource.scale() != null) {
+      return Optional.of(scale(request, api, resource));
+    }
+    if ("log".equals(api.subresource()) && api.plural().equals("pods")) {
+      return Optional.of(log(api));
+    }
+    if (api.subresource() != null || !admission.validates(resource)) {
+      return Optional.empty();
+    }
+    JsonNode candidate;
+    String name = api.name();
+    switch (method) {
+      case POST, PUT -> candidate = readTree(requestBody(request));
+      case PATCH -> {
+        if (contentType.startsWith(JsonPatches.STRATEGIC)
+            || contentType.startsWith(JsonPatches.APPLY)) {
+          return Optional.of(
+              status(
+                  failure(
+                      415,
+                      "UnsupportedMediaType",
+                      "the body of the request was in an unknown format - accepted media types"
+                          + " include: application/json-patch+json, application/merge-patch+json")));
+        }
+        MockResponse current = store.handleGet(api.objectPath());
+        if (current.code() != 200) {
+          return Optional.of(current);
+        }
+        JsonNode stored = readTree(body(current));
+        JsonNode patch = readTree(requestBody(request));
+        candidate =
+            contentType.startsWith(JsonPatches.JSON_PATCH)
+                ? JsonPatches.jsonPatch(stored, patch)
+                : JsonPatches.mergePatch(stored, patch);
+      }
+      default -> {
+        return Optional.empty();
+      }
+    }
+    if (name == null && candidate.path("metadata").hasNonNull("name")) {
+      name = candidate.path("metadata").path("name").asText();
+    }
+    return admission
+        .check(
+            resource,
+            name == null ? "" : name,
+            JSON.convertValue(JsonPatches.withoutNulls(candidate), Object.class))
+        .map(SandboxDispatcher::status);
+  }
+
+  /** The scale subresource reads and writes the CRD's replica paths of the object itself. */
+  private MockResponse scale(RecordedRequest request, ApiPath api, ServedResource resource) {
+    MockResponse current = store.handleGet(api.objectPath());
+    if (current.code() != 200) {
+      return current;
+    }
+    JsonNode object = readTree(body(current));
+    ServedResource.ScalePaths paths = resource.scale();
+    ObjectNode scale = Scales.of(object, paths);
+    if (request.method() == HttpMethod.GET) {
+      return json(200, scale.toString());
+    }
+    JsonNode wanted;
+    if (request.method() == HttpMethod.PUT) {
+      wanted = readTree(requestBody(request));
+    } else if (request.method() == HttpMethod.PATCH) {
+      String type = Optional.ofNullable(request.getHeader("Content-Type")).orElse("");
+      JsonNode patch = readTree(requestBody(request));
+      wanted =
+          type.startsWith(JsonPatches.JSON_PATCH)
+              ? JsonPatches.jsonPatch(scale, patch)
+              : JsonPatches.mergePatch(scale, patch);
+    } else {
+      return status(failure(405, "MethodNotAllowed", "scale supports get, update and patch"));
+    }
+    JsonNode replicas = wanted.path("spec").path("replicas");
+    if (!replicas.isIntegralNumber()) {
+      return status(
+          Admission.invalid(
+              resource, api.name(), List.of("spec.replicas: Required value: an integer")));
+    }
+    ObjectNode replicaPatch = Scales.replicaPatch(paths, replicas.intValue());
+    JsonNode updated = JsonPatches.mergePatch(object, replicaPatch);
+    Optional<Status> refused =
+        admission.check(
+            resource,
+            api.name(),
+            JSON.convertValue(JsonPatches.withoutNulls(updated), Object.class));
+    if (refused.isPresent()) {
+      return status(refused.get());
+    }
+    MockResponse written =
+        store.handlePatch(
+            new RecordedRequest(
+                "HTTP/1.1",
+                HttpMethod.PATCH,
+                api.objectPath(),
+                Headers.builder().add("Content-Type", JsonPatches.MERGE).build(),
+                new Buffer(replicaPatch.toString().getBytes(StandardCharsets.UTF_8))));
+    if (written.code() / 100 != 2) {
+      return written;
+    }
+    return json(200, Scales.of(readTree(body(written)), paths).toString());
+  }
+
+  private MockResponse log(ApiPath api) {
+    Optional<Path> file = logs.find(api.namespace(), api.name());
+    if (file.isEmpty() || !Files.exists(file.get())) {
+      return status(
+          failure(
+              404,
+              "NotFound",
+              "no log for pod " + api.name() + " (not run by the sandbox kubelet)"));
+    }
+    try {
+      return new MockResponse()
+          .setResponseCode(200)
+          .setHeader("Content-Type", "text/plain")
+          .setBody(Files.readAllBytes(file.get()));
+    } catch (IOException e) {
+      return status(failure(500, "InternalError", e.toString()));
+    }
+  }
+
+  static Status failure(int code, String reason, String message) {
+    return new StatusBuilder()
+        .withStatus("Failure")
+        .withCode(code)
+        .withReason(reason)
+        .withMessage(message)
+        .build();
+  }
+
+  private static MockResponse status(Status status) {
+    status.setApiVersion("v1");
+    status.setKind("Status");
+    return json(status.getCode(), Serialization.asJson(status));
+  }
+
+  private static MockResponse json(int code, String body) {
+    return new MockResponse()
+        .setResponseCode(code)
+        .setHeader("Content-Type", "application/json")
+        .setBody(body);
+  }
+
+  /** Reads without consuming: the store reads the same body after admission. */
+  private static String requestBody(RecordedRequest request) {
+    return new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
+  }
+
+  private static String body(MockResponse response) {
+    return new String(response.getBody().getBytes(), StandardCharsets.UTF_8);
+  }
+
+  private static JsonNode readTree(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
+    }
+  }
+}
