@@ -6,11 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.agentfleet.devserver.interop.NodeProject;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import livekit.LivekitAgent.Job;
 import livekit.LivekitAgent.JobStatus;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,8 +20,7 @@ class NodeSdkInteropTest {
 
   @BeforeAll
   static void installSdks() throws Exception {
-    Optional<String> why = NodeProject.unavailable();
-    Assumptions.assumeTrue(why.isEmpty(), () -> why.orElse(""));
+    NodeProject.assumeAvailable();
     node = NodeProject.locate();
     node.install();
   }

@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import livekit.LivekitAgentDispatch.AgentDispatch;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,8 +33,7 @@ class NodeInteropTest {
 
   @BeforeAll
   static void installSdks() throws Exception {
-    Optional<String> why = NodeProject.unavailable();
-    Assumptions.assumeTrue(why.isEmpty(), () -> why.orElse(""));
+    NodeProject.assumeAvailable();
     node = NodeProject.locate();
     node.install();
   }

@@ -58,6 +58,16 @@ public final class NodeProject {
     return Optional.empty();
   }
 
+  /**
+   * Aborts the calling test class (reported as skipped) when npm software cannot run here, and says
+   * why on stderr, where a build log shows it.
+   */
+  public static void assumeAvailable() {
+    Optional<String> why = unavailable();
+    why.ifPresent(w -> System.err.println("[interop] SKIPPED: " + w));
+    org.junit.jupiter.api.Assumptions.assumeTrue(why.isEmpty(), () -> why.orElse(""));
+  }
+
   /** Runs {@code npm ci} unless node_modules was installed from this same lockfile. */
   public synchronized void install() throws Exception {
     byte[] lock = Files.readAllBytes(dir.resolve("package-lock.json"));
