@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.livekit.server.RoomServiceClient;
 import java.time.Duration;
 import livekit.LivekitAgent.Job;
 import livekit.LivekitAgent.JobStatus;
@@ -103,6 +104,20 @@ class WorkerLifecycleTest {
         .atMost(Duration.ofSeconds(2))
         .until(() -> fleet.jobOf(dispatch).isEmpty());
     assertThat(other.info().activeJobs()).isZero();
+  }
+
+  @Test
+  void anUnnamedWorkerGetsAutomaticDispatchForNewRooms() throws Exception {
+    AgentWorker worker = fleet.startWorker("", b -> b);
+
+    RoomServiceClient.createClient(fleet.server().httpUrl(), TestFleet.KEY, TestFleet.SECRET)
+        .createRoom("walk-in")
+        .execute();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> worker.info().activeJobs() == 1);
+    Job job = fleet.server().jobs().jobs().get(0);
+    assertThat(job.getRoom().getName()).isEqualTo("walk-in");
+    assertThat(job.getAgentName()).isEmpty();
   }
 
   @Test

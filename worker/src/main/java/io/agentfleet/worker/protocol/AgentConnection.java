@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import livekit.LivekitAgent.RegisterWorkerRequest;
 import livekit.LivekitAgent.RegisterWorkerResponse;
@@ -30,6 +31,13 @@ public final class AgentConnection implements AutoCloseable {
   /** The largest server message accepted, as the server's own 2 MiB limit. */
   static final int MAX_MESSAGE = 2 * 1024 * 1024;
 
+  /**
+   * A socket that brings nothing, not even a pong to our pings, for this long is dead: a network
+   * partition does not close TCP, and jobs must not wait hours for the kernel to notice. The Python
+   * SDK uses a 30 s heartbeat the same way.
+   */
+  public static final Duration DEFAULT_SILENCE_TIMEOUT = Duration.ofSeconds(30);
+
   /** Receives connection events, on the connection's threads. */
   public interface Listener {
     void registered(RegisterWorkerResponse response);
@@ -43,6 +51,7 @@ public final class AgentConnection implements AutoCloseable {
   private final Supplier<String> token;
   private final Supplier<RegisterWorkerRequest> registration;
   private final Backoff backoff;
+  private final Duration silenceTimeout;
   private final Listener listener;
   private final HttpClient http;
   private final Object sendLock = new Object();
@@ -57,6 +66,17 @@ public final class AgentConnection implements AutoCloseable {
       Supplier<RegisterWorkerRequest> registration,
       Backoff backoff,
       Listener listener) {
+    this(uri, token, registration, backoff, DEFAULT_SILENCE_TIMEOUT, listener);
+  }
+
+  public AgentConnection(
+      URI uri,
+      Supplier<String> token,
+      Supplier<RegisterWorkerRequest> registration,
+      Backoff backoff,
+      Duration silenceTimeout,
+      Listener listener) {
+    this.silenceTimeout = silenceTimeout;
     this.uri = uri;
     this.token = token;
     this.registration = registration;
@@ -104,7 +124,7 @@ public final class AgentConnection implements AutoCloseable {
       try {
         session.connect();
         failures = 0;
-        session.closedSignal.join();
+        session.watch();
       } catch (Exception e) {
         if (!closed) {
           LOG.warn("agent connection to {} failed: {}", uri, rootMessage(e));
@@ -143,7 +163,30 @@ public final class AgentConnection implements AutoCloseable {
     final CompletableFuture<Void> closedSignal = new CompletableFuture<>();
     final CompletableFuture<RegisterWorkerResponse> registeredSignal = new CompletableFuture<>();
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+    private volatile long lastHeard = System.nanoTime();
     private WebSocket ws;
+
+    /** Waits for the socket to close; pings the server and drops the socket if it goes silent. */
+    void watch() throws InterruptedException {
+      long pingEvery = Math.max(1, silenceTimeout.toMillis() / 3);
+      long lastPing = System.nanoTime();
+      while (!closedSignal.isDone()) {
+        try {
+          closedSignal.get(Math.min(pingEvery, 1000), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+          // still open
+        }
+        long now = System.nanoTime();
+        if (now - lastHeard > silenceTimeout.toNanos()) {
+          dropConnection(ws, "nothing from the server for " + silenceTimeout.toMillis() + " ms");
+          return;
+        }
+        if (now - lastPing >= TimeUnit.MILLISECONDS.toNanos(pingEvery)) {
+          lastPing = now;
+          ws.sendPing(ByteBuffer.allocate(0));
+        }
+      }
+    }
 
     void connect() throws Exception {
       ws =
@@ -170,11 +213,27 @@ public final class AgentConnection implements AutoCloseable {
 
     @Override
     public void onOpen(WebSocket webSocket) {
+      lastHeard = System.nanoTime();
       webSocket.request(1);
     }
 
     @Override
+    public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+      lastHeard = System.nanoTime();
+      webSocket.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+      lastHeard = System.nanoTime();
+      webSocket.request(1);
+      return null;
+    }
+
+    @Override
     public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+      lastHeard = System.nanoTime();
       if (partial.size() + data.remaining() > MAX_MESSAGE) {
         dropConnection(webSocket, "message larger than " + MAX_MESSAGE + " bytes");
         return null;

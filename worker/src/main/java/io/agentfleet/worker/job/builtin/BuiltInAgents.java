@@ -5,14 +5,30 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-/** The agents that ship with the worker, selected by name with {@code --agent}. */
+/**
+ * The agents that ship with the worker, selected by name with {@code --agent}. A fully qualified
+ * class name also works, for an {@link Agent} with a public no-argument constructor on the class
+ * path: that is how an SDK user runs their own agent with this worker's {@code start} command.
+ */
 public final class BuiltInAgents {
   private static final Map<String, Supplier<Agent>> AGENTS = Map.of("hold", HoldAgent::new);
 
   private BuiltInAgents() {}
 
   public static Optional<Agent> byName(String name) {
-    return Optional.ofNullable(AGENTS.get(name)).map(Supplier::get);
+    Supplier<Agent> builtIn = AGENTS.get(name);
+    if (builtIn != null) {
+      return Optional.of(builtIn.get());
+    }
+    try {
+      Class<?> type = Class.forName(name);
+      if (!Agent.class.isAssignableFrom(type)) {
+        return Optional.empty();
+      }
+      return Optional.of((Agent) type.getConstructor().newInstance());
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return Optional.empty();
+    }
   }
 
   public static java.util.Set<String> names() {

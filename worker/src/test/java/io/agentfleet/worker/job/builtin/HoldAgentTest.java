@@ -30,4 +30,12 @@ class HoldAgentTest {
     assertThat(HoldAgent.plan("[1, 2]")).isEqualTo(forever);
     assertThat(HoldAgent.plan("{\"other\": 1}")).isEqualTo(forever);
   }
+
+  @Test
+  void agentsAreFoundByNameOrClassName() {
+    assertThat(BuiltInAgents.byName("hold")).get().isInstanceOf(HoldAgent.class);
+    assertThat(BuiltInAgents.byName(HoldAgent.class.getName())).get().isInstanceOf(HoldAgent.class);
+    assertThat(BuiltInAgents.byName("java.lang.String")).isEmpty();
+    assertThat(BuiltInAgents.byName("no-such-agent")).isEmpty();
+  }
 }
