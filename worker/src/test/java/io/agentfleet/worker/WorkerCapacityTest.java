@@ -7,7 +7,6 @@ import io.agentfleet.devserver.agent.Worker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import livekit.LivekitAgent.JobStatus;
 import livekit.LivekitAgent.WorkerStatus;
 import livekit.LivekitAgentDispatch.AgentDispatch;
 import org.junit.jupiter.api.AfterEach;
@@ -32,27 +31,23 @@ class WorkerCapacityTest {
   void runsTwentyJobsAtOnceOnOneWorker() throws Exception {
     AgentWorker worker = fleet.startWorker("busy", b -> b.maxJobs(20));
 
+    // Calls without a length last until their dispatch is deleted, however slow the machine.
     List<AgentDispatch> dispatches = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      dispatches.add(fleet.dispatch("room-" + i, "busy", "{\"hold_ms\": 3000}"));
+      dispatches.add(fleet.dispatch("room-" + i, "busy", ""));
     }
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> worker.info().activeJobs() == 20);
+    await().atMost(Duration.ofSeconds(30)).until(() -> worker.info().activeJobs() == 20);
     Worker dev = fleet.devWorker(worker).orElseThrow();
     await().atMost(Duration.ofSeconds(5)).until(() -> dev.status() == WorkerStatus.WS_FULL);
     assertThat(dev.load()).isEqualTo(1.0f);
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(
-            () ->
-                dispatches.stream()
-                    .allMatch(
-                        d ->
-                            fleet
-                                .jobOf(d)
-                                .map(j -> j.getState().getStatus() == JobStatus.JS_SUCCESS)
-                                .orElse(false)));
-    assertThat(worker.info().jobsSucceeded()).isEqualTo(20);
+
+    for (AgentDispatch d : dispatches) {
+      fleet.deleteDispatch(d.getRoom(), d.getId());
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> worker.info().jobsSucceeded() == 20);
+    assertThat(worker.info().activeJobs()).isZero();
+    await().atMost(Duration.ofSeconds(5)).until(() -> dev.status() == WorkerStatus.WS_AVAILABLE);
   }
 
   @Test
@@ -84,7 +79,7 @@ class WorkerCapacityTest {
 
     List<AgentDispatch> dispatches = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      dispatches.add(fleet.dispatch("room-" + i, "shared", "{\"hold_ms\": 5000}"));
+      dispatches.add(fleet.dispatch("room-" + i, "shared", ""));
     }
 
     await()

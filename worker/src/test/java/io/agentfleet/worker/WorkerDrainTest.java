@@ -44,13 +44,13 @@ class WorkerDrainTest {
   @Test
   void sigtermWaitsForActiveJobsThenExitsZero() throws Exception {
     startWorkerProcess("drainer", "30");
-    AgentDispatch first = fleet.dispatch("call-1", "drainer", "{\"hold_ms\": 2500}");
-    AgentDispatch second = fleet.dispatch("call-2", "drainer", "{\"hold_ms\": 2500}");
+    AgentDispatch first = fleet.dispatch("call-1", "drainer", "{\"hold_ms\": 4000}");
+    AgentDispatch second = fleet.dispatch("call-2", "drainer", "{\"hold_ms\": 4000}");
     await().atMost(Duration.ofSeconds(10)).until(() -> activeJobs() == 2);
 
     process.destroy(); // SIGTERM
 
-    await().atMost(Duration.ofSeconds(2)).until(() -> status("/ready") == 503);
+    await().atMost(Duration.ofSeconds(3)).until(() -> status("/ready") == 503);
     AgentDispatch late = fleet.dispatch("call-3", "drainer", "{\"hold_ms\": 10}");
     assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("exited; log:\n%s", log()).isTrue();
     assertThat(process.exitValue()).as("exit code; log:\n%s", log()).isZero();
@@ -68,7 +68,7 @@ class WorkerDrainTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> activeJobs() == 1);
 
     process.destroy();
-    await().atMost(Duration.ofSeconds(2)).until(() -> status("/ready") == 503);
+    await().atMost(Duration.ofSeconds(3)).until(() -> status("/ready") == 503);
     process.destroy();
 
     assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("exited; log:\n%s", log()).isTrue();

@@ -26,7 +26,7 @@ class WorkerReconnectTest {
   void reconnectsAfterAServerRestartAndTheJobKeepsRunning() throws Exception {
     AgentWorker worker = fleet.startWorker("voice-agent", b -> b);
     String firstId = worker.info().workerId();
-    fleet.dispatch("call", "voice-agent", "{\"hold_ms\": 4000}");
+    fleet.dispatch("call", "voice-agent", "{\"hold_ms\": 6000}");
     await().atMost(Duration.ofSeconds(10)).until(() -> worker.info().activeJobs() == 1);
 
     fleet.restartServer();
@@ -40,7 +40,7 @@ class WorkerReconnectTest {
                     && fleet.devWorker(worker).isPresent());
     assertThat(worker.info().activeJobs()).isEqualTo(1);
     assertThat(fleet.get(worker, "/ready").statusCode()).isEqualTo(200);
-    await().atMost(Duration.ofSeconds(10)).until(() -> worker.info().jobsSucceeded() == 1);
+    await().atMost(Duration.ofSeconds(15)).until(() -> worker.info().jobsSucceeded() == 1);
     assertThat(worker.info().jobsFailed()).isZero();
 
     // The new server knows the worker and can hand it work.
