@@ -2,8 +2,12 @@ package io.agentfleet.operator;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
+import io.agentfleet.operator.autoscale.AutoscaleStep;
+import io.agentfleet.operator.autoscale.ScaleDecision;
+import io.agentfleet.operator.config.OperatorConfig;
+import io.agentfleet.operator.config.ReconcilerParts;
 import io.agentfleet.operator.events.EventReason;
-import io.agentfleet.operator.events.EventRecorder;
+import io.agentfleet.operator.metrics.FleetMetrics;
 import io.agentfleet.operator.revision.ControllerRevisions;
 import io.agentfleet.operator.revision.Revision;
 import io.agentfleet.operator.revision.RevisionHistory;
@@ -11,21 +15,24 @@ import io.agentfleet.operator.revision.RevisionPlan;
 import io.agentfleet.operator.revision.TemplateHash;
 import io.agentfleet.operator.spec.SpecCheck;
 import io.agentfleet.operator.status.Conditions;
+import io.agentfleet.operator.status.FleetView;
 import io.agentfleet.operator.status.StatusAggregator;
 import io.agentfleet.operator.status.Trouble;
 import io.agentfleet.operator.workers.FleetPlan;
 import io.agentfleet.operator.workers.FleetPlanner;
 import io.agentfleet.operator.workers.PodNames;
 import io.agentfleet.operator.workers.PodRenderer;
-import io.agentfleet.operator.workers.RecentDeletions;
 import io.agentfleet.operator.workers.WorkerLabels;
 import io.agentfleet.operator.workers.WorkerPod;
 import io.agentfleet.operator.workers.WorkerPods;
+import io.agentfleet.operator.workerstatus.Observation;
+import io.agentfleet.operator.workerstatus.StatusAddress;
+import io.agentfleet.operator.workerstatus.StatusTarget;
+import io.agentfleet.operator.workerstatus.WorkerStatusPoller;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -36,25 +43,24 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.random.RandomGenerator;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
  * Reconciles an AgentDeployment into worker pods of its update revision, ControllerRevisions and
- * status. Observe, plan with pure functions, apply, report.
+ * status: observe, plan with pure functions, apply, report.
  */
 @ControllerConfiguration(name = AgentDeploymentReconciler.NAME)
 public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
@@ -66,31 +72,27 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
 
   private static final Logger LOG = Logger.getLogger(AgentDeploymentReconciler.class);
 
-  private final KubernetesClient client;
-  private final EventRecorder events;
-  private final ControllerRevisions revisions;
-  private final RecentDeletions recentDeletions;
-  private final RetryBackoff backoff;
-  private final Clock clock;
+  private final ReconcilerParts k8s;
+  private final WorkerStatusPoller poller;
+  private final AutoscaleStep autoscale;
+  private final FleetMetrics fleetMetrics;
   private final MeterRegistry meters;
-  private final RandomGenerator random = new SecureRandom();
+  private final OperatorConfig config;
   private InformerEventSource<Pod, AgentDeployment> podInformer;
 
   public AgentDeploymentReconciler(
-      KubernetesClient client,
-      EventRecorder events,
-      ControllerRevisions revisions,
-      RecentDeletions recentDeletions,
-      RetryBackoff backoff,
-      Clock clock,
-      MeterRegistry meters) {
-    this.client = client;
-    this.events = events;
-    this.revisions = revisions;
-    this.recentDeletions = recentDeletions;
-    this.backoff = backoff;
-    this.clock = clock;
+      ReconcilerParts k8s,
+      WorkerStatusPoller poller,
+      AutoscaleStep autoscale,
+      FleetMetrics fleetMetrics,
+      MeterRegistry meters,
+      OperatorConfig config) {
+    this.k8s = k8s;
+    this.poller = poller;
+    this.autoscale = autoscale;
+    this.fleetMetrics = fleetMetrics;
     this.meters = meters;
+    this.config = config;
   }
 
   @Override
@@ -103,55 +105,102 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
                 .withNamespacesInheritedFromController()
                 .build(),
             context);
-    return List.of(podInformer);
+    SimpleInboundEventSource<AgentDeployment> workerStatus =
+        new SimpleInboundEventSource<>("worker-status");
+    poller.onMaterialChange(workerStatus::propagateEvent);
+    poller.ownersStillExist(id -> context.getPrimaryCache().get(id).isPresent());
+    return List.of(podInformer, workerStatus);
   }
 
   @Override
   public UpdateControl<AgentDeployment> reconcile(
       AgentDeployment deployment, Context<AgentDeployment> context) {
-    String key = key(deployment);
+    String key = AutoscaleStep.key(deployment);
     MDC.put("resource", key);
     MDC.put("generation", String.valueOf(deployment.getMetadata().getGeneration()));
+    Instant now = Instant.now(k8s.clock());
+    List<WorkerPod> workers = List.of();
     try {
-      List<WorkerPod> pods = observePods(deployment, context);
-      AgentDeploymentStatus previous = deployment.getStatus();
+      List<Pod> pods = observePods(deployment, context);
+      workers = withReports(deployment, pods);
+      UpdateRevision previous = previousUpdate(deployment.getStatus());
 
       List<String> problems = SpecCheck.problems(deployment.getSpec());
       if (!problems.isEmpty()) {
-        String message = String.join("; ", problems);
         return finish(
-            deployment, pods, previousUpdate(previous), new Trouble("InvalidSpec", message), null);
+            deployment,
+            FleetView.of(workers, previous.name(), previous.hash()),
+            new Trouble(EventReason.InvalidSpec.name(), String.join("; ", problems)),
+            null);
       }
 
       PodTemplateSpec effective = PodRenderer.effectiveTemplate(deployment);
       String hash = TemplateHash.of(effective);
-      Revision update = recordRevision(deployment, hash, pods, previous);
-      String updateName = update.name();
+      Revision update = recordRevision(deployment, hash, workers);
+
+      Optional<ScaleDecision> scaling = Optional.empty();
+      if (deployment.getSpec().autoscaled()) {
+        try {
+          scaling = Optional.of(autoscale.apply(deployment, workers, now));
+        } catch (IllegalArgumentException e) {
+          return finish(
+              deployment,
+              FleetView.of(workers, update.name(), hash),
+              new Trouble(EventReason.InvalidSpec.name(), e.getMessage()),
+              null);
+        }
+      } else {
+        autoscale.forget(deployment);
+      }
+      Optional<Instant> scaledAt = scaling.filter(ScaleDecision::changes).map(d -> now);
 
       Optional<Trouble> secretTrouble = checkCredentials(deployment);
       if (secretTrouble.isPresent()) {
         return finish(
             deployment,
-            pods,
-            new UpdateRevision(updateName, hash),
+            new FleetView(workers, update.name(), hash, scaling, scaledAt),
             secretTrouble.get(),
-            backoff.next(key));
+            k8s.backoff().next(key));
       }
 
       if (!Boolean.TRUE.equals(deployment.getSpec().getPaused())) {
-        FleetPlan plan = FleetPlanner.plan(deployment.getSpec().getReplicas(), hash, pods);
-        pods = applyFleetPlan(deployment, effective, hash, plan, pods);
+        FleetPlan plan = FleetPlanner.plan(deployment.getSpec().getReplicas(), hash, workers);
+        workers =
+            k8s.writer()
+                .apply(
+                    deployment,
+                    effective,
+                    hash,
+                    plan,
+                    workers,
+                    created ->
+                        podInformer.handleRecentResourceCreate(
+                            ResourceID.fromResource(created), created));
       }
-      backoff.reset(key);
-      return finish(deployment, pods, new UpdateRevision(updateName, hash), null, null);
-    } catch (KubernetesClientException e) {
-      LOG.warnf("API error while reconciling %s: %s", key, e.getMessage());
+      Map<String, WorkerPod> byName = new LinkedHashMap<>();
+      workers.forEach(w -> byName.put(w.name(), w));
+      k8s.writer().markEvictability(deployment, pods, byName);
+
+      k8s.backoff().reset(key);
+      List<String> warnings = SpecCheck.warnings(deployment.getSpec());
+      Trouble warning =
+          warnings.isEmpty()
+              ? null
+              : new Trouble(
+                  EventReason.GracePeriodShorterThanDrain.name(), String.join("; ", warnings));
       return finish(
           deployment,
-          safeObserve(deployment, context),
-          previousUpdate(deployment.getStatus()),
-          new Trouble("ApiError", "Kubernetes API error: " + e.getMessage()),
-          backoff.next(key));
+          new FleetView(workers, update.name(), hash, scaling, scaledAt),
+          warning,
+          deployment.getSpec().autoscaled() ? config.autoscaleResync() : null);
+    } catch (KubernetesClientException e) {
+      LOG.warnf("API error while reconciling %s: %s", key, e.getMessage());
+      UpdateRevision previous = previousUpdate(deployment.getStatus());
+      return finish(
+          deployment,
+          FleetView.of(workers, previous.name(), previous.hash()),
+          new Trouble(EventReason.ApiError.name(), "Kubernetes API error: " + e.getMessage()),
+          k8s.backoff().next(key));
     } finally {
       MDC.remove("resource");
       MDC.remove("generation");
@@ -165,18 +214,23 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
   @Override
   public ErrorStatusUpdateControl<AgentDeployment> updateErrorStatus(
       AgentDeployment deployment, Context<AgentDeployment> context, Exception e) {
-    LOG.errorf(e, "reconcile of %s failed", key(deployment));
-    AgentDeploymentStatus status =
+    LOG.errorf(e, "reconcile of %s failed", AutoscaleStep.key(deployment));
+    Trouble trouble =
+        new Trouble(EventReason.ReconcileError.name(), String.valueOf(e.getMessage()));
+    reportTroubleChange(deployment, Optional.of(trouble));
+    UpdateRevision previous = previousUpdate(deployment.getStatus());
+    List<WorkerPod> workers;
+    try {
+      workers = withReports(deployment, observePods(deployment, context));
+    } catch (RuntimeException ignored) {
+      workers = List.of();
+    }
+    deployment.setStatus(
         StatusAggregator.compute(
             deployment,
-            safeObserve(deployment, context),
-            previousUpdate(deployment.getStatus()).name(),
-            previousUpdate(deployment.getStatus()).hash(),
-            Optional.of(new Trouble("ReconcileError", String.valueOf(e.getMessage()))),
-            Instant.now(clock));
-    reportTroubleChange(
-        deployment, Optional.of(new Trouble("ReconcileError", String.valueOf(e.getMessage()))));
-    deployment.setStatus(status);
+            FleetView.of(workers, previous.name(), previous.hash()),
+            Optional.of(trouble),
+            Instant.now(k8s.clock())));
     return ErrorStatusUpdateControl.patchStatus(deployment);
   }
 
@@ -190,40 +244,44 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
     return new UpdateRevision(name, name.substring(name.lastIndexOf('-') + 1));
   }
 
-  private List<WorkerPod> observePods(
-      AgentDeployment deployment, Context<AgentDeployment> context) {
-    String namespace = deployment.getMetadata().getNamespace();
-    Set<Pod> cached = context.getSecondaryResources(Pod.class);
-    Set<String> seen =
-        cached.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
-    recentDeletions.forgetUnlessSeen(namespace, seen);
-    return cached.stream()
-        .filter(p -> !recentDeletions.contains(namespace, p.getMetadata().getName()))
-        .map(WorkerPods::of)
-        .toList();
+  private List<Pod> observePods(AgentDeployment deployment, Context<AgentDeployment> context) {
+    return k8s.writer()
+        .withoutRecentlyDeleted(
+            deployment.getMetadata().getNamespace(), context.getSecondaryResources(Pod.class));
   }
 
-  private List<WorkerPod> safeObserve(
-      AgentDeployment deployment, Context<AgentDeployment> context) {
-    try {
-      return observePods(deployment, context);
-    } catch (RuntimeException e) {
-      return List.of();
+  /** Tracks the pods' status endpoints and joins each pod with its worker's latest report. */
+  private List<WorkerPod> withReports(AgentDeployment deployment, List<Pod> pods) {
+    List<StatusTarget> targets = new ArrayList<>();
+    List<WorkerPod> workers = new ArrayList<>();
+    var format =
+        deployment.getSpec() == null || deployment.getSpec().getWorkerStatus() == null
+            ? io.agentfleet.api.v1alpha1.WorkerStatusFormat.AUTO
+            : deployment.getSpec().getWorkerStatus().getFormat();
+    for (Pod pod : pods) {
+      String uid = pod.getMetadata().getUid();
+      if (deployment.getSpec() != null) {
+        StatusAddress.workerUrl(deployment, pod)
+            .ifPresent(
+                url ->
+                    targets.add(new StatusTarget(uid, pod.getMetadata().getName(), url, format)));
+      }
+      workers.add(WorkerPods.of(pod, poller.latest(uid).flatMap(Observation::report).orElse(null)));
     }
+    poller.track(ResourceID.fromResource(deployment), targets);
+    return workers;
   }
 
-  private Revision recordRevision(
-      AgentDeployment deployment,
-      String hash,
-      List<WorkerPod> pods,
-      AgentDeploymentStatus previous) {
+  private Revision recordRevision(AgentDeployment deployment, String hash, List<WorkerPod> pods) {
     String name = deployment.getMetadata().getName();
     Set<String> inUse = new HashSet<>();
     pods.forEach(p -> inUse.add(p.revision()));
+    AgentDeploymentStatus previous = deployment.getStatus();
     if (previous != null && previous.getCurrentRevision() != null) {
       String current = previous.getCurrentRevision();
       inUse.add(current.substring(current.lastIndexOf('-') + 1));
     }
+    ControllerRevisions revisions = k8s.revisions();
     RevisionPlan plan =
         RevisionHistory.plan(
             ControllerRevisions.revisions(revisions.list(deployment)),
@@ -237,27 +295,31 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
         .ifPresent(
             r -> {
               revisions.create(deployment, r, deployment.getSpec().getTemplate());
-              events.normal(
-                  deployment,
-                  EventReason.NewRevision,
-                  "Created revision %d (%s)".formatted(r.number(), r.name()));
+              k8s.events()
+                  .normal(
+                      deployment,
+                      EventReason.NewRevision,
+                      "Created revision %d (%s)".formatted(r.number(), r.name()));
             });
     plan.renumber()
         .ifPresent(
             r -> {
               revisions.renumber(deployment, r);
-              events.normal(
-                  deployment,
-                  EventReason.NewRevision,
-                  "Template of %s is back: it is now revision %d".formatted(r.name(), r.number()));
+              k8s.events()
+                  .normal(
+                      deployment,
+                      EventReason.NewRevision,
+                      "Template of %s is back: it is now revision %d"
+                          .formatted(r.name(), r.number()));
             });
     if (!plan.prune().isEmpty()) {
       plan.prune().forEach(r -> revisions.delete(deployment, r));
-      events.normal(
-          deployment,
-          EventReason.RevisionsPruned,
-          "Pruned revisions %s (revisionHistoryLimit)"
-              .formatted(plan.prune().stream().map(r -> Long.toString(r.number())).toList()));
+      k8s.events()
+          .normal(
+              deployment,
+              EventReason.RevisionsPruned,
+              "Pruned revisions %s (revisionHistoryLimit)"
+                  .formatted(plan.prune().stream().map(r -> Long.toString(r.number())).toList()));
     }
     return plan.update();
   }
@@ -265,12 +327,17 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
   private Optional<Trouble> checkCredentials(AgentDeployment deployment) {
     String name = deployment.getSpec().getLivekit().getCredentialsSecret();
     Secret secret =
-        client.secrets().inNamespace(deployment.getMetadata().getNamespace()).withName(name).get();
+        k8s.client()
+            .secrets()
+            .inNamespace(deployment.getMetadata().getNamespace())
+            .withName(name)
+            .get();
     if (secret == null) {
       return Optional.of(
           new Trouble(
               EventReason.CredentialsSecretMissing.name(),
-              "Secret %s not found: spec.livekit.credentialsSecret must name a Secret with keys %s and %s"
+              ("Secret %s not found: spec.livekit.credentialsSecret must name a Secret with keys"
+                      + " %s and %s")
                   .formatted(
                       name, PodRenderer.SECRET_KEY_API_KEY, PodRenderer.SECRET_KEY_API_SECRET)));
     }
@@ -292,60 +359,17 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
     return Optional.empty();
   }
 
-  private List<WorkerPod> applyFleetPlan(
-      AgentDeployment deployment,
-      PodTemplateSpec effective,
-      String hash,
-      FleetPlan plan,
-      List<WorkerPod> pods) {
-    if (plan.changesNothing()) {
-      return pods;
-    }
-    LOG.infof("%s: %s", key(deployment), plan.reason());
-    List<WorkerPod> after = new ArrayList<>(pods);
-    String namespace = deployment.getMetadata().getNamespace();
-    for (int i = 0; i < plan.create(); i++) {
-      String name = PodNames.next(deployment.getMetadata().getName(), hash, random);
-      Pod created =
-          client
-              .pods()
-              .inNamespace(namespace)
-              .resource(PodRenderer.pod(deployment, effective, hash, name))
-              .create();
-      podInformer.handleRecentResourceCreate(ResourceID.fromResource(created), created);
-      after.add(WorkerPods.of(created));
-      events.normal(deployment, EventReason.SuccessfulCreate, "Created worker pod " + name);
-    }
-    for (WorkerPod victim : plan.remove()) {
-      client.pods().inNamespace(namespace).withName(victim.name()).delete();
-      recentDeletions.record(namespace, victim.name());
-      after.remove(victim);
-      events.normal(
-          deployment,
-          EventReason.SuccessfulDelete,
-          "Deleted worker pod %s (%s)".formatted(victim.name(), plan.reason()));
-    }
-    return after;
-  }
-
   private UpdateControl<AgentDeployment> finish(
-      AgentDeployment deployment,
-      List<WorkerPod> pods,
-      UpdateRevision update,
-      Trouble trouble,
-      Duration retryAfter) {
+      AgentDeployment deployment, FleetView view, Trouble trouble, Duration retryAfter) {
     reportTroubleChange(deployment, Optional.ofNullable(trouble));
     AgentDeploymentStatus status =
         StatusAggregator.compute(
-            deployment,
-            pods,
-            update.name(),
-            update.hash(),
-            Optional.ofNullable(trouble),
-            Instant.now(clock));
+            deployment, view, Optional.ofNullable(trouble), Instant.now(k8s.clock()));
+    fleetMetrics.record(deployment, status, view.pods());
+    meters
+        .counter(RECONCILES_METRIC, "outcome", trouble == null ? "ok" : trouble.reason())
+        .increment();
     UpdateControl<AgentDeployment> control;
-    String outcome = trouble == null ? "ok" : trouble.reason();
-    meters.counter(RECONCILES_METRIC, "outcome", outcome).increment();
     if (status.equals(deployment.getStatus())) {
       control = UpdateControl.noUpdate();
     } else {
@@ -367,10 +391,11 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
       if (!wasDegraded
           || !t.reason().equals(before.getReason())
           || !t.message().equals(before.getMessage())) {
-        events.warning(deployment, reasonOf(t), t.message());
+        k8s.events().warning(deployment, reasonOf(t), t.message());
       }
     } else if (wasDegraded) {
-      events.normal(deployment, EventReason.Recovered, "Recovered from " + before.getReason());
+      k8s.events()
+          .normal(deployment, EventReason.Recovered, "Recovered from " + before.getReason());
     }
   }
 
@@ -380,9 +405,5 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
     } catch (IllegalArgumentException e) {
       return EventReason.ApiError;
     }
-  }
-
-  private static String key(AgentDeployment deployment) {
-    return deployment.getMetadata().getNamespace() + "/" + deployment.getMetadata().getName();
   }
 }

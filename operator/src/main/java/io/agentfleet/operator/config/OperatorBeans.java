@@ -1,16 +1,22 @@
 package io.agentfleet.operator.config;
 
 import io.agentfleet.operator.RetryBackoff;
+import io.agentfleet.operator.autoscale.AutoscaleStep;
+import io.agentfleet.operator.autoscale.AutoscalerStateStore;
 import io.agentfleet.operator.events.EventRecorder;
+import io.agentfleet.operator.metrics.FleetMetrics;
 import io.agentfleet.operator.revision.ControllerRevisions;
+import io.agentfleet.operator.webhook.ExpectedCalls;
+import io.agentfleet.operator.workers.FleetWriter;
 import io.agentfleet.operator.workers.RecentDeletions;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.security.SecureRandom;
 import java.time.Clock;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Wires the operator's collaborators; the reconciler gets them by constructor. */
 public class OperatorBeans {
@@ -29,20 +35,33 @@ public class OperatorBeans {
 
   @Produces
   @Singleton
-  ControllerRevisions controllerRevisions(KubernetesClient client) {
-    return new ControllerRevisions(client);
+  FleetMetrics fleetMetrics(MeterRegistry registry) {
+    return new FleetMetrics(registry);
   }
 
   @Produces
   @Singleton
-  RecentDeletions recentDeletions(Clock clock) {
-    return new RecentDeletions(clock);
+  ExpectedCalls expectedCalls() {
+    return new ExpectedCalls();
   }
 
   @Produces
   @Singleton
-  RetryBackoff retryBackoff() {
-    return new RetryBackoff();
+  AutoscaleStep autoscaleStep(
+      KubernetesClient client, ExpectedCalls expected, EventRecorder events, FleetMetrics metrics) {
+    return new AutoscaleStep(client, new AutoscalerStateStore(), expected, events, metrics);
+  }
+
+  @Produces
+  @Singleton
+  ReconcilerParts reconcilerParts(KubernetesClient client, EventRecorder events, Clock clock) {
+    return new ReconcilerParts(
+        client,
+        events,
+        new ControllerRevisions(client),
+        new FleetWriter(client, events, new RecentDeletions(clock), new SecureRandom()),
+        new RetryBackoff(),
+        clock);
   }
 
   /**
@@ -52,9 +71,8 @@ public class OperatorBeans {
    */
   @Produces
   @Singleton
-  LeaderElectionConfiguration leaderElection(
-      @ConfigProperty(name = "agentfleet.operator.lease-name", defaultValue = "agentfleet-operator")
-          String leaseName) {
-    return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(leaseName).build();
+  LeaderElectionConfiguration leaderElection(OperatorConfig config) {
+    return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(config.leaseName())
+        .build();
   }
 }

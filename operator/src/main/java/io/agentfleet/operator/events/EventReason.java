@@ -12,5 +12,8 @@ public enum EventReason {
   CredentialsSecretMissing,
   ApiError,
   ReconcileError,
-  Recovered
+  Recovered,
+  ScalingUp,
+  ScalingDown,
+  GracePeriodShorterThanDrain
 }

@@ -67,6 +67,29 @@ public final class SpecCheck {
     return problems;
   }
 
+  /**
+   * What the operator can work with but the user should fix: a grace period shorter than the drain
+   * budget means the kubelet kills workers with calls still running.
+   */
+  public static List<String> warnings(AgentDeploymentSpec spec) {
+    List<String> warnings = new ArrayList<>();
+    if (spec == null || spec.getTemplate() == null || spec.getTemplate().getSpec() == null) {
+      return warnings;
+    }
+    Long grace = spec.getTemplate().getSpec().getTerminationGracePeriodSeconds();
+    int drain =
+        spec.getDrain() == null || spec.getDrain().getTimeoutSeconds() == null
+            ? Drain.DEFAULT_TIMEOUT_SECONDS
+            : spec.getDrain().getTimeoutSeconds();
+    if (grace != null && grace < drain) {
+      warnings.add(
+          ("spec.template.spec.terminationGracePeriodSeconds (%d) is shorter than"
+                  + " spec.drain.timeoutSeconds (%d): calls still running when it ends are cut off")
+              .formatted(grace, drain));
+    }
+    return warnings;
+  }
+
   private static void checkTemplate(PodTemplateSpec template, List<String> problems) {
     if (template == null) {
       problems.add("spec.template: Required value");

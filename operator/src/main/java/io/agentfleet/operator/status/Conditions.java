@@ -13,6 +13,7 @@ public final class Conditions {
   public static final String AVAILABLE = "Available";
   public static final String PROGRESSING = "Progressing";
   public static final String DEGRADED = "Degraded";
+  public static final String SCALING_LIMITED = "ScalingLimited";
 
   private Conditions() {}
 

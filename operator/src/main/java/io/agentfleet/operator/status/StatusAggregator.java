@@ -2,50 +2,53 @@ package io.agentfleet.operator.status;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
+import io.agentfleet.operator.autoscale.ScaleDecision;
 import io.agentfleet.operator.workers.WorkerLabels;
 import io.agentfleet.operator.workers.WorkerPod;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The one place the status is computed: from the pods as observed, the update revision and what
- * went wrong, never from what the operator meant to do.
+ * The one place the status is computed: from the pods as observed, the update revision, the
+ * workers' reports and what went wrong, never from what the operator meant to do.
  */
 public final class StatusAggregator {
 
   private StatusAggregator() {}
 
-  /**
-   * @param updateRevision name of the ControllerRevision of the current spec.template
-   * @param updateHash its template hash, as on the pods' revision label
-   */
   public static AgentDeploymentStatus compute(
-      AgentDeployment deployment,
-      List<WorkerPod> pods,
-      String updateRevision,
-      String updateHash,
-      Optional<Trouble> trouble,
-      Instant now) {
+      AgentDeployment deployment, FleetView view, Optional<Trouble> trouble, Instant now) {
     AgentDeploymentStatus previous =
         Optional.ofNullable(deployment.getStatus()).orElseGet(AgentDeploymentStatus::new);
     Long generation = deployment.getMetadata().getGeneration();
-    int desired =
+    int wanted =
         deployment.getSpec() == null || deployment.getSpec().getReplicas() == null
             ? 0
             : deployment.getSpec().getReplicas();
+    int desired = view.scaling().map(ScaleDecision::replicas).orElse(wanted);
     boolean paused =
         deployment.getSpec() != null && Boolean.TRUE.equals(deployment.getSpec().getPaused());
+    String updateHash = view.updateHash();
+    String updateRevision = view.updateRevision();
 
-    List<WorkerPod> live = pods.stream().filter(WorkerPod::live).toList();
+    List<WorkerPod> live = view.pods().stream().filter(WorkerPod::live).toList();
     int ready = (int) live.stream().filter(WorkerPod::ready).count();
     int updated = (int) live.stream().filter(p -> p.revision().equals(updateHash)).count();
     int updatedReady =
         (int) live.stream().filter(p -> p.revision().equals(updateHash) && p.ready()).count();
-    int draining = (int) pods.stream().filter(WorkerPod::terminating).count();
+    int draining =
+        (int)
+            view.pods().stream()
+                .filter(p -> p.terminating() || (p.live() && p.known() && p.report().draining()))
+                .count();
+    List<WorkerPod> reporting = live.stream().filter(WorkerPod::known).toList();
+    int available =
+        (int) reporting.stream().filter(p -> p.ready() && p.report().acceptsCalls()).count();
     boolean oldRemain = live.stream().anyMatch(p -> !p.revision().equals(updateHash));
-    boolean rolledOut = updateRevision != null && !oldRemain && updatedReady >= desired;
+    boolean rolledOut = updateRevision != null && !oldRemain && updatedReady >= wanted;
 
     AgentDeploymentStatus status = new AgentDeploymentStatus();
     status.setObservedGeneration(generation);
@@ -54,8 +57,20 @@ public final class StatusAggregator {
     status.setUpdatedReplicas(updated);
     status.setDrainingWorkers(draining);
     status.setDesiredReplicas(desired);
-    status.setActiveJobs(previous.getActiveJobs());
-    status.setLoad(previous.getLoad());
+    if (!reporting.isEmpty()) {
+      int calls =
+          view.pods().stream().filter(WorkerPod::known).mapToInt(WorkerPod::activeJobs).sum();
+      double load =
+          reporting.stream()
+              .mapToDouble(p -> p.report().effectiveLoad(maxJobsOf(p)))
+              .average()
+              .orElse(0);
+      status.setActiveJobs(calls);
+      status.setLoad(Math.round(load * 100) / 100.0);
+      status.setAvailableWorkers(available);
+    }
+    status.setLastScaleTime(
+        view.lastScaleTime().map(Instant::toString).orElse(previous.getLastScaleTime()));
     status.setUpdateRevision(updateRevision);
     status.setCurrentRevision(
         rolledOut || previous.getCurrentRevision() == null
@@ -63,45 +78,60 @@ public final class StatusAggregator {
             : previous.getCurrentRevision());
     status.setSelector(WorkerLabels.selector(deployment.getMetadata().getName()));
 
-    List<Condition> wanted =
-        List.of(
-            ready >= desired
-                ? Conditions.of(
-                    Conditions.AVAILABLE,
-                    "True",
-                    "MinimumWorkersAvailable",
-                    "%d of %d workers ready".formatted(ready, desired),
-                    generation)
-                : Conditions.of(
-                    Conditions.AVAILABLE,
-                    "False",
-                    "MinimumWorkersUnavailable",
-                    "%d of %d workers ready".formatted(ready, desired),
-                    generation),
-            progressing(
-                paused,
-                rolledOut,
-                updateRevision,
-                updatedReady,
-                desired,
-                live,
-                updateHash,
-                generation),
-            trouble
-                .map(
-                    t ->
-                        Conditions.of(
-                            Conditions.DEGRADED, "True", t.reason(), t.message(), generation))
-                .orElseGet(
-                    () ->
-                        Conditions.of(
-                            Conditions.DEGRADED,
-                            "False",
-                            "AsExpected",
-                            "no problems",
-                            generation)));
-    status.setConditions(Conditions.merge(previous.getConditions(), wanted, now));
+    List<Condition> wantedConditions = new ArrayList<>();
+    wantedConditions.add(
+        Conditions.of(
+            Conditions.AVAILABLE,
+            ready >= wanted ? "True" : "False",
+            ready >= wanted ? "MinimumWorkersAvailable" : "MinimumWorkersUnavailable",
+            "%d of %d workers ready".formatted(ready, wanted),
+            generation));
+    wantedConditions.add(
+        progressing(
+            paused, rolledOut, updateRevision, updatedReady, wanted, live, updateHash, generation));
+    view.scaling().ifPresent(d -> wantedConditions.add(scalingLimited(d, generation)));
+    wantedConditions.add(
+        trouble
+            .map(
+                t ->
+                    Conditions.of(Conditions.DEGRADED, "True", t.reason(), t.message(), generation))
+            .orElseGet(
+                () ->
+                    Conditions.of(
+                        Conditions.DEGRADED, "False", "AsExpected", "no problems", generation)));
+    status.setConditions(Conditions.merge(previous.getConditions(), wantedConditions, now));
     return status;
+  }
+
+  private static int maxJobsOf(WorkerPod p) {
+    Integer max = p.report().maxJobs();
+    return max == null ? 1 : max;
+  }
+
+  private static Condition scalingLimited(ScaleDecision d, Long generation) {
+    return switch (d.limit()) {
+      case MIN ->
+          Conditions.of(
+              Conditions.SCALING_LIMITED,
+              "True",
+              "TooFewReplicas",
+              "held at %d by minReplicas or a schedule".formatted(d.replicas()),
+              generation);
+      case MAX ->
+          Conditions.of(
+              Conditions.SCALING_LIMITED,
+              "True",
+              "TooManyReplicas",
+              "held at %d by maxReplicas".formatted(d.replicas()),
+              generation);
+      default ->
+          Conditions.of(
+              Conditions.SCALING_LIMITED,
+              "False",
+              "DesiredWithinRange",
+              "the desired count is within bounds",
+              generation);
+    };
   }
 
   private static Condition progressing(

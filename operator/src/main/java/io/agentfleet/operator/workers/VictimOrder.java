@@ -1,29 +1,38 @@
 package io.agentfleet.operator.workers;
 
 import java.util.Comparator;
-import java.util.function.Predicate;
 
 /**
- * The order in which surplus workers are removed, first victim first:
+ * The order in which surplus workers are removed, first victim first. Removing means draining: the
+ * pod is deleted, the worker stops taking calls and finishes the ones it has.
  *
  * <ol>
- *   <li>not ready before ready (a worker that cannot take calls is the cheapest to lose);
- *   <li>an old revision before the update revision;
- *   <li>newest before oldest (the least warmed-up);
- *   <li>by name, so that two reconciles of the same state pick the same pods.
+ *   <li>workers that never became ready and never reported (nothing to lose);
+ *   <li>idle workers (reporting, no calls);
+ *   <li>busy workers, fewest calls first;
+ *   <li>workers whose status is unknown (ready but not answering): they may be carrying calls we
+ *       cannot see, so they go last;
  * </ol>
  *
- * Which workers are busy is not known yet here; the job-aware order (idle first, fewest calls)
- * comes with worker status collection.
+ * and within each group: an old revision before the update revision, not ready before ready, newest
+ * before oldest, then by name so that two reconciles of the same state pick the same pods.
  */
 public final class VictimOrder {
 
   private VictimOrder() {}
 
+  static int group(WorkerPod p) {
+    if (!p.known()) {
+      return p.ready() ? 3 : 0;
+    }
+    return p.activeJobs() == 0 ? 1 : 2;
+  }
+
   public static Comparator<WorkerPod> forUpdateRevision(String updateRevision) {
-    Predicate<WorkerPod> old = p -> !p.revision().equals(updateRevision);
-    return Comparator.<WorkerPod, Boolean>comparing(WorkerPod::ready)
-        .thenComparing(p -> !old.test(p))
+    return Comparator.comparingInt(VictimOrder::group)
+        .thenComparingInt(WorkerPod::activeJobs)
+        .thenComparing(p -> p.revision().equals(updateRevision))
+        .thenComparing(WorkerPod::ready)
         .thenComparing(WorkerPod::created, Comparator.reverseOrder())
         .thenComparing(WorkerPod::name);
   }

@@ -1,5 +1,6 @@
 package io.agentfleet.operator.workers;
 
+import io.agentfleet.operator.workerstatus.WorkerReport;
 import java.time.Instant;
 
 /**
@@ -7,6 +8,8 @@ import java.time.Instant;
  *
  * @param terminating the pod has a deletionTimestamp: it is draining, not capacity
  * @param finished the pod's containers exited for good (phase Succeeded or Failed)
+ * @param report the worker's latest status report; null when unknown (not polled yet, not
+ *     answering, or answering garbage)
  */
 public record WorkerPod(
     String name,
@@ -14,10 +17,33 @@ public record WorkerPod(
     boolean ready,
     boolean terminating,
     boolean finished,
-    Instant created) {
+    Instant created,
+    WorkerReport report) {
+
+  public WorkerPod(
+      String name,
+      String revision,
+      boolean ready,
+      boolean terminating,
+      boolean finished,
+      Instant created) {
+    this(name, revision, ready, terminating, finished, created, null);
+  }
 
   /** Counts towards the fleet: may serve calls now or soon. */
   public boolean live() {
     return !terminating && !finished;
+  }
+
+  public boolean known() {
+    return report != null;
+  }
+
+  public int activeJobs() {
+    return report == null ? 0 : report.activeJobs();
+  }
+
+  public WorkerPod withReport(WorkerReport newReport) {
+    return new WorkerPod(name, revision, ready, terminating, finished, created, newReport);
   }
 }

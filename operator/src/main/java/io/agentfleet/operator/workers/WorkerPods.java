@@ -1,5 +1,6 @@
 package io.agentfleet.operator.workers;
 
+import io.agentfleet.operator.workerstatus.WorkerReport;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import java.time.Instant;
@@ -9,6 +10,10 @@ import java.util.Objects;
 public final class WorkerPods {
 
   private WorkerPods() {}
+
+  public static WorkerPod of(Pod pod, WorkerReport report) {
+    return of(pod).withReport(report);
+  }
 
   public static WorkerPod of(Pod pod) {
     String revision =

@@ -35,9 +35,10 @@ class StatusAggregatorTest {
     AgentDeploymentStatus s =
         StatusAggregator.compute(
             deployment(2),
-            List.of(pod("new", true, false), pod("old", true, false), pod("old", true, true)),
-            "voice-new",
-            "new",
+            FleetView.of(
+                List.of(pod("new", true, false), pod("old", true, false), pod("old", true, true)),
+                "voice-new",
+                "new"),
             Optional.empty(),
             T0);
     assertThat(s.getReplicas()).isEqualTo(2);
@@ -55,14 +56,15 @@ class StatusAggregatorTest {
     AgentDeployment d = deployment(1);
     AgentDeploymentStatus first =
         StatusAggregator.compute(
-            d, List.of(pod("new", true, false)), "voice-new", "new", Optional.empty(), T0);
+            d,
+            FleetView.of(List.of(pod("new", true, false)), "voice-new", "new"),
+            Optional.empty(),
+            T0);
     d.setStatus(first);
     AgentDeploymentStatus again =
         StatusAggregator.compute(
             d,
-            List.of(pod("new", true, false)),
-            "voice-new",
-            "new",
+            FleetView.of(List.of(pod("new", true, false)), "voice-new", "new"),
             Optional.empty(),
             T0.plusSeconds(60));
     assertThat(again).isEqualTo(first);
@@ -71,9 +73,7 @@ class StatusAggregatorTest {
     AgentDeploymentStatus degraded =
         StatusAggregator.compute(
             d,
-            List.of(pod("new", true, false)),
-            "voice-new",
-            "new",
+            FleetView.of(List.of(pod("new", true, false)), "voice-new", "new"),
             Optional.of(new Trouble("ApiError", "boom")),
             T0.plusSeconds(120));
     assertThat(
@@ -93,15 +93,17 @@ class StatusAggregatorTest {
     AgentDeploymentStatus during =
         StatusAggregator.compute(
             d,
-            List.of(pod("old", true, false), pod("new", false, false)),
-            "voice-new",
-            "new",
+            FleetView.of(
+                List.of(pod("old", true, false), pod("new", false, false)), "voice-new", "new"),
             Optional.empty(),
             T0);
     assertThat(during.getCurrentRevision()).isEqualTo("voice-old");
     AgentDeploymentStatus after =
         StatusAggregator.compute(
-            d, List.of(pod("new", true, false)), "voice-new", "new", Optional.empty(), T0);
+            d,
+            FleetView.of(List.of(pod("new", true, false)), "voice-new", "new"),
+            Optional.empty(),
+            T0);
     assertThat(after.getCurrentRevision()).isEqualTo("voice-new");
   }
 }

@@ -1,0 +1,13 @@
+package io.agentfleet.operator.autoscale;
+
+import io.agentfleet.operator.workers.WorkerPod;
+import java.util.List;
+
+/**
+ * What the autoscaler sees of a fleet at one moment.
+ *
+ * @param currentReplicas spec.replicas as it stands
+ * @param workers every pod of the deployment, with its latest status report if any
+ * @param expectedCalls calls announced by webhooks that no worker has picked up yet
+ */
+public record FleetSample(int currentReplicas, List<WorkerPod> workers, int expectedCalls) {}

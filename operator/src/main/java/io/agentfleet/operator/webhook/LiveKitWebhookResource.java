@@ -1,0 +1,98 @@
+package io.agentfleet.operator.webhook;
+
+import io.agentfleet.operator.config.OperatorConfig;
+import io.livekit.server.WebhookReceiver;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import livekit.LivekitModels.ParticipantInfo;
+import livekit.LivekitWebhook.WebhookEvent;
+import org.jboss.logging.Logger;
+
+/**
+ * LiveKit's webhook endpoint. Point the LiveKit server's {@code webhook.urls} at {@code
+ * http://<operator>:8080/livekit/webhook}. Every request must carry LiveKit's signature (a JWT in
+ * the raw Authorization header whose sha256 claim matches the body); anything else is refused with
+ * 401 and counted.
+ */
+@Path("/livekit/webhook")
+public class LiveKitWebhookResource {
+
+  private static final Logger LOG = Logger.getLogger(LiveKitWebhookResource.class);
+
+  private final Optional<WebhookReceiver> receiver;
+  private final ExpectedCalls expected;
+  private final MeterRegistry meters;
+  private final Clock clock;
+
+  public LiveKitWebhookResource(
+      OperatorConfig config, ExpectedCalls expected, MeterRegistry meters, Clock clock) {
+    this.receiver =
+        config.webhook().apiKey().isPresent() && config.webhook().apiSecret().isPresent()
+            ? Optional.of(
+                new WebhookReceiver(
+                    config.webhook().apiKey().get(), config.webhook().apiSecret().get()))
+            : Optional.empty();
+    this.expected = expected;
+    this.meters = meters;
+    this.clock = clock;
+  }
+
+  @POST
+  @Consumes("*/*")
+  public Response receive(String body, @HeaderParam("Authorization") String authorization) {
+    if (receiver.isEmpty()) {
+      return refuse(
+          503,
+          "webhooks are not configured: set agentfleet.operator.webhook.api-key and api-secret");
+    }
+    if (authorization == null || authorization.isBlank()) {
+      return refuse(401, "missing Authorization header");
+    }
+    WebhookEvent event;
+    try {
+      // LiveKit sends the raw JWT; accept a Bearer prefix too.
+      String token =
+          authorization.startsWith("Bearer ") ? authorization.substring(7) : authorization;
+      event = receiver.get().receive(body, token);
+    } catch (Exception e) {
+      return refuse(401, "signature rejected: " + e.getMessage());
+    }
+    meters
+        .counter("agentfleet.webhooks", "event", event.getEvent(), "outcome", "accepted")
+        .increment();
+    apply(event, Instant.now(clock));
+    return Response.ok().build();
+  }
+
+  private void apply(WebhookEvent event, Instant now) {
+    String room = event.hasRoom() ? event.getRoom().getName() : "";
+    if (room.isEmpty()) {
+      return;
+    }
+    switch (event.getEvent()) {
+      case "room_started" -> expected.roomNeedsAgent(room, now);
+      case "participant_joined" -> {
+        if (event.getParticipant().getKind() == ParticipantInfo.Kind.AGENT) {
+          expected.roomServed(room);
+        } else {
+          expected.roomNeedsAgent(room, now);
+        }
+      }
+      case "room_finished" -> expected.roomServed(room);
+      default -> {}
+    }
+  }
+
+  private Response refuse(int status, String why) {
+    LOG.debugf("webhook refused: %s", why);
+    meters.counter("agentfleet.webhooks", "event", "unknown", "outcome", "rejected").increment();
+    return Response.status(status).entity(why + "\n").type("text/plain").build();
+  }
+}

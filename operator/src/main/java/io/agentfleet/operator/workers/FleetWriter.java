@@ -1,0 +1,132 @@
+package io.agentfleet.operator.workers;
+
+import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.operator.events.EventReason;
+import io.agentfleet.operator.events.EventRecorder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+import org.jboss.logging.Logger;
+
+/** Carries out a {@link FleetPlan}: pod creations and deletions, one Event each. */
+public final class FleetWriter {
+
+  private static final Logger LOG = Logger.getLogger(FleetWriter.class);
+
+  /** Cluster autoscaler must not evict a worker that is carrying calls. */
+  public static final String SAFE_TO_EVICT = "cluster-autoscaler.kubernetes.io/safe-to-evict";
+
+  private final KubernetesClient client;
+  private final EventRecorder events;
+  private final RecentDeletions recentDeletions;
+  private final RandomGenerator random;
+
+  public FleetWriter(
+      KubernetesClient client,
+      EventRecorder events,
+      RecentDeletions recentDeletions,
+      RandomGenerator random) {
+    this.client = client;
+    this.events = events;
+    this.recentDeletions = recentDeletions;
+    this.random = random;
+  }
+
+  /**
+   * @param created told of every pod created, so the informer cache can hold it before the watch
+   *     event arrives
+   * @return the fleet as it is after the writes
+   */
+  public List<WorkerPod> apply(
+      AgentDeployment deployment,
+      PodTemplateSpec effective,
+      String hash,
+      FleetPlan plan,
+      List<WorkerPod> pods,
+      Consumer<Pod> created) {
+    if (plan.changesNothing()) {
+      return pods;
+    }
+    String namespace = deployment.getMetadata().getNamespace();
+    LOG.infof("%s/%s: %s", namespace, deployment.getMetadata().getName(), plan.reason());
+    List<WorkerPod> after = new ArrayList<>(pods);
+    for (int i = 0; i < plan.create(); i++) {
+      String name = PodNames.next(deployment.getMetadata().getName(), hash, random);
+      Pod pod =
+          client
+              .pods()
+              .inNamespace(namespace)
+              .resource(PodRenderer.pod(deployment, effective, hash, name))
+              .create();
+      created.accept(pod);
+      after.add(WorkerPods.of(pod));
+      events.normal(deployment, EventReason.SuccessfulCreate, "Created worker pod " + name);
+    }
+    for (WorkerPod victim : plan.remove()) {
+      client.pods().inNamespace(namespace).withName(victim.name()).delete();
+      recentDeletions.record(namespace, victim.name());
+      after.remove(victim);
+      String calls = victim.known() ? victim.activeJobs() + " calls" : "status unknown";
+      events.normal(
+          deployment,
+          EventReason.SuccessfulDelete,
+          "Draining worker pod %s (%s; %s)".formatted(victim.name(), calls, plan.reason()));
+    }
+    return after;
+  }
+
+  /** Pods whose deletion the informer may not have shown yet must not count as capacity. */
+  public List<Pod> withoutRecentlyDeleted(String namespace, java.util.Collection<Pod> cached) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    cached.forEach(p -> seen.add(p.getMetadata().getName()));
+    recentDeletions.forgetUnlessSeen(namespace, seen);
+    return cached.stream()
+        .filter(p -> !recentDeletions.contains(namespace, p.getMetadata().getName()))
+        .toList();
+  }
+
+  /**
+   * Keeps {@value #SAFE_TO_EVICT} in line with what each worker reports: "false" while it has
+   * calls, "true" when idle; left alone while its status is unknown. Written only on change.
+   */
+  public void markEvictability(
+      AgentDeployment deployment, List<Pod> pods, Map<String, WorkerPod> workers) {
+    String namespace = deployment.getMetadata().getNamespace();
+    for (Pod pod : pods) {
+      WorkerPod worker = workers.get(pod.getMetadata().getName());
+      if (worker == null || !worker.known() || !worker.live()) {
+        continue;
+      }
+      String wanted = worker.activeJobs() > 0 ? "false" : "true";
+      Map<String, String> annotations = pod.getMetadata().getAnnotations();
+      if (annotations != null && wanted.equals(annotations.get(SAFE_TO_EVICT))) {
+        continue;
+      }
+      try {
+        client
+            .pods()
+            .inNamespace(namespace)
+            .withName(pod.getMetadata().getName())
+            .edit(
+                p -> {
+                  Map<String, String> a =
+                      p.getMetadata().getAnnotations() == null
+                          ? new HashMap<>()
+                          : new HashMap<>(p.getMetadata().getAnnotations());
+                  a.put(SAFE_TO_EVICT, wanted);
+                  p.getMetadata().setAnnotations(a);
+                  return p;
+                });
+      } catch (RuntimeException e) {
+        // The pod may be going away; the next reconcile tries again.
+        LOG.debugf("could not annotate %s: %s", pod.getMetadata().getName(), e.getMessage());
+      }
+    }
+  }
+}

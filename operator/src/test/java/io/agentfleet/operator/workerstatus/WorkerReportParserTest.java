@@ -1,0 +1,110 @@
+package io.agentfleet.operator.workerstatus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class WorkerReportParserTest {
+
+  @Test
+  void pythonLeavesOutZeroesAndSendsFloatJobs() {
+    WorkerReport idle =
+        WorkerReportParser.parse(
+            "{\n  \"worker_type\": \"JT_ROOM\",\n  \"sdk_version\": \"1.7.0\",\n  \"protocol_version\": 1\n}",
+            WorkerStatusFormat.AUTO);
+    assertThat(idle.activeJobs()).isZero();
+    assertThat(idle.load()).isEqualTo(0.0);
+    assertThat(idle.format()).isEqualTo(WorkerStatusFormat.LIVEKIT_AGENTS);
+
+    WorkerReport busy =
+        WorkerReportParser.parse(
+            "{\"agent_name\":\"a\",\"active_jobs\":2.0,\"worker_load\":0.37}",
+            WorkerStatusFormat.AUTO);
+    assertThat(busy.activeJobs()).isEqualTo(2);
+    assertThat(busy.load()).isEqualTo(0.37);
+    assertThat(busy.acceptsCalls()).isTrue();
+  }
+
+  @Test
+  void nodeHasNoLoadSoItIsDerivedFromCalls() {
+    WorkerReport node =
+        WorkerReportParser.parse(
+            "{\"agent_name\":\"a\",\"worker_type\":\"JT_ROOM\",\"active_jobs\":1,\"project_type\":\"nodejs\",\"protocol_version\":1}",
+            WorkerStatusFormat.AUTO);
+    assertThat(node.load()).isNull();
+    assertThat(node.effectiveLoad(4)).isEqualTo(0.25);
+    assertThat(node.effectiveLoad(1)).isEqualTo(1.0);
+  }
+
+  @Test
+  void ourWorkerReportsStateAndOutcomes() {
+    WorkerReport ours =
+        WorkerReportParser.parse(
+            "{\"agent_name\":\"a\",\"worker_type\":\"JT_ROOM\",\"active_jobs\":3,\"worker_load\":0.75,"
+                + "\"project_type\":\"java\",\"worker_id\":\"AW_1\",\"status\":\"WS_FULL\",\"registered\":true,"
+                + "\"draining\":false,\"max_jobs\":4,\"jobs_succeeded\":10,\"jobs_failed\":1}",
+            WorkerStatusFormat.AUTO);
+    assertThat(ours.format()).isEqualTo(WorkerStatusFormat.AGENTFLEET);
+    assertThat(ours.full()).isTrue();
+    assertThat(ours.acceptsCalls()).isFalse();
+    assertThat(ours.maxJobs()).isEqualTo(4);
+    assertThat(ours.jobsSucceeded()).isEqualTo(10);
+    assertThat(ours.jobsFailed()).isEqualTo(1);
+  }
+
+  @Test
+  void drainingMeansFull() {
+    WorkerReport draining =
+        WorkerReportParser.parse(
+            "{\"worker_id\":\"x\",\"draining\":true}", WorkerStatusFormat.AUTO);
+    assertThat(draining.full()).isTrue();
+    assertThat(draining.draining()).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "",
+        "not json",
+        "[1,2]",
+        "\"text\"",
+        "{\"active_jobs\":\"three\"}",
+        "{\"worker_load\":\"high\"}",
+        "{\"active_jobs\":-1}",
+        "{\"worker_load\":-0.5}",
+        "{\"active_jobs\":1",
+      })
+  void garbageIsRejectedNotReadAsIdle(String body) {
+    assertThatThrownBy(() -> WorkerReportParser.parse(body, WorkerStatusFormat.AUTO))
+        .isInstanceOf(WorkerReportParser.MalformedReport.class);
+  }
+
+  @Test
+  void onlyMaterialChangesWakeTheReconciler() {
+    Instant t = Instant.EPOCH;
+    Observation idle = Observation.of(WorkerReport.idle(WorkerStatusFormat.AGENTFLEET), t);
+    Observation slightly =
+        Observation.of(
+            new WorkerReport(
+                0, 0.03, false, false, null, null, null, WorkerStatusFormat.AGENTFLEET),
+            t);
+    Observation busy =
+        Observation.of(
+            new WorkerReport(
+                1, 0.03, false, false, null, null, null, WorkerStatusFormat.AGENTFLEET),
+            t);
+    Observation lost = Observation.unknown("timeout", t);
+    assertThat(slightly.differsMateriallyFrom(idle)).isFalse();
+    assertThat(busy.differsMateriallyFrom(slightly)).isTrue();
+    assertThat(lost.differsMateriallyFrom(busy)).isTrue();
+    assertThat(lost.differsMateriallyFrom(Observation.unknown("refused", t))).isFalse();
+    assertThat(idle.differsMateriallyFrom(null)).isTrue();
+    assertThat(lost.report()).isEqualTo(Optional.empty());
+  }
+}
