@@ -6,29 +6,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalDouble;
-import java.util.OptionalLong;
 
 /**
- * CPU utilisation relative to the CPUs this worker may use: the cgroup quota when there is one (v2
- * {@code cpu.max}, v1 {@code cfs_quota_us}), otherwise the processors the JVM sees; {@code
- * NUM_CPUS} overrides both, as in the Python SDK. Usage comes from the cgroup when readable, so it
- * counts the whole container, otherwise from this process.
+ * This process's CPU use relative to the CPUs it may use. The usage is the JVM's own CPU time, so
+ * other processes on a shared host do not count; the CPUs allowed come from the nearest cgroup
+ * quota (v2 {@code cpu.max}, v1 {@code cpu.cfs_quota_us}), as the container limit defines them,
+ * else the processors the JVM sees. {@code NUM_CPUS} overrides, as in the Python SDK.
  */
 public final class CpuMonitor {
-  private final Path cgroupRoot;
   private final double cpus;
   private long lastUsageNanos;
   private long lastWallNanos;
 
-  public CpuMonitor(Path cgroupRoot, String numCpusOverride) {
-    this.cgroupRoot = cgroupRoot;
-    this.cpus = allowedCpus(cgroupRoot, numCpusOverride);
-    this.lastUsageNanos = usageNanos();
+  public CpuMonitor(double cpus) {
+    this.cpus = cpus;
+    this.lastUsageNanos = processCpuNanos();
     this.lastWallNanos = System.nanoTime();
   }
 
   public static CpuMonitor forThisProcess() {
-    return new CpuMonitor(Path.of("/sys/fs/cgroup"), System.getenv("NUM_CPUS"));
+    return new CpuMonitor(
+        allowedCpus(
+            Path.of("/sys/fs/cgroup"),
+            read(Path.of("/proc/self/cgroup")),
+            System.getenv("NUM_CPUS")));
   }
 
   public double cpus() {
@@ -37,7 +38,7 @@ public final class CpuMonitor {
 
   /** Utilisation in [0, 1] since the previous call. */
   public synchronized double sample() {
-    long usage = usageNanos();
+    long usage = processCpuNanos();
     long wall = System.nanoTime();
     double value = utilisation(usage - lastUsageNanos, wall - lastWallNanos, cpus);
     lastUsageNanos = usage;
@@ -53,7 +54,11 @@ public final class CpuMonitor {
     return Math.max(0, Math.min(1, usedNanos / (elapsedNanos * cpus)));
   }
 
-  static double allowedCpus(Path root, String override) {
+  /**
+   * @param root where the cgroup file systems are mounted
+   * @param procSelfCgroup the lines of {@code /proc/self/cgroup}
+   */
+  static double allowedCpus(Path root, List<String> procSelfCgroup, String override) {
     if (override != null && !override.isBlank()) {
       try {
         double n = Double.parseDouble(override.trim());
@@ -64,76 +69,94 @@ public final class CpuMonitor {
         // fall through to detection
       }
     }
-    OptionalDouble quota = cgroupV2Quota(root);
+    OptionalDouble quota = cgroupV2Quota(root, ownPath(procSelfCgroup, ""));
     if (quota.isEmpty()) {
-      quota = cgroupV1Quota(root);
+      quota = cgroupV1Quota(root, ownPath(procSelfCgroup, "cpu"));
     }
     return quota.orElse(Runtime.getRuntime().availableProcessors());
   }
 
-  /** {@code cpu.max} holds "quota period" or "max period". */
-  static OptionalDouble cgroupV2Quota(Path root) {
-    List<String> lines = read(root.resolve("cpu.max"));
-    if (lines.isEmpty()) {
-      return OptionalDouble.empty();
+  /**
+   * The cgroup path of this process for a v1 controller, or for the v2 hierarchy when {@code
+   * controller} is empty ("0::/path"). "/" inside a container with its own cgroup namespace.
+   */
+  static String ownPath(List<String> procSelfCgroup, String controller) {
+    for (String line : procSelfCgroup) {
+      String[] parts = line.split(":", 3);
+      if (parts.length != 3) {
+        continue;
+      }
+      boolean match =
+          controller.isEmpty()
+              ? parts[0].equals("0") && parts[1].isEmpty()
+              : List.of(parts[1].split(",")).contains(controller);
+      if (match) {
+        return parts[2];
+      }
     }
-    String[] parts = lines.get(0).trim().split("\\s+");
-    if (parts.length != 2 || parts[0].equals("max")) {
-      return OptionalDouble.empty();
-    }
-    try {
-      return OptionalDouble.of(Double.parseDouble(parts[0]) / Double.parseDouble(parts[1]));
-    } catch (NumberFormatException e) {
-      return OptionalDouble.empty();
-    }
+    return "/";
   }
 
-  static OptionalDouble cgroupV1Quota(Path root) {
-    List<String> quota = read(root.resolve("cpu/cpu.cfs_quota_us"));
-    List<String> period = read(root.resolve("cpu/cpu.cfs_period_us"));
-    if (quota.isEmpty() || period.isEmpty()) {
-      return OptionalDouble.empty();
+  /** The tightest {@code cpu.max} ("quota period" or "max period") from our cgroup up. */
+  static OptionalDouble cgroupV2Quota(Path root, String ownPath) {
+    OptionalDouble tightest = OptionalDouble.empty();
+    for (Path dir = under(root, ownPath);
+        dir != null && dir.startsWith(root);
+        dir = dir.getParent()) {
+      List<String> lines = read(dir.resolve("cpu.max"));
+      if (lines.isEmpty()) {
+        continue;
+      }
+      String[] parts = lines.get(0).trim().split("\\s+");
+      if (parts.length != 2 || parts[0].equals("max")) {
+        continue;
+      }
+      try {
+        double cpus = Double.parseDouble(parts[0]) / Double.parseDouble(parts[1]);
+        if (tightest.isEmpty() || cpus < tightest.getAsDouble()) {
+          tightest = OptionalDouble.of(cpus);
+        }
+      } catch (NumberFormatException ignored) {
+        // not a quota
+      }
     }
-    try {
-      double q = Double.parseDouble(quota.get(0).trim());
-      double p = Double.parseDouble(period.get(0).trim());
-      return q > 0 && p > 0 ? OptionalDouble.of(q / p) : OptionalDouble.empty();
-    } catch (NumberFormatException e) {
-      return OptionalDouble.empty();
-    }
+    return tightest;
   }
 
-  private long usageNanos() {
-    OptionalLong cgroup = cgroupUsageNanos(cgroupRoot);
-    if (cgroup.isPresent()) {
-      return cgroup.getAsLong();
+  /** The v1 quota of our cgroup, or of the mount root (a container's view without namespaces). */
+  static OptionalDouble cgroupV1Quota(Path root, String ownPath) {
+    for (String mount : List.of("cpu", "cpu,cpuacct")) {
+      for (Path dir : List.of(under(root.resolve(mount), ownPath), root.resolve(mount))) {
+        List<String> quota = read(dir.resolve("cpu.cfs_quota_us"));
+        List<String> period = read(dir.resolve("cpu.cfs_period_us"));
+        if (quota.isEmpty() || period.isEmpty()) {
+          continue;
+        }
+        try {
+          double q = Double.parseDouble(quota.get(0).trim());
+          double p = Double.parseDouble(period.get(0).trim());
+          if (q > 0 && p > 0) {
+            return OptionalDouble.of(q / p);
+          }
+        } catch (NumberFormatException ignored) {
+          // not a quota
+        }
+      }
     }
+    return OptionalDouble.empty();
+  }
+
+  private static Path under(Path root, String cgroupPath) {
+    String relative = cgroupPath.startsWith("/") ? cgroupPath.substring(1) : cgroupPath;
+    return relative.isEmpty() ? root : root.resolve(relative).normalize();
+  }
+
+  private static long processCpuNanos() {
     if (ManagementFactory.getOperatingSystemMXBean()
         instanceof com.sun.management.OperatingSystemMXBean os) {
       return Math.max(0, os.getProcessCpuTime());
     }
     return 0;
-  }
-
-  static OptionalLong cgroupUsageNanos(Path root) {
-    for (String line : read(root.resolve("cpu.stat"))) {
-      if (line.startsWith("usage_usec ")) {
-        try {
-          return OptionalLong.of(Long.parseLong(line.substring(11).trim()) * 1000);
-        } catch (NumberFormatException e) {
-          return OptionalLong.empty();
-        }
-      }
-    }
-    List<String> v1 = read(root.resolve("cpuacct/cpuacct.usage"));
-    if (!v1.isEmpty()) {
-      try {
-        return OptionalLong.of(Long.parseLong(v1.get(0).trim()));
-      } catch (NumberFormatException e) {
-        return OptionalLong.empty();
-      }
-    }
-    return OptionalLong.empty();
   }
 
   private static List<String> read(Path file) {
