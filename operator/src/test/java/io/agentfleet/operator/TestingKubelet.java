@@ -1,5 +1,6 @@
 package io.agentfleet.operator;
 
+import io.agentfleet.operator.workerstatus.StatusAddress;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
@@ -7,6 +8,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Stands in for the kubelet the mock API server lacks: every worker pod becomes Running and Ready
@@ -19,9 +22,20 @@ final class TestingKubelet implements AutoCloseable {
 
   private final KubernetesClient client;
   private final SharedIndexInformer<Pod> informer;
+  private final boolean runWorkers;
+  private final Map<String, ScriptedWorker> workers = new ConcurrentHashMap<>();
 
   TestingKubelet(KubernetesClient client, String namespace) {
+    this(client, namespace, false);
+  }
+
+  /**
+   * @param runWorkers give every pod a {@link ScriptedWorker} status endpoint, announced through
+   *     the status-address annotation as the sandbox's kubelet does
+   */
+  TestingKubelet(KubernetesClient client, String namespace, boolean runWorkers) {
     this.client = client;
+    this.runWorkers = runWorkers;
     this.informer =
         client
             .pods()
@@ -39,11 +53,50 @@ final class TestingKubelet implements AutoCloseable {
                   }
 
                   @Override
-                  public void onDelete(Pod pod, boolean unknown) {}
+                  public void onDelete(Pod pod, boolean unknown) {
+                    ScriptedWorker w = workers.remove(pod.getMetadata().getName());
+                    if (w != null) {
+                      w.close();
+                    }
+                  }
                 });
   }
 
+  /** The scripted worker of a running pod. */
+  ScriptedWorker worker(String podName) {
+    return workers.get(podName);
+  }
+
+  Map<String, ScriptedWorker> workers() {
+    return workers;
+  }
+
+  private void startWorker(Pod pod) {
+    String name = pod.getMetadata().getName();
+    if (workers.containsKey(name)) {
+      return;
+    }
+    ScriptedWorker worker = new ScriptedWorker();
+    workers.put(name, worker);
+    try {
+      client
+          .pods()
+          .inNamespace(pod.getMetadata().getNamespace())
+          .withName(name)
+          .edit(
+              p -> {
+                p.getMetadata().getAnnotations().put(StatusAddress.ANNOTATION, worker.address());
+                return p;
+              });
+    } catch (KubernetesClientException e) {
+      workers.remove(name).close();
+    }
+  }
+
   private void readyUp(Pod pod) {
+    if (runWorkers && pod.getMetadata().getDeletionTimestamp() == null) {
+      startWorker(pod);
+    }
     boolean pending =
         pod.getMetadata().getAnnotations() != null
             && pod.getMetadata().getAnnotations().containsKey(STAY_PENDING);
@@ -67,5 +120,7 @@ final class TestingKubelet implements AutoCloseable {
   @Override
   public void close() {
     informer.close();
+    workers.values().forEach(ScriptedWorker::close);
+    workers.clear();
   }
 }

@@ -72,7 +72,7 @@ public final class AutoscaleStep {
           .withName(deployment.getMetadata().getName())
           .scale(decision.replicas());
       deployment.getSpec().setReplicas(decision.replicas());
-      LOG.infof("%s: %s", key, decision.reason());
+      LOG.info(decision.reason());
       events.normal(
           deployment,
           decision.replicas() > decision.current()
@@ -81,7 +81,7 @@ public final class AutoscaleStep {
           decision.reason());
       metrics.scaled(deployment, decision);
     } else {
-      LOG.debugf("%s: %s", key, decision.reason());
+      LOG.debug(decision.reason());
     }
     return decision;
   }

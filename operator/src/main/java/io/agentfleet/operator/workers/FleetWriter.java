@@ -54,7 +54,7 @@ public final class FleetWriter {
       return pods;
     }
     String namespace = deployment.getMetadata().getNamespace();
-    LOG.infof("%s/%s: %s", namespace, deployment.getMetadata().getName(), plan.reason());
+    LOG.info(plan.reason());
     List<WorkerPod> after = new ArrayList<>(pods);
     for (int i = 0; i < plan.create(); i++) {
       String name = PodNames.next(deployment.getMetadata().getName(), hash, random);
