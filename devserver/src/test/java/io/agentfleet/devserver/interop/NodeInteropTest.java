@@ -135,6 +135,14 @@ class NodeInteropTest {
           .isEqualTo("agent-" + ran.get("job").getAsString());
       JsonObject worker = find(state.getAsJsonArray("workers"), "id", nodeWorker().get().id());
       assertThat(worker.get("agent_name").getAsString()).isEqualTo("node-agent");
+
+      // The Node SDK's /worker uses the field names our worker's /worker copies from Python.
+      JsonObject info = get("http://127.0.0.1:" + healthPort + "/worker");
+      assertThat(info.get("agent_name").getAsString()).isEqualTo("node-agent");
+      assertThat(info.get("worker_type").getAsString()).isEqualTo("JT_ROOM");
+      assertThat(info.get("protocol_version").getAsInt()).isEqualTo(1);
+      assertThat(info.get("sdk_version").getAsString()).isEqualTo("1.9.0");
+      assertThat(info.get("active_jobs").getAsJsonPrimitive().isNumber()).isTrue();
     } finally {
       NodeProject.killTree(agent);
     }
@@ -147,10 +155,14 @@ class NodeInteropTest {
   }
 
   private JsonObject introspection() throws Exception {
+    return get(server.httpUrl() + "/devserver/state");
+  }
+
+  private static JsonObject get(String url) throws Exception {
     String body =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(URI.create(server.httpUrl() + "/devserver/state")).build(),
+                HttpRequest.newBuilder(URI.create(url)).build(),
                 HttpResponse.BodyHandlers.ofString())
             .body();
     return JsonParser.parseString(body).getAsJsonObject();
