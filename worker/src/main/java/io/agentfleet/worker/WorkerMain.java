@@ -117,6 +117,19 @@ public final class WorkerMain implements Runnable {
         description = "How often load is reported to LiveKit (default: ${DEFAULT-VALUE})")
     long statusIntervalMs;
 
+    private WorkerConfig buildConfig() {
+      return WorkerConfig.builder(url, apiKey, apiSecret)
+          .agentName(agentName)
+          .jobType(jobType)
+          .maxJobs(maxJobs)
+          .loadThreshold(loadThreshold)
+          .loadFunction(LoadFunction.parse(loadFunction))
+          .http(httpHost, httpPort)
+          .drainTimeout(Duration.ofSeconds(drainTimeoutSeconds))
+          .statusInterval(Duration.ofMillis(statusIntervalMs))
+          .build();
+    }
+
     @Override
     public Integer call() throws Exception {
       Agent selected =
@@ -126,17 +139,12 @@ public final class WorkerMain implements Runnable {
                       new CommandLine.ParameterException(
                           new CommandLine(this),
                           "unknown agent '" + agent + "'; built in: " + BuiltInAgents.names()));
-      WorkerConfig config =
-          WorkerConfig.builder(url, apiKey, apiSecret)
-              .agentName(agentName)
-              .jobType(jobType)
-              .maxJobs(maxJobs)
-              .loadThreshold(loadThreshold)
-              .loadFunction(LoadFunction.parse(loadFunction))
-              .http(httpHost, httpPort)
-              .drainTimeout(Duration.ofSeconds(drainTimeoutSeconds))
-              .statusInterval(Duration.ofMillis(statusIntervalMs))
-              .build();
+      WorkerConfig config;
+      try {
+        config = buildConfig();
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+      }
       AgentWorker worker = new AgentWorker(config, selected).start();
       CountDownLatch stopped = new CountDownLatch(1);
       AtomicInteger signals = new AtomicInteger();
