@@ -54,6 +54,19 @@ public class AgentDeploymentSpec {
   @JsonPropertyDescription("How long a removed worker may keep serving its calls.")
   private Drain drain = new Drain();
 
+  @JsonPropertyDescription("How a new template replaces the running workers.")
+  private Strategy strategy;
+
+  @JsonPropertyDescription(
+      "Seconds a rollout may go without progress before it is marked failed"
+          + " (Progressing=False, ProgressDeadlineExceeded).")
+  @Min(1)
+  @Default("600")
+  private Integer progressDeadlineSeconds = 600;
+
+  @JsonPropertyDescription("Automatic rollback of a failing new revision.")
+  private Rollback rollback;
+
   @JsonPropertyDescription("How many old revisions to keep for rollback.")
   @Min(0)
   @Max(1000)
@@ -126,6 +139,30 @@ public class AgentDeploymentSpec {
     this.drain = drain;
   }
 
+  public Strategy getStrategy() {
+    return strategy;
+  }
+
+  public void setStrategy(Strategy strategy) {
+    this.strategy = strategy;
+  }
+
+  public Integer getProgressDeadlineSeconds() {
+    return progressDeadlineSeconds;
+  }
+
+  public void setProgressDeadlineSeconds(Integer progressDeadlineSeconds) {
+    this.progressDeadlineSeconds = progressDeadlineSeconds;
+  }
+
+  public Rollback getRollback() {
+    return rollback;
+  }
+
+  public void setRollback(Rollback rollback) {
+    this.rollback = rollback;
+  }
+
   public Integer getRevisionHistoryLimit() {
     return revisionHistoryLimit;
   }
@@ -152,6 +189,9 @@ public class AgentDeploymentSpec {
         && Objects.equals(replicas, s.replicas)
         && Objects.equals(autoscaling, s.autoscaling)
         && Objects.equals(drain, s.drain)
+        && Objects.equals(strategy, s.strategy)
+        && Objects.equals(progressDeadlineSeconds, s.progressDeadlineSeconds)
+        && Objects.equals(rollback, s.rollback)
         && Objects.equals(revisionHistoryLimit, s.revisionHistoryLimit)
         && Objects.equals(paused, s.paused);
   }
@@ -166,6 +206,9 @@ public class AgentDeploymentSpec {
         replicas,
         autoscaling,
         drain,
+        strategy,
+        progressDeadlineSeconds,
+        rollback,
         revisionHistoryLimit,
         paused);
   }

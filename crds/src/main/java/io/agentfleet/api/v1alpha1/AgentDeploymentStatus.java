@@ -49,11 +49,19 @@ public class AgentDeploymentStatus {
   @JsonPropertyDescription("Revision of the current spec.template.")
   private String updateRevision;
 
+  @JsonPropertyDescription(
+      "The last revision that completed a rollout and was not rolled back: where an automatic"
+          + " rollback returns to.")
+  private String lastStableRevision;
+
+  @JsonPropertyDescription("The current rollout.")
+  private RolloutStatus rollout;
+
   @JsonPropertyDescription("Label selector of the worker pods, for the scale subresource.")
   @LabelSelector
   private String selector;
 
-  @JsonPropertyDescription("Available, Progressing, ScalingLimited and Degraded.")
+  @JsonPropertyDescription("Available, Progressing, ScalingLimited, RolledBack and Degraded.")
   private List<Condition> conditions = new ArrayList<>();
 
   public Long getObservedGeneration() {
@@ -152,6 +160,22 @@ public class AgentDeploymentStatus {
     this.updateRevision = updateRevision;
   }
 
+  public String getLastStableRevision() {
+    return lastStableRevision;
+  }
+
+  public void setLastStableRevision(String lastStableRevision) {
+    this.lastStableRevision = lastStableRevision;
+  }
+
+  public RolloutStatus getRollout() {
+    return rollout;
+  }
+
+  public void setRollout(RolloutStatus rollout) {
+    this.rollout = rollout;
+  }
+
   public String getSelector() {
     return selector;
   }
@@ -183,6 +207,8 @@ public class AgentDeploymentStatus {
         && Objects.equals(load, s.load)
         && Objects.equals(currentRevision, s.currentRevision)
         && Objects.equals(updateRevision, s.updateRevision)
+        && Objects.equals(lastStableRevision, s.lastStableRevision)
+        && Objects.equals(rollout, s.rollout)
         && Objects.equals(selector, s.selector)
         && Objects.equals(conditions, s.conditions);
   }
@@ -202,6 +228,8 @@ public class AgentDeploymentStatus {
         load,
         currentRevision,
         updateRevision,
+        lastStableRevision,
+        rollout,
         selector,
         conditions);
   }

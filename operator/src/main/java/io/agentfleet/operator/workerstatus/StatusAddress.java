@@ -1,6 +1,7 @@
 package io.agentfleet.operator.workerstatus;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.api.v1alpha1.AgentDeploymentAnnotations;
 import io.agentfleet.operator.workers.PodRenderer;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.net.URI;
@@ -13,7 +14,7 @@ import java.util.Optional;
  */
 public final class StatusAddress {
 
-  public static final String ANNOTATION = AgentDeployment.GROUP + "/status-address";
+  public static final String ANNOTATION = AgentDeploymentAnnotations.STATUS_ADDRESS;
 
   private StatusAddress() {}
 
