@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import livekit.LivekitAgent.WorkerStatus;
 import livekit.LivekitAgentDispatch.AgentDispatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -143,6 +144,16 @@ class NodeInteropTest {
       assertThat(info.get("protocol_version").getAsInt()).isEqualTo(1);
       assertThat(info.get("sdk_version").getAsString()).isEqualTo("1.9.0");
       assertThat(info.get("active_jobs").getAsJsonPrimitive().isNumber()).isTrue();
+
+      // SIGTERM drains the Node worker: it reports FULL, which the devserver records.
+      agent.destroy();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  nodeWorker().map(w -> w.status() == WorkerStatus.WS_FULL).orElse(false)
+                      || !agent.isAlive());
+      assertThat(nodeWorker()).get().extracting(Worker::status).isEqualTo(WorkerStatus.WS_FULL);
     } finally {
       NodeProject.killTree(agent);
     }
