@@ -8,7 +8,8 @@ import java.util.Objects;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "self.type != 'Canary' || (has(self.canary) && size(self.canary.steps) > 0)",
+    value =
+        "!has(self.type) || self.type != 'Canary' || (has(self.canary) && size(self.canary.steps) > 0)",
     message = "strategy.canary.steps must list at least one step when type is Canary")
 public class Strategy {
 
