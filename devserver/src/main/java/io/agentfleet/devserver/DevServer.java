@@ -86,6 +86,10 @@ public final class DevServer implements AutoCloseable {
       return new Config(host, port, keys, replay, registrationTimeout, availabilityTimeout);
     }
 
+    public Config withAvailabilityTimeout(Duration timeout) {
+      return new Config(host, port, keys, replayPendingDispatches, registrationTimeout, timeout);
+    }
+
     public Config withRegistrationTimeout(Duration timeout) {
       return new Config(host, port, keys, replayPendingDispatches, timeout, availabilityTimeout);
     }

@@ -169,6 +169,35 @@ class AgentProtocolTest {
   }
 
   @Test
+  void anUnansweredOfferIsNotRetriedElsewhere() throws Exception {
+    try (DevServer quick =
+            DevServer.start(
+                DevServer.Config.dev()
+                    .withPort(0)
+                    .withAvailabilityTimeout(Duration.ofMillis(300)));
+        ProtocolClient silent = ProtocolClient.registered(quick.url(), "s");
+        ProtocolClient other = ProtocolClient.registered(quick.url(), "s")) {
+      other.send(status(WorkerStatus.WS_FULL, 0f));
+      await().until(() -> quick.workers().all().stream().anyMatch(w -> isFull(w)));
+
+      AgentDispatch dispatch = quick.rooms().createDispatch("room-t", "s", "");
+      assertThat(silent.next().hasAvailability()).isTrue();
+      other.send(status(WorkerStatus.WS_AVAILABLE, 0f));
+
+      // As on the real server, a timeout ends the attempt: no other worker is asked.
+      assertThat(other.received.poll(1, TimeUnit.SECONDS)).isNull();
+      assertThat(
+              quick
+                  .rooms()
+                  .listDispatches("room-t", dispatch.getId())
+                  .get(0)
+                  .getState()
+                  .getJobsList())
+          .isEmpty();
+    }
+  }
+
+  @Test
   void fullWorkersAreSkippedAndTerminateEndsTheJobWithoutAssignment() throws Exception {
     try (ProtocolClient full = ProtocolClient.registered(server.url(), "x");
         ProtocolClient free = ProtocolClient.registered(server.url(), "x")) {
