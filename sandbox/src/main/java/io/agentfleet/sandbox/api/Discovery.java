@@ -44,6 +44,18 @@ public final class Discovery {
           ServedResource.of("coordination.k8s.io", "v1", "leases", "Lease", true),
           ServedResource.of("events.k8s.io", "v1", "events", "Event", true, "ev"),
           ServedResource.of(
+              "authorization.k8s.io",
+              "v1",
+              "selfsubjectrulesreviews",
+              "SelfSubjectRulesReview",
+              false),
+          ServedResource.of(
+              "authorization.k8s.io",
+              "v1",
+              "selfsubjectaccessreviews",
+              "SelfSubjectAccessReview",
+              false),
+          ServedResource.of(
               "apiextensions.k8s.io",
               "v1",
               "customresourcedefinitions",

@@ -26,6 +26,14 @@ import java.util.List;
  */
 public final class SandboxApi implements AutoCloseable {
 
+  /** The mock web server logs every request at INFO through java.util.logging; kept quiet. */
+  private static final java.util.logging.Logger MOCK_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
   private final KubernetesMockServer server;
   private final KubernetesClient client;
 

@@ -82,7 +82,15 @@ final class SandboxDispatcher extends Dispatcher {
               "the sandbox API reads JSON and YAML only, not protobuf: use kubectl apply -f, or"
                   + " kubectl create ... --dry-run=client -o yaml | kubectl apply -f -"));
     }
+    if (method == HttpMethod.POST && bare.startsWith("/apis/authorization.k8s.io/")) {
+      return json(201, AccessReviews.allowAll(requestBody(request)));
+    }
     Optional<ApiPath> parsed = ApiPath.parse(path);
+    if (parsed.isPresent()
+        && method == HttpMethod.PATCH
+        && contentType.startsWith(JsonPatches.APPLY)) {
+      return serverSideApply(request, parsed.get());
+    }
     if (parsed.isPresent()) {
       ApiPath api = parsed.get();
       Optional<ServedResource> resource = discovery.find(api.group(), api.version(), api.plural());
@@ -184,6 +192,56 @@ final class SandboxDispatcher extends Dispatcher {
             name == null ? "" : name,
             JSON.convertValue(JsonPatches.withoutNulls(candidate), Object.class))
         .map(SandboxDispatcher::status);
+  }
+
+  /**
+   * Server-side apply as one field manager sees it: the applied object is merged into the stored
+   * one (created when absent). The store has no field ownership, so fields a manager stops applying
+   * are kept rather than removed; the operator only ever applies what it owns.
+   */
+  private MockResponse serverSideApply(RecordedRequest request, ApiPath api) {
+    JsonNode applied = JsonPatches.withoutNulls(readYamlOrJson(requestBody(request)));
+    Optional<ServedResource> resource = discovery.find(api.group(), api.version(), api.plural());
+    MockResponse current = store.handleGet(api.objectPath());
+    boolean exists = current.code() == 200;
+    if (resource.isPresent() && api.subresource() == null && admission.validates(resource.get())) {
+      JsonNode candidate =
+          exists ? JsonPatches.mergePatch(readTree(body(current)), applied) : applied;
+      Optional<Status> refused =
+          admission.check(resource.get(), api.name(), JSON.convertValue(candidate, Object.class));
+      if (refused.isPresent()) {
+        return status(refused.get());
+      }
+    }
+    if (!exists) {
+      if (api.subresource() != null) {
+        return current;
+      }
+      String collection = api.objectPath().substring(0, api.objectPath().lastIndexOf('/'));
+      return store.dispatch(
+          new RecordedRequest(
+              "HTTP/1.1",
+              HttpMethod.POST,
+              collection,
+              Headers.builder().add("Content-Type", "application/json").build(),
+              new Buffer(applied.toString().getBytes(StandardCharsets.UTF_8))));
+    }
+    String target = api.objectPath() + (api.subresource() == null ? "" : "/" + api.subresource());
+    return store.dispatch(
+        new RecordedRequest(
+            "HTTP/1.1",
+            HttpMethod.PATCH,
+            target,
+            Headers.builder().add("Content-Type", JsonPatches.MERGE).build(),
+            new Buffer(applied.toString().getBytes(StandardCharsets.UTF_8))));
+  }
+
+  private static JsonNode readYamlOrJson(String text) {
+    String trimmed = text.stripLeading();
+    if (trimmed.startsWith("{")) {
+      return readTree(text);
+    }
+    return JSON.valueToTree(Serialization.unmarshal(text, Object.class));
   }
 
   /** The scale subresource reads and writes the CRD's replica paths of the object itself. */

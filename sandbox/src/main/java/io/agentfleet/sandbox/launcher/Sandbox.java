@@ -1,0 +1,284 @@
+package io.agentfleet.sandbox.launcher;
+
+import io.agentfleet.sandbox.api.GarbageCollector;
+import io.agentfleet.sandbox.api.SandboxApi;
+import io.agentfleet.sandbox.calls.CallGenerator;
+import io.agentfleet.sandbox.calls.CallLedger;
+import io.agentfleet.sandbox.calls.LiveKitRooms;
+import io.agentfleet.sandbox.kubelet.ImageRule;
+import io.agentfleet.sandbox.kubelet.KubeletConfig;
+import io.agentfleet.sandbox.kubelet.SimulatedKubelet;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole system on one machine, started in dependency order: the Kubernetes API (with a garbage
+ * collector), the devserver, the LiveKit credentials Secret, the simulated kubelet, the operator,
+ * and the callers with their ledger. The launcher and the system tests both use it.
+ */
+public final class Sandbox implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
+  public static final String NODE = "sandbox";
+
+  private final SandboxConfig config;
+  private final List<AutoCloseable> started = new ArrayList<>();
+  private final Thread shutdownHook;
+  private SandboxApi api;
+  private Path kubeconfig;
+  private ChildProcess devserver;
+  private String devserverUrl;
+  private SimulatedKubelet kubelet;
+  private ChildProcess operator;
+  private int operatorPort;
+  private CallLedger ledger;
+  private LiveKitRooms rooms;
+  private CallGenerator callers;
+  private ScheduledExecutorService ledgerFeed;
+  private final Set<Long> childPids = new HashSet<>();
+
+  private Sandbox(SandboxConfig config) {
+    this.config = config;
+    this.shutdownHook = new Thread(this::closeQuietly, "sandbox-shutdown");
+  }
+
+  public static Sandbox start(SandboxConfig config) throws IOException {
+    Sandbox sandbox = new Sandbox(config);
+    Runtime.getRuntime().addShutdownHook(sandbox.shutdownHook);
+    try {
+      sandbox.startAll();
+    } catch (IOException | RuntimeException e) {
+      sandbox.close();
+      throw e;
+    }
+    return sandbox;
+  }
+
+  private void startAll() throws IOException {
+    Path logs = config.workdir().resolve("logs");
+    Path podLogs = logs.resolve("pods");
+    deleteTree(logs);
+    api =
+        SandboxApi.start(
+            config.apiPort(),
+            List.of(Crds.read(config.crd())),
+            (namespace, pod) ->
+                java.util.Optional.of(podLogs.resolve(namespace + "_" + pod + ".log")));
+    started.add(api);
+    kubeconfig = api.writeKubeconfig(config.workdir().resolve("kubeconfig"));
+    started.add(new GarbageCollector(api.client(), Duration.ofSeconds(1)));
+
+    int lkPort = config.devserverPort() == 0 ? freePort() : config.devserverPort();
+    devserver =
+        ChildProcess.start(
+            "devserver",
+            List.of(
+                WorkerImage.javaBinary(),
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Xmx256m",
+                "-jar",
+                config.devserverJar().toAbsolutePath().toString(),
+                "--port",
+                Integer.toString(lkPort),
+                "--keys",
+                SandboxConfig.API_KEY + ":" + SandboxConfig.API_SECRET,
+                "--replay-pending-dispatches"),
+            Map.of(),
+            logs.resolve("devserver.log"));
+    childPids.add(devserver.pid());
+    started.add(devserver);
+    String devserverHttp = "http://127.0.0.1:" + lkPort;
+    devserver.awaitHttpOk(devserverHttp + "/", Duration.ofSeconds(60));
+    devserverUrl = "ws://127.0.0.1:" + lkPort;
+
+    client()
+        .secrets()
+        .inNamespace("default")
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(SandboxConfig.CREDENTIALS_SECRET)
+                .endMetadata()
+                .withStringData(
+                    Map.of(
+                        "api-key", SandboxConfig.API_KEY, "api-secret", SandboxConfig.API_SECRET))
+                .build())
+        .createOr(existing -> existing.update());
+
+    List<ImageRule> images = new ArrayList<>(config.extraImages());
+    images.add(WorkerImage.rule(config.workerJar()));
+    kubelet =
+        new SimulatedKubelet(
+                client(),
+                new KubeletConfig(NODE, podLogs, images, config.backoff(), Duration.ofSeconds(5)))
+            .start();
+    started.add(kubelet);
+
+    operatorPort = config.operatorHttpPort() == 0 ? freePort() : config.operatorHttpPort();
+    operator =
+        ChildProcess.start(
+            "operator",
+            operatorCommand(operatorPort),
+            Map.of("KUBECONFIG", kubeconfig.toAbsolutePath().toString()),
+            logs.resolve("operator.log"));
+    childPids.add(operator.pid());
+    started.add(operator);
+    operator.awaitHttpOk(
+        "http://127.0.0.1:" + operatorPort + "/q/health/ready", Duration.ofSeconds(120));
+
+    ledger = new CallLedger(Clock.systemUTC());
+    rooms =
+        new LiveKitRooms(
+            devserverHttp, SandboxConfig.API_KEY, SandboxConfig.API_SECRET, Clock.systemUTC());
+    callers = new CallGenerator(rooms, ledger, Clock.systemUTC());
+    started.add(callers);
+    ledgerFeed =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "ledger-feed");
+              t.setDaemon(true);
+              return t;
+            });
+    ledgerFeed.scheduleWithFixedDelay(this::feedLedger, 0, 250, TimeUnit.MILLISECONDS);
+    started.add(ledgerFeed::shutdownNow);
+  }
+
+  private void feedLedger() {
+    try {
+      ledger.observe(rooms.state());
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("devserver state not read: {}", e.toString());
+    }
+  }
+
+  /**
+   * The real operator app against the sandbox API. Server-side apply and CRD checks are off because
+   * the mock store has neither; one replica needs no leader election.
+   */
+  private List<String> operatorCommand(int httpPort) {
+    return List.of(
+        WorkerImage.javaBinary(),
+        "-XX:+UseSerialGC",
+        "-XX:TieredStopAtLevel=1",
+        "-Xmx384m",
+        // The CRD check at start-up reads CRDs through the API; the store has them.
+        "-Dquarkus.operator-sdk.crd.validate=false",
+        "-Dquarkus.http.port=" + httpPort,
+        "-jar",
+        config.operatorJar().toAbsolutePath().toString());
+  }
+
+  /** Logs of an earlier run would mix with this one's. */
+  private static void deleteTree(Path dir) throws IOException {
+    if (!java.nio.file.Files.exists(dir)) {
+      return;
+    }
+    try (var paths = java.nio.file.Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.delete(p);
+      }
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  public KubernetesClient client() {
+    return api.client();
+  }
+
+  public SandboxApi api() {
+    return api;
+  }
+
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  /** The LiveKit URL workers are given, e.g. {@code ws://127.0.0.1:7880}. */
+  public String livekitUrl() {
+    return devserverUrl;
+  }
+
+  public SimulatedKubelet kubelet() {
+    return kubelet;
+  }
+
+  public ChildProcess operator() {
+    return operator;
+  }
+
+  public int operatorPort() {
+    return operatorPort;
+  }
+
+  public ChildProcess devserver() {
+    return devserver;
+  }
+
+  public CallLedger ledger() {
+    return ledger;
+  }
+
+  public LiveKitRooms rooms() {
+    return rooms;
+  }
+
+  public CallGenerator callers() {
+    return callers;
+  }
+
+  /** Every process the sandbox started: devserver, operator and every worker. */
+  public Set<Long> startedPids() {
+    Set<Long> pids = new HashSet<>(childPids);
+    if (kubelet != null) {
+      pids.addAll(kubelet.startedPids());
+    }
+    return pids;
+  }
+
+  /** Stops everything in reverse order of start. */
+  @Override
+  public synchronized void close() {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception e) {
+        LOG.warn("stopping {} failed: {}", started.get(i), e.toString());
+      }
+    }
+    started.clear();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException shuttingDown) {
+      // called from the hook itself
+    }
+  }
+
+  private void closeQuietly() {
+    try {
+      close();
+    } catch (RuntimeException e) {
+      // best effort on JVM exit
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package io.agentfleet.sandbox.launcher;
+
+import io.agentfleet.sandbox.kubelet.ImageRule;
+import io.agentfleet.sandbox.kubelet.RestartBackoff;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Where things are and which ports to use (0: any free one).
+ *
+ * @param workdir logs, the kubeconfig and the call ledger go here
+ * @param extraImages image rules tried before the built-in worker rule
+ */
+public record SandboxConfig(
+    Path workdir,
+    Path crd,
+    Path operatorJar,
+    Path workerJar,
+    Path devserverJar,
+    int apiPort,
+    int devserverPort,
+    int operatorHttpPort,
+    RestartBackoff backoff,
+    List<ImageRule> extraImages) {
+
+  public static final String API_KEY = "devkey";
+  public static final String API_SECRET = "secret";
+  public static final String CREDENTIALS_SECRET = "livekit";
+
+  public SandboxConfig {
+    extraImages = List.copyOf(extraImages);
+  }
+}

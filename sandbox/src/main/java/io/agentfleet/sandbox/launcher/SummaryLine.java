@@ -1,0 +1,106 @@
+package io.agentfleet.sandbox.launcher;
+
+import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
+import io.agentfleet.sandbox.calls.CallOutcome;
+import io.agentfleet.sandbox.calls.DevServerState;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The launcher's one line a second, e.g. {@code [ 42s] calls 12 in call, 30 done, 0 dropped, 1
+ * waiting | pods 6b9f: 3 ready, 1 starting; 51ce: 1 terminating | registered 4, load 0.31 | desired
+ * 4 ready 3}. Pure: the launcher gathers the inputs.
+ */
+final class SummaryLine {
+  private SummaryLine() {}
+
+  static String render(
+      Duration elapsed,
+      Map<CallOutcome, Integer> calls,
+      List<Pod> pods,
+      DevServerState.WorkerSnapshot workers,
+      AgentDeploymentStatus status) {
+    StringBuilder line = new StringBuilder();
+    line.append(String.format(Locale.ROOT, "[%4ds] ", elapsed.toSeconds()));
+    int done =
+        calls.getOrDefault(CallOutcome.COMPLETED, 0)
+            + calls.getOrDefault(CallOutcome.ENDED_EARLY, 0);
+    int lost =
+        calls.getOrDefault(CallOutcome.DROPPED, 0) + calls.getOrDefault(CallOutcome.FAILED, 0);
+    line.append(
+        String.format(
+            Locale.ROOT,
+            "calls %d in call, %d done, %d dropped/failed, %d waiting",
+            calls.getOrDefault(CallOutcome.IN_CALL, 0),
+            done,
+            lost,
+            calls.getOrDefault(CallOutcome.WAITING, 0)));
+    line.append(" | pods ");
+    Map<String, Map<String, Integer>> byRevision = new TreeMap<>();
+    for (Pod pod : pods) {
+      String revision = pod.getMetadata().getLabels().getOrDefault("agentfleet.io/revision", "?");
+      String shortRevision = revision.length() > 4 ? revision.substring(0, 4) : revision;
+      byRevision
+          .computeIfAbsent(shortRevision, r -> new TreeMap<>())
+          .merge(state(pod), 1, Integer::sum);
+    }
+    if (byRevision.isEmpty()) {
+      line.append("none");
+    }
+    line.append(
+        String.join(
+            "; ",
+            byRevision.entrySet().stream()
+                .map(
+                    e ->
+                        e.getKey()
+                            + ": "
+                            + String.join(
+                                ", ",
+                                e.getValue().entrySet().stream()
+                                    .map(s -> s.getValue() + " " + s.getKey())
+                                    .toList()))
+                .toList()));
+    line.append(
+        String.format(
+            Locale.ROOT, " | registered %d, load %.2f", workers.registered(), workers.meanLoad()));
+    if (status != null) {
+      line.append(
+          String.format(
+              Locale.ROOT,
+              " | desired %s ready %s",
+              status.getDesiredReplicas() == null ? "-" : status.getDesiredReplicas(),
+              status.getReadyReplicas() == null ? "-" : status.getReadyReplicas()));
+    }
+    return line.toString();
+  }
+
+  /** ready, starting, terminating, crashloop or failed: what a person watching wants to know. */
+  static String state(Pod pod) {
+    if (pod.getMetadata().getDeletionTimestamp() != null) {
+      return "terminating";
+    }
+    if (pod.getStatus() == null) {
+      return "pending";
+    }
+    if (pod.getStatus().getContainerStatuses() != null) {
+      for (ContainerStatus c : pod.getStatus().getContainerStatuses()) {
+        if (c.getState() != null
+            && c.getState().getWaiting() != null
+            && "CrashLoopBackOff".equals(c.getState().getWaiting().getReason())) {
+          return "crashloop";
+        }
+      }
+    }
+    boolean ready =
+        pod.getStatus().getConditions() != null
+            && pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    return ready ? "ready" : "starting";
+  }
+}

@@ -1,0 +1,240 @@
+package io.agentfleet.sandbox.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.sandbox.calls.CallOutcome;
+import io.agentfleet.sandbox.calls.CallRecord;
+import io.agentfleet.sandbox.calls.DevServerState;
+import io.agentfleet.sandbox.kubelet.SimulatedKubelet;
+import io.agentfleet.sandbox.launcher.SampleAgent;
+import io.agentfleet.sandbox.launcher.Sandbox;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The operator, the simulated kubelet, worker processes and the devserver together, one fleet
+ * through its life: apply, scale, a rollout under 20 calls, a crash, deletion.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SandboxSystemTest {
+  static final String NAME = "system-agent";
+  static final Duration SLOW = Duration.ofSeconds(90);
+
+  static Sandbox sandbox;
+  static KubernetesClient client;
+  static Watch podWatch;
+
+  /** Pod names seen with a deletionTimestamp while still present: Terminating. */
+  static final Set<String> seenTerminating = ConcurrentHashMap.newKeySet();
+
+  @BeforeAll
+  static void start() throws IOException {
+    sandbox = TestSandboxes.start("system");
+    client = sandbox.client();
+    podWatch =
+        client
+            .pods()
+            .inNamespace("default")
+            .watch(
+                new Watcher<>() {
+                  @Override
+                  public void eventReceived(Action action, Pod pod) {
+                    if (pod.getMetadata().getDeletionTimestamp() != null
+                        && action != Action.DELETED) {
+                      seenTerminating.add(pod.getMetadata().getName());
+                    }
+                  }
+
+                  @Override
+                  public void onClose(WatcherException cause) {}
+                });
+  }
+
+  @AfterAll
+  static void stop() throws InterruptedException {
+    if (podWatch != null) {
+      podWatch.close();
+    }
+    if (sandbox != null) {
+      TestSandboxes.closeAndCheckForLeaks(sandbox);
+    }
+  }
+
+  @Test
+  @Order(1)
+  void appliedDeploymentGetsWorkersThatRegisterWithLiveKit() {
+    client
+        .resources(AgentDeployment.class)
+        .inNamespace("default")
+        .resource(SampleAgent.deployment(NAME, sandbox.livekitUrl(), 3))
+        .create();
+
+    await().atMost(SLOW).until(() -> registered().size() == 3 && readyPods().size() == 3);
+
+    List<Pod> pods = workerPods();
+    Set<String> addresses = new HashSet<>();
+    for (Pod pod : pods) {
+      assertThat(pod.getStatus().getPodIP()).isEqualTo("127.0.0.1");
+      addresses.add(pod.getMetadata().getAnnotations().get(SimulatedKubelet.STATUS_ADDRESS));
+    }
+    assertThat(addresses).hasSize(3).allMatch(a -> a.startsWith("127.0.0.1:"));
+  }
+
+  @Test
+  @Order(2)
+  void scaleSubresourceChangesTheNumberOfWorkers() {
+    client.resources(AgentDeployment.class).inNamespace("default").withName(NAME).scale(5);
+    await().atMost(SLOW).until(() -> registered().size() == 5 && readyPods().size() == 5);
+
+    client.resources(AgentDeployment.class).inNamespace("default").withName(NAME).scale(4);
+    await().atMost(SLOW).until(() -> registered().size() == 4 && workerPods().size() == 4);
+  }
+
+  @Test
+  @Order(3)
+  void templateChangeWithTwentyCallsInFlightDropsNone() throws IOException {
+    Set<String> oldPods = names(workerPods());
+    List<CallRecord> calls = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      calls.add(sandbox.callers().place(NAME, Duration.ofSeconds(12 + i % 5)));
+    }
+    await().atMost(SLOW).until(() -> outcomes(calls).getOrDefault(CallOutcome.IN_CALL, 0L) == 20L);
+
+    client
+        .resources(AgentDeployment.class)
+        .inNamespace("default")
+        .withName(NAME)
+        .edit(
+            d -> {
+              d.getSpec()
+                  .getTemplate()
+                  .getSpec()
+                  .getContainers()
+                  .get(0)
+                  .getEnv()
+                  .add(new EnvVarBuilder().withName("RELEASE").withValue("2").build());
+              return d;
+            });
+
+    // New revision's workers register; old pods drain through Terminating and exit.
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .until(
+            () -> {
+              Set<String> now = names(workerPods());
+              return now.size() == 4
+                  && now.stream().noneMatch(oldPods::contains)
+                  && readyPods().size() == 4
+                  && registered().size() == 4;
+            });
+    await()
+        .atMost(SLOW)
+        .until(() -> outcomes(calls).keySet().stream().allMatch(CallOutcome::ended));
+
+    Map<CallOutcome, Long> outcomes = outcomes(calls);
+    assertThat(outcomes).containsEntry(CallOutcome.COMPLETED, 20L);
+    assertThat(outcomes.getOrDefault(CallOutcome.DROPPED, 0L)).isZero();
+    assertThat(seenTerminating).containsAll(oldPods);
+  }
+
+  @Test
+  @Order(4)
+  void aCrashedWorkerIsRestartedAndCounted() {
+    Pod victim = readyPods().get(0);
+    String name = victim.getMetadata().getName();
+    long pid = sandbox.kubelet().pod("default", name).orElseThrow().pid().orElseThrow();
+
+    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+
+    await()
+        .atMost(SLOW)
+        .until(
+            () -> {
+              Pod pod = client.pods().inNamespace("default").withName(name).get();
+              return pod != null
+                  && pod.getStatus().getContainerStatuses().get(0).getRestartCount() == 1
+                  && isReady(pod);
+            });
+    await().atMost(SLOW).until(() -> registered().size() == 4);
+  }
+
+  @Test
+  @Order(5)
+  void deletingTheDeploymentEndsEveryWorkerProcess() {
+    Set<Long> pids =
+        sandbox.kubelet().pods().stream()
+            .flatMap(p -> p.pid().stream())
+            .collect(Collectors.toSet());
+    assertThat(pids).hasSize(4);
+
+    client.resources(AgentDeployment.class).inNamespace("default").withName(NAME).delete();
+
+    await().atMost(SLOW).until(() -> workerPods().isEmpty() && registered().isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                pids.stream()
+                    .noneMatch(
+                        pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
+  }
+
+  private static List<Pod> workerPods() {
+    return client
+        .pods()
+        .inNamespace("default")
+        .withLabel("agentfleet.io/deployment", NAME)
+        .list()
+        .getItems();
+  }
+
+  private static List<Pod> readyPods() {
+    return workerPods().stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(SandboxSystemTest::isReady)
+        .toList();
+  }
+
+  private static boolean isReady(Pod pod) {
+    return pod.getStatus() != null
+        && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+  }
+
+  private static List<DevServerState.WorkerView> registered() throws IOException {
+    return sandbox.rooms().state().workersFor(NAME);
+  }
+
+  private static Set<String> names(List<Pod> pods) {
+    return pods.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
+  }
+
+  private static Map<CallOutcome, Long> outcomes(List<CallRecord> placed) {
+    Set<String> ids = placed.stream().map(CallRecord::dispatchId).collect(Collectors.toSet());
+    return sandbox.ledger().records().stream()
+        .filter(r -> ids.contains(r.dispatchId()))
+        .collect(Collectors.groupingBy(CallRecord::outcome, Collectors.counting()));
+  }
+}
