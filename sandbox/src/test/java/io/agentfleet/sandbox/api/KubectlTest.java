@@ -6,17 +6,13 @@ import io.agentfleet.sandbox.launcher.Crds;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** A real kubectl against the sandbox API: the verbs the README promises, in one story. */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KubectlTest {
 
   static final String AGENT =
@@ -36,28 +32,55 @@ class KubectlTest {
                 image: agentfleet/worker:dev
       """;
 
-  @TempDir static Path dir;
-  static SandboxApi api;
-  static Kubectl kubectl;
+  /**
+   * The kubectl builds to run the story with: {@code kubectl} on PATH, the oldest versioned sibling
+   * the cloud SDK ships, Debian's 1.20 where unpacked under /opt/kubectl-1.20, and any in {@code
+   * SANDBOX_KUBECTLS} (colon-separated paths).
+   */
+  static List<String> kubectls() {
+    List<String> found = new ArrayList<>(List.of(Kubectl.defaultBinary()));
+    for (String candidate :
+        List.of(
+            "/usr/lib/google-cloud-sdk/bin/kubectl.1.27", "/opt/kubectl-1.20/usr/bin/kubectl")) {
+      if (Files.isExecutable(Path.of(candidate))) {
+        found.add(candidate);
+      }
+    }
+    String extra = System.getenv("SANDBOX_KUBECTLS");
+    if (extra != null && !extra.isBlank()) {
+      found.addAll(List.of(extra.split(":")));
+    }
+    return found;
+  }
 
-  @BeforeAll
-  static void start() throws Exception {
+  @TempDir Path dir;
+  SandboxApi api;
+  Kubectl kubectl;
+
+  @ParameterizedTest
+  @MethodSource("kubectls")
+  void theVerbsOfTheReadmeWorkAgainstTheSandboxApi(String binary) throws Exception {
     api =
         SandboxApi.start(
             0,
             List.of(Crds.read(Path.of(System.getProperty("sandbox.crd")))),
             (namespace, pod) -> java.util.Optional.of(dir.resolve(pod + ".log")));
-    kubectl = new Kubectl(Kubectl.defaultBinary(), api.writeKubeconfig(dir.resolve("kubeconfig")));
+    try {
+      kubectl = new Kubectl(binary, api.writeKubeconfig(dir.resolve("kubeconfig")));
+      discoveryNamesTheAgentDeploymentWithItsShortNames();
+      applyCreatesThenConfigures();
+      getListsItUnderTheShortName();
+      aBadManifestIsRefusedWithTheFieldNamed();
+      scaleWritesThroughTheScaleSubresource();
+      describeShowsTheObject();
+      podsCanBeListedAndTheirLogsRead();
+      deleteRemovesIt();
+    } finally {
+      api.close();
+    }
   }
 
-  @AfterAll
-  static void stop() {
-    api.close();
-  }
-
-  @Test
-  @Order(1)
-  void discoveryNamesTheAgentDeploymentWithItsShortNames() throws Exception {
+  private void discoveryNamesTheAgentDeploymentWithItsShortNames() throws Exception {
     var result = kubectl.run("api-resources", "--api-group=agentfleet.io");
     assertThat(result.exitCode()).as(result.all()).isZero();
     assertThat(result.out())
@@ -66,9 +89,7 @@ class KubectlTest {
         .contains("AgentDeployment");
   }
 
-  @Test
-  @Order(2)
-  void applyCreatesThenConfigures() throws Exception {
+  private void applyCreatesThenConfigures() throws Exception {
     var created = kubectl.runWithInput(AGENT.formatted(2), "apply", "-f", "-");
     assertThat(created.exitCode()).as(created.all()).isZero();
     assertThat(created.out()).contains("agentdeployment.agentfleet.io/voice-agent created");
@@ -79,17 +100,13 @@ class KubectlTest {
     assertThat(replicas()).isEqualTo("3");
   }
 
-  @Test
-  @Order(3)
-  void getListsItUnderTheShortName() throws Exception {
+  private void getListsItUnderTheShortName() throws Exception {
     var result = kubectl.run("get", "agd");
     assertThat(result.exitCode()).as(result.all()).isZero();
     assertThat(result.out()).contains("voice-agent");
   }
 
-  @Test
-  @Order(4)
-  void aBadManifestIsRefusedWithTheFieldNamed() throws Exception {
+  private void aBadManifestIsRefusedWithTheFieldNamed() throws Exception {
     String bad = AGENT.formatted(-1).replace("image: agentfleet/worker:dev", "image: \"\"");
     var result = kubectl.runWithInput(bad, "apply", "-f", "-");
     assertThat(result.exitCode()).isNotZero();
@@ -97,9 +114,7 @@ class KubectlTest {
     assertThat(replicas()).isEqualTo("3");
   }
 
-  @Test
-  @Order(5)
-  void scaleWritesThroughTheScaleSubresource() throws Exception {
+  private void scaleWritesThroughTheScaleSubresource() throws Exception {
     var result = kubectl.run("scale", "agd/voice-agent", "--replicas=5");
     assertThat(result.exitCode()).as(result.all()).isZero();
     assertThat(result.out()).contains("scaled");
@@ -109,17 +124,13 @@ class KubectlTest {
     assertThat(negative.exitCode()).isNotZero();
   }
 
-  @Test
-  @Order(6)
-  void describeShowsTheObject() throws Exception {
+  private void describeShowsTheObject() throws Exception {
     var result = kubectl.run("describe", "agd", "voice-agent");
     assertThat(result.exitCode()).as(result.all()).isZero();
     assertThat(result.out()).contains("voice-agent").contains("Replicas");
   }
 
-  @Test
-  @Order(7)
-  void podsCanBeListedAndTheirLogsRead() throws Exception {
+  private void podsCanBeListedAndTheirLogsRead() throws Exception {
     api.client()
         .pods()
         .resource(
@@ -146,9 +157,7 @@ class KubectlTest {
     assertThat(logs.out()).contains("registered with LiveKit");
   }
 
-  @Test
-  @Order(8)
-  void deleteRemovesIt() throws Exception {
+  private void deleteRemovesIt() throws Exception {
     var result = kubectl.run("delete", "agd", "voice-agent");
     assertThat(result.exitCode()).as(result.all()).isZero();
     assertThat(result.out()).contains("deleted");
@@ -157,7 +166,7 @@ class KubectlTest {
     assertThat(get.err()).contains("NotFound");
   }
 
-  private static String replicas() throws Exception {
+  private String replicas() throws Exception {
     var result = kubectl.run("get", "agd", "voice-agent", "-o", "jsonpath={.spec.replicas}");
     assertThat(result.exitCode()).as(result.all()).isZero();
     return result.out().trim();
