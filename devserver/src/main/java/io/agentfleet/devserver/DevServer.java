@@ -10,8 +10,11 @@ import io.agentfleet.devserver.inspect.IntrospectionHandler;
 import io.agentfleet.devserver.room.Rooms;
 import io.agentfleet.devserver.twirp.LiveKitApis;
 import io.agentfleet.devserver.twirp.TwirpHandler;
+import io.agentfleet.devserver.webhook.WebhookNotifier;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,6 +53,7 @@ public final class DevServer implements AutoCloseable {
   private final JobLauncher jobs;
   private final Rooms rooms;
   private final IntrospectionHandler introspection;
+  private final WebhookNotifier webhooks;
   private final String host;
 
   /**
@@ -64,7 +68,12 @@ public final class DevServer implements AutoCloseable {
       Map<String, String> keys,
       boolean replayPendingDispatches,
       Duration registrationTimeout,
-      Duration availabilityTimeout) {
+      Duration availabilityTimeout,
+      List<URI> webhookUrls) {
+
+    public Config {
+      webhookUrls = List.copyOf(webhookUrls);
+    }
 
     /** The {@code livekit-server --dev} defaults: devkey/secret on 127.0.0.1:7880. */
     public static Config dev() {
@@ -74,24 +83,46 @@ public final class DevServer implements AutoCloseable {
           Map.of("devkey", "secret"),
           false,
           Duration.ofSeconds(10),
-          Duration.ofSeconds(10));
+          Duration.ofSeconds(10),
+          List.of());
     }
 
     public Config withPort(int newPort) {
       return new Config(
-          host, newPort, keys, replayPendingDispatches, registrationTimeout, availabilityTimeout);
+          host,
+          newPort,
+          keys,
+          replayPendingDispatches,
+          registrationTimeout,
+          availabilityTimeout,
+          webhookUrls);
     }
 
     public Config withReplayPendingDispatches(boolean replay) {
-      return new Config(host, port, keys, replay, registrationTimeout, availabilityTimeout);
+      return new Config(
+          host, port, keys, replay, registrationTimeout, availabilityTimeout, webhookUrls);
     }
 
     public Config withAvailabilityTimeout(Duration timeout) {
-      return new Config(host, port, keys, replayPendingDispatches, registrationTimeout, timeout);
+      return new Config(
+          host, port, keys, replayPendingDispatches, registrationTimeout, timeout, webhookUrls);
     }
 
     public Config withRegistrationTimeout(Duration timeout) {
-      return new Config(host, port, keys, replayPendingDispatches, timeout, availabilityTimeout);
+      return new Config(
+          host, port, keys, replayPendingDispatches, timeout, availabilityTimeout, webhookUrls);
+    }
+
+    /** Where to POST webhooks, signed with the first API key (as {@code webhook.urls}). */
+    public Config withWebhookUrls(List<URI> urls) {
+      return new Config(
+          host,
+          port,
+          keys,
+          replayPendingDispatches,
+          registrationTimeout,
+          availabilityTimeout,
+          urls);
     }
   }
 
@@ -118,7 +149,16 @@ public final class DevServer implements AutoCloseable {
                 .setNodeId("ND_devserver")
                 .setRegion("local")
                 .build());
-    rooms = new Rooms(agents, clock, config.replayPendingDispatches());
+    Map.Entry<String, String> signingKey = config.keys().entrySet().iterator().next();
+    webhooks =
+        new WebhookNotifier(
+            config.webhookUrls(),
+            signingKey.getKey(),
+            signingKey.getValue(),
+            timers,
+            clock,
+            WebhookNotifier.RetryPolicy.standard());
+    rooms = new Rooms(agents, clock, config.replayPendingDispatches(), webhooks);
     introspection = new IntrospectionHandler(workers, jobs, rooms);
 
     QueuedThreadPool threads = new QueuedThreadPool();

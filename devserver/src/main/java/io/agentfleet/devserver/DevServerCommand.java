@@ -1,7 +1,10 @@
 package io.agentfleet.devserver;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -37,6 +40,14 @@ public final class DevServerCommand implements Callable<Integer> {
       description = "Offer a dispatch that found no worker again when a matching worker registers.")
   boolean replay;
 
+  @Option(
+      names = "--webhook-url",
+      paramLabel = "URL",
+      description =
+          "POST LiveKit webhooks (room_started, participant_joined, ...) here, signed with the"
+              + " first API key; repeatable.")
+  List<URI> webhookUrls = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     Map<String, String> secrets = new LinkedHashMap<>();
@@ -54,10 +65,17 @@ public final class DevServerCommand implements Callable<Integer> {
     }
     DevServer.Config config =
         new DevServer.Config(
-            bind, port, secrets, replay, Duration.ofSeconds(10), Duration.ofSeconds(10));
+            bind,
+            port,
+            secrets,
+            replay,
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(10),
+            webhookUrls);
     try (DevServer server = DevServer.start(config)) {
       System.out.println("devserver " + DevServer.VERSION + " listening on " + server.url());
       secrets.forEach((k, s) -> System.out.println("  API key: " + k + "  API secret: " + s));
+      webhookUrls.forEach(u -> System.out.println("  webhooks to: " + u));
       System.out.println("  state: " + server.httpUrl() + "/devserver/state");
       System.out.flush();
       server.join();

@@ -4,6 +4,8 @@ import io.agentfleet.devserver.agent.AgentService;
 import io.agentfleet.devserver.agent.Ids;
 import io.agentfleet.devserver.agent.JobLauncher;
 import io.agentfleet.devserver.agent.Worker;
+import io.agentfleet.devserver.webhook.WebhookEvents;
+import io.agentfleet.devserver.webhook.WebhookNotifier;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,12 +36,14 @@ public final class Rooms {
   private final JobLauncher launcher;
   private final Clock clock;
   private final boolean replayPending;
+  private final WebhookNotifier webhooks;
 
   /**
    * @param replayPending when true, a dispatch that found no worker is offered again when a
    *     matching worker registers. The real server never does this.
    */
-  public Rooms(AgentService agents, Clock clock, boolean replayPending) {
+  public Rooms(AgentService agents, Clock clock, boolean replayPending, WebhookNotifier webhooks) {
+    this.webhooks = webhooks;
     this.launcher = agents.launcher();
     this.clock = clock;
     this.replayPending = replayPending;
@@ -80,6 +84,7 @@ public final class Rooms {
                       .build());
             });
     if (created[0]) {
+      webhooks.send(WebhookEvents.room(WebhookEvents.ROOM_STARTED, room.info()));
       List<RoomAgentDispatch> agents =
           request.getAgentsList().isEmpty()
               ? List.of(RoomAgentDispatch.getDefaultInstance())
@@ -112,6 +117,7 @@ public final class Rooms {
       throw new RoomNotFoundException("requested room does not exist");
     }
     room.dispatches().forEach(this::end);
+    webhooks.send(WebhookEvents.room(WebhookEvents.ROOM_FINISHED, room.info()));
   }
 
   /** Adds a dispatch, creating the room first if needed (as with {@code room.auto_create}). */
