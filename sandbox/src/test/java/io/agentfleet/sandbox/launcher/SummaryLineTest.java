@@ -1,0 +1,52 @@
+package io.agentfleet.sandbox.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
+import io.agentfleet.sandbox.calls.CallOutcome;
+import io.agentfleet.sandbox.calls.DevServerState;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SummaryLineTest {
+  static Pod pod(String revision, boolean ready, boolean terminating) {
+    PodBuilder b =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("p")
+            .addToLabels("agentfleet.io/revision", revision)
+            .withDeletionTimestamp(terminating ? "2026-01-01T00:00:00Z" : null)
+            .endMetadata()
+            .withNewStatus()
+            .addNewCondition()
+            .withType("Ready")
+            .withStatus(ready ? "True" : "False")
+            .endCondition()
+            .endStatus();
+    return b.build();
+  }
+
+  @Test
+  void saysCallsWorkersByRevisionAndState() {
+    AgentDeploymentStatus status = new AgentDeploymentStatus();
+    status.setDesiredReplicas(3);
+    status.setReadyReplicas(2);
+    String line =
+        SummaryLine.render(
+            Duration.ofSeconds(42),
+            Map.of(CallOutcome.IN_CALL, 5, CallOutcome.COMPLETED, 7, CallOutcome.WAITING, 1),
+            List.of(
+                pod("abcdef", true, false), pod("abcdef", false, false), pod("123456", true, true)),
+            new DevServerState.WorkerSnapshot(3, 0.25),
+            status);
+    assertThat(line)
+        .isEqualTo(
+            "[  42s] calls 5 in call, 7 done, 0 dropped/failed, 1 waiting | pods 1234: 1"
+                + " terminating; abcd: 1 ready, 1 starting | registered 3, load 0.25 | desired 3"
+                + " ready 2");
+  }
+}
