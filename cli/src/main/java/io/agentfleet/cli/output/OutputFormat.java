@@ -1,7 +1,11 @@
 package io.agentfleet.cli.output;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.Locale;
 import picocli.CommandLine.TypeConversionException;
@@ -27,10 +31,20 @@ public enum OutputFormat {
     };
   }
 
-  /** YAML without the leading document marker, as kubectl prints a single object. */
+  // kubectl's YAML: no document marker, strings unquoted unless they would read as something else.
+  private static final YAMLMapper YAML_WRITER =
+      YAMLMapper.builder()
+          .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+          .build();
+
+  /** YAML as kubectl prints it; the value goes through Fabric8's model serialization first. */
   public static String yaml(Object value) {
-    String yaml = SERIALIZATION.asYaml(value);
-    return yaml.startsWith("---\n") ? yaml.substring(4) : yaml;
+    try {
+      return YAML_WRITER.writeValueAsString(SERIALIZATION.convertValue(value, JsonNode.class));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot render YAML", e);
+    }
   }
 
   public static KubernetesSerialization serialization() {
