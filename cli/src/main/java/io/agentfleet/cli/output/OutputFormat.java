@@ -36,6 +36,7 @@ public enum OutputFormat {
       YAMLMapper.builder()
           .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
           .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+          .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
           .build();
 
   /** YAML as kubectl prints it; the value goes through Fabric8's model serialization first. */

@@ -26,7 +26,8 @@ public record WorkerReport(int calls, Double load, boolean draining) {
     } catch (IOException e) {
       return Optional.empty();
     }
-    if (root == null || !root.isObject()) {
+    // A Kubernetes object (a Status, or what a stand-in proxy echoes) is not a worker's report.
+    if (root == null || !root.isObject() || (root.has("kind") && root.has("apiVersion"))) {
       return Optional.empty();
     }
     JsonNode calls = root.path("active_jobs");
