@@ -65,18 +65,40 @@ public final class Discovery {
               "crds"));
 
   private final List<ServedResource> resources;
+  private final Map<String, List<Tables.Column>> columns;
 
-  private Discovery(List<ServedResource> resources) {
+  private Discovery(List<ServedResource> resources, Map<String, List<Tables.Column>> columns) {
     this.resources = List.copyOf(resources);
+    this.columns = Map.copyOf(columns);
   }
 
   /** Built-in kinds plus every served version of the given CRDs. */
   public static Discovery of(List<CustomResourceDefinition> crds) {
     List<ServedResource> all = new ArrayList<>(BUILT_IN);
+    Map<String, List<Tables.Column>> columns = new LinkedHashMap<>();
+    columns.put("/v1/pods", Tables.POD_COLUMNS);
+    columns.put("/v1/events", Tables.EVENT_COLUMNS);
     for (CustomResourceDefinition crd : crds) {
       all.addAll(fromCrd(crd));
+      for (CustomResourceDefinitionVersion v : crd.getSpec().getVersions()) {
+        if (v.getAdditionalPrinterColumns() != null && !v.getAdditionalPrinterColumns().isEmpty()) {
+          columns.put(
+              crd.getSpec().getGroup()
+                  + "/"
+                  + v.getName()
+                  + "/"
+                  + crd.getSpec().getNames().getPlural(),
+              Tables.fromCrd(v.getAdditionalPrinterColumns()));
+        }
+      }
     }
-    return new Discovery(all);
+    return new Discovery(all, columns);
+  }
+
+  /** The columns {@code kubectl get} shows for a resource. */
+  List<Tables.Column> columns(ServedResource r) {
+    return columns.getOrDefault(
+        r.group() + "/" + r.version() + "/" + r.plural(), Tables.DEFAULT_COLUMNS);
   }
 
   static List<ServedResource> fromCrd(CustomResourceDefinition crd) {

@@ -99,6 +99,9 @@ final class SandboxDispatcher extends Dispatcher {
         if (handled.isPresent()) {
           return handled.get();
         }
+        if (method == HttpMethod.GET && api.subresource() == null && !path.contains("watch=")) {
+          return read(request, resource.get());
+        }
       }
     }
     return store.dispatch(request);
@@ -192,6 +195,55 @@ final class SandboxDispatcher extends Dispatcher {
             name == null ? "" : name,
             JSON.convertValue(JsonPatches.withoutNulls(candidate), Object.class))
         .map(SandboxDispatcher::status);
+  }
+
+  /**
+   * A get or list, with the field selector applied here and the answer printed as a Table when
+   * kubectl asks for one.
+   */
+  private MockResponse read(RecordedRequest request, ServedResource resource) {
+    String path = request.getPath();
+    int q = path.indexOf('?');
+    String query = q < 0 ? null : path.substring(q + 1);
+    String selector = FieldSelectors.fromQuery(query);
+    RecordedRequest forStore = request;
+    if (selector != null) {
+      String rest = FieldSelectors.withoutSelector(query);
+      forStore =
+          new RecordedRequest(
+              "HTTP/1.1",
+              HttpMethod.GET,
+              path.substring(0, q) + (rest.isEmpty() ? "" : "?" + rest),
+              request.getHeaders(),
+              new Buffer());
+    }
+    MockResponse stored = store.dispatch(forStore);
+    String accept = Optional.ofNullable(request.getHeader("Accept")).orElse("");
+    boolean table = accept.contains("as=Table");
+    if (stored.code() != 200) {
+      return stored;
+    }
+    JsonNode answer = readTree(body(stored));
+    if (answer.has("items") && answer instanceof ObjectNode list) {
+      // The store says "List"; typed clients (kubectl describe's Events) want "EventList".
+      list.put("kind", resource.kind() + "List");
+    }
+    if (selector != null && answer.has("items")) {
+      com.fasterxml.jackson.databind.node.ArrayNode kept = JSON.createArrayNode();
+      answer
+          .path("items")
+          .forEach(
+              i -> {
+                if (FieldSelectors.matches(i, selector)) {
+                  kept.add(i);
+                }
+              });
+      ((ObjectNode) answer).set("items", kept);
+    }
+    if (table) {
+      answer = Tables.table(answer, discovery.columns(resource), java.time.Instant.now());
+    }
+    return json(200, answer.toString());
   }
 
   /**

@@ -177,8 +177,6 @@ public final class Sandbox implements AutoCloseable {
         "-XX:+UseSerialGC",
         "-XX:TieredStopAtLevel=1",
         "-Xmx384m",
-        // The CRD check at start-up reads CRDs through the API; the store has them.
-        "-Dquarkus.operator-sdk.crd.validate=false",
         "-Dquarkus.http.port=" + httpPort,
         "-jar",
         config.operatorJar().toAbsolutePath().toString());

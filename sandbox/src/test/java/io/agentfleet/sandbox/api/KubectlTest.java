@@ -104,6 +104,9 @@ class KubectlTest {
     var result = kubectl.run("get", "agd");
     assertThat(result.exitCode()).as(result.all()).isZero();
     assertThat(result.out()).contains("voice-agent");
+    // The CRD's printer columns, printed by the server.
+    assertThat(result.out().lines().findFirst().orElseThrow())
+        .contains("DESIRED", "READY", "CALLS", "LOAD", "REVISION", "AGE");
   }
 
   private void aBadManifestIsRefusedWithTheFieldNamed() throws Exception {
@@ -151,6 +154,7 @@ class KubectlTest {
     var get = kubectl.run("get", "pods");
     assertThat(get.exitCode()).as(get.all()).isZero();
     assertThat(get.out()).contains("worker-1");
+    assertThat(get.out().lines().findFirst().orElseThrow()).contains("READY", "STATUS", "RESTARTS");
 
     var logs = kubectl.run("logs", "worker-1");
     assertThat(logs.exitCode()).as(logs.all()).isZero();
