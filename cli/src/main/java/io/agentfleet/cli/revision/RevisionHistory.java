@@ -25,8 +25,7 @@ public record RevisionHistory(String deployment, List<Revision> revisions) {
   public static final String CHANGE_CAUSE = "kubernetes.io/change-cause";
 
   public RevisionHistory {
-    revisions =
-        revisions.stream().sorted(Comparator.comparingLong(Revision::number)).toList();
+    revisions = revisions.stream().sorted(Comparator.comparingLong(Revision::number)).toList();
   }
 
   public static RevisionHistory read(Cluster cluster, String deployment) {
@@ -119,7 +118,8 @@ public record RevisionHistory(String deployment, List<Revision> revisions) {
    */
   public Revision undoTarget(Revision current, long toRevision) {
     if (revisions.isEmpty()) {
-      throw new CommandFailure("no rollout history found for agentdeployment \"" + deployment + "\"");
+      throw new CommandFailure(
+          "no rollout history found for agentdeployment \"" + deployment + "\"");
     }
     if (toRevision > 0) {
       return find(toRevision);
@@ -139,6 +139,8 @@ public record RevisionHistory(String deployment, List<Revision> revisions) {
   }
 
   private String numbers() {
-    return revisions.stream().map(r -> String.valueOf(r.number())).collect(Collectors.joining(", "));
+    return revisions.stream()
+        .map(r -> String.valueOf(r.number()))
+        .collect(Collectors.joining(", "));
   }
 }

@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
     name = "history",
     mixinStandardHelpOptions = true,
     header = "List the revisions, or show one with a diff against the one before.",
-    description = "List the revisions of an AgentDeployment, or show one revision's pod template and what changed from the revision before it.")
+    description =
+        "List the revisions of an AgentDeployment, or show one revision's pod template and what changed from the revision before it.")
 final class HistoryCommand implements Callable<Integer> {
 
   private final Clock clock;

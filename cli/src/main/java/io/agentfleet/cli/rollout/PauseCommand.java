@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
     name = "pause",
     mixinStandardHelpOptions = true,
     header = "Pause the rollout (spec.paused).",
-    description = "Pause the rollout (spec.paused = true): no worker is created or drained for it until resumed. Calls in progress are not affected.")
+    description =
+        "Pause the rollout (spec.paused = true): no worker is created or drained for it until resumed. Calls in progress are not affected.")
 final class PauseCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
     name = "promote",
     mixinStandardHelpOptions = true,
     header = "Go on from a canary pause to the next step.",
-    description = "End the current canary pause and go on to the next step (sets the agentfleet.io/promote annotation to the current time).")
+    description =
+        "End the current canary pause and go on to the next step (sets the agentfleet.io/promote annotation to the current time).")
 final class PromoteCommand implements Callable<Integer> {
 
   private final Clock clock;
@@ -45,7 +46,10 @@ final class PromoteCommand implements Callable<Integer> {
           c,
           name,
           Patches.merge(
-              TextNode.valueOf(value), "metadata", "annotations", AgentDeploymentAnnotations.PROMOTE));
+              TextNode.valueOf(value),
+              "metadata",
+              "annotations",
+              AgentDeploymentAnnotations.PROMOTE));
       spec.commandLine().getOut().println(Cluster.qualified(name) + " promoted");
       spec.commandLine().getOut().flush();
       return 0;
@@ -53,8 +57,8 @@ final class PromoteCommand implements Callable<Integer> {
   }
 
   /**
-   * Promoting only at a canary pause: the operator acts on a new annotation value at the next
-   * pause it reaches, so a promotion sent early would silently skip a pause nobody had looked at.
+   * Promoting only at a canary pause: the operator acts on a new annotation value at the next pause
+   * it reaches, so a promotion sent early would silently skip a pause nobody had looked at.
    */
   private void check(AgentDeployment deployment) {
     String quoted = Cluster.RESOURCE + " \"" + name + "\"";

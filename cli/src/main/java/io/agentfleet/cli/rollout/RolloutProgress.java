@@ -53,15 +53,18 @@ public record RolloutProgress(Outcome outcome, String message) {
           "rollout of " + quoted + " was rolled back",
           firstOf(rollout.getMessage(), rolledBack == null ? null : rolledBack.getMessage()));
     }
-    if ("Completed".equals(rollout.getPhase())
-        || (rollout.getPhase() == null && settled(status))) {
+    if ("Completed".equals(rollout.getPhase()) || (rollout.getPhase() == null && settled(status))) {
       return new RolloutProgress(Outcome.COMPLETE, quoted + " successfully rolled out");
     }
     if ("Paused".equals(rollout.getPhase())) {
       return waiting(paused(deployment, rollout, quoted));
     }
     return waiting(
-        "Waiting for rollout of " + quoted + " to finish: " + String.join(", ", counts(deployment)) + "...");
+        "Waiting for rollout of "
+            + quoted
+            + " to finish: "
+            + String.join(", ", counts(deployment))
+            + "...");
   }
 
   public boolean finished() {

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
     name = "status",
     mixinStandardHelpOptions = true,
     header = "Show the rollout's progress; -w follows it until it finishes.",
-    description = "Show the rollout's progress. Exits 0 when the rollout of the current spec completed, 1 when it failed or was rolled back, 3 when it has not finished (yet).")
+    description =
+        "Show the rollout's progress. Exits 0 when the rollout of the current spec completed, 1 when it failed or was rolled back, 3 when it has not finished (yet).")
 final class RolloutStatusCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -8,8 +8,8 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code --timeout} in kubectl's (Go's) duration syntax: {@code 90s}, {@code 5m}, {@code 1h30m};
- * a bare number is seconds. {@code 0} means no limit.
+ * {@code --timeout} in kubectl's (Go's) duration syntax: {@code 90s}, {@code 5m}, {@code 1h30m}; a
+ * bare number is seconds. {@code 0} means no limit.
  */
 final class Timeout implements ITypeConverter<Duration> {
 

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
- * What {@code status} shows: the AgentDeployment's own summary and one row per worker pod. Also
- * the document of {@code -o json|yaml}.
+ * What {@code status} shows: the AgentDeployment's own summary and one row per worker pod. Also the
+ * document of {@code -o json|yaml}.
  *
  * @param updateRevision the revision's number when known, else its name
  */

@@ -19,10 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Reads each worker's {@code GET /worker} through the API server's pod proxy, the only way to a
- * pod from outside the cluster. Any failure (no RBAC for pods/proxy, an API server without a
- * proxy, a pod that does not answer) leaves that worker unknown, shown as "-": the status of the
- * others is still worth printing.
+ * Reads each worker's {@code GET /worker} through the API server's pod proxy, the only way to a pod
+ * from outside the cluster. Any failure (no RBAC for pods/proxy, an API server without a proxy, a
+ * pod that does not answer) leaves that worker unknown, shown as "-": the status of the others is
+ * still worth printing.
  */
 final class PodProxy {
 
@@ -41,7 +41,8 @@ final class PodProxy {
     for (Pod pod : pods) {
       if (pod.getStatus() == null || pod.getStatus().getPodIP() == null) {
         // Not scheduled or not started: the proxy has nowhere to go.
-        pending.put(pod.getMetadata().getName(), CompletableFuture.completedFuture(Optional.empty()));
+        pending.put(
+            pod.getMetadata().getName(), CompletableFuture.completedFuture(Optional.empty()));
         continue;
       }
       HttpRequest request =

@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
     name = "status",
     mixinStandardHelpOptions = true,
     header = "Show the workers: revision, state, calls, load, age.",
-    description = "Show an AgentDeployment's workers: revision, state, calls, load and age of each. Calls and load come from each worker's /worker endpoint through the API server's pod proxy (RBAC: get pods/proxy); \"-\" where that cannot be read.")
+    description =
+        "Show an AgentDeployment's workers: revision, state, calls, load and age of each. Calls and load come from each worker's /worker endpoint through the API server's pod proxy (RBAC: get pods/proxy); \"-\" where that cannot be read.")
 public final class StatusCommand implements Callable<Integer> {
 
   private final Clock clock;

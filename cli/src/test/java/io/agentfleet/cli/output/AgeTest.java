@@ -38,7 +38,9 @@ class AgeTest {
   }
 
   @ParameterizedTest
-  @CsvSource(value = {"NULL", "''", "yesterday"}, nullValues = "NULL")
+  @CsvSource(
+      value = {"NULL", "''", "yesterday"},
+      nullValues = "NULL")
   void unreadableTimestampsAreUnknown(String timestamp) {
     assertThat(Age.since(timestamp, Instant.EPOCH)).isEqualTo("<unknown>");
   }

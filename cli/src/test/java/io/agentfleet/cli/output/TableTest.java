@@ -10,7 +10,10 @@ class TableTest {
   @Test
   void columnsAreAsWideAsTheirWidestCellPlusThreeSpacesWithoutTrailingBlanks() {
     String table =
-        new Table("NAME", "REVISION", "AGE").row("a-long-name", "1", "5m").row("b", "12", "").render();
+        new Table("NAME", "REVISION", "AGE")
+            .row("a-long-name", "1", "5m")
+            .row("b", "12", "")
+            .render();
 
     assertThat(table)
         .isEqualTo(

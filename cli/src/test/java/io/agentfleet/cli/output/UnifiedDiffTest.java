@@ -16,7 +16,8 @@ class UnifiedDiffTest {
   @Test
   void aChangedLineWithThreeLinesOfContextEachSide() {
     String diff =
-        UnifiedDiff.of("revision 1", "1\n2\n3\n4\n5\n6\n7\n", "revision 2", "1\n2\n3\nX\n5\n6\n7\n");
+        UnifiedDiff.of(
+            "revision 1", "1\n2\n3\n4\n5\n6\n7\n", "revision 2", "1\n2\n3\nX\n5\n6\n7\n");
 
     assertThat(diff)
         .isEqualTo(

@@ -77,9 +77,7 @@ class RevisionHistoryTest {
 
   @Test
   void beforeIsTheNextLowerNumber() {
-    assertThat(HISTORY.before(HISTORY.number(3).orElseThrow()))
-        .map(Revision::number)
-        .contains(2L);
+    assertThat(HISTORY.before(HISTORY.number(3).orElseThrow())).map(Revision::number).contains(2L);
     assertThat(HISTORY.before(HISTORY.number(1).orElseThrow())).isEmpty();
   }
 

@@ -127,7 +127,8 @@ class HistoryAndUndoMockTest {
     var yaml = cli.run("rollout", "history", NAME, "-o", "yaml");
     assertThat(yaml.exitCode()).isZero();
     assertThat(yaml.out())
-        .contains("- number: 1\n  name: voice-agent-aaa\n  hash: aaa\n  changeCause: first release\n");
+        .contains(
+            "- number: 1\n  name: voice-agent-aaa\n  hash: aaa\n  changeCause: first release\n");
 
     var json = cli.run("rollout", "history", NAME, "--revision", "2", "-o", "json");
     assertThat(json.exitCode()).isZero();

@@ -45,7 +45,10 @@ class RolloutProgressTest {
                 IN_PROGRESS,
                 "Waiting for agentdeployment \"voice-agent\" spec update to be observed..."),
             new Case(
-                "completed", d -> {}, COMPLETE, "agentdeployment \"voice-agent\" successfully rolled out"),
+                "completed",
+                d -> {},
+                COMPLETE,
+                "agentdeployment \"voice-agent\" successfully rolled out"),
             new Case(
                 "Progressing=False ProgressDeadlineExceeded outranks the phase",
                 d -> Fixtures.progressing(d.getStatus(), "False", "ProgressDeadlineExceeded"),
@@ -173,7 +176,10 @@ class RolloutProgressTest {
     Canary canary = new Canary();
     canary.setSteps(
         List.of(
-            CanaryStep.weight(25), CanaryStep.pause(300), CanaryStep.weight(50), CanaryStep.pause(null)));
+            CanaryStep.weight(25),
+            CanaryStep.pause(300),
+            CanaryStep.weight(50),
+            CanaryStep.pause(null)));
     strategy.setCanary(canary);
     d.getSpec().setStrategy(strategy);
     AgentDeploymentStatus s = d.getStatus();

@@ -50,7 +50,11 @@ class RolloutStatusCommandMockTest {
     AgentDeploymentStatus status = Fixtures.status(generation, "Progressing");
     change.accept(status);
     d.setStatus(status);
-    return client.resources(AgentDeployment.class).inNamespace("default").resource(d).updateStatus();
+    return client
+        .resources(AgentDeployment.class)
+        .inNamespace("default")
+        .resource(d)
+        .updateStatus();
   }
 
   @Test
