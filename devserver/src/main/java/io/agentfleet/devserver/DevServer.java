@@ -8,6 +8,8 @@ import io.agentfleet.devserver.auth.Claims;
 import io.agentfleet.devserver.auth.TokenVerifier;
 import io.agentfleet.devserver.inspect.IntrospectionHandler;
 import io.agentfleet.devserver.room.Rooms;
+import io.agentfleet.devserver.rtc.RtcHttpHandler;
+import io.agentfleet.devserver.rtc.RtcService;
 import io.agentfleet.devserver.twirp.LiveKitApis;
 import io.agentfleet.devserver.twirp.TwirpHandler;
 import io.agentfleet.devserver.webhook.WebhookNotifier;
@@ -36,8 +38,8 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
  * A LiveKit-compatible server for development and tests: the {@code /agent} worker protocol, Twirp
- * {@code RoomService} and {@code AgentDispatchService}, and {@code /devserver/state}. One port,
- * like the real server's 7880.
+ * {@code RoomService} and {@code AgentDispatchService}, {@code /rtc} signalling with an audio
+ * relay, webhooks, and {@code /devserver/state}. One port, like the real server's 7880.
  */
 public final class DevServer implements AutoCloseable {
   /** The {@code ServerInfo.version} the devserver reports to workers. */
@@ -54,6 +56,7 @@ public final class DevServer implements AutoCloseable {
   private final Rooms rooms;
   private final IntrospectionHandler introspection;
   private final WebhookNotifier webhooks;
+  private final RtcService rtc;
   private final String host;
 
   /**
@@ -134,21 +137,17 @@ public final class DevServer implements AutoCloseable {
     timers = Executors.newScheduledThreadPool(1, daemon("devserver-timer"));
     workers = new WorkerPool(() -> ThreadLocalRandom.current().nextDouble());
     jobs = new JobLauncher(workers, verifier, clock, config.availabilityTimeout(), launches);
+    ServerInfo serverInfo =
+        ServerInfo.newBuilder()
+            .setEdition(ServerInfo.Edition.Standard)
+            .setVersion(VERSION)
+            .setProtocol(16)
+            .setAgentProtocol(AgentService.AGENT_PROTOCOL)
+            .setNodeId("ND_devserver")
+            .setRegion("local")
+            .build();
     AgentService agents =
-        new AgentService(
-            workers,
-            jobs,
-            timers,
-            clock,
-            config.registrationTimeout(),
-            ServerInfo.newBuilder()
-                .setEdition(ServerInfo.Edition.Standard)
-                .setVersion(VERSION)
-                .setProtocol(16)
-                .setAgentProtocol(AgentService.AGENT_PROTOCOL)
-                .setNodeId("ND_devserver")
-                .setRegion("local")
-                .build());
+        new AgentService(workers, jobs, timers, clock, config.registrationTimeout(), serverInfo);
     Map.Entry<String, String> signingKey = config.keys().entrySet().iterator().next();
     webhooks =
         new WebhookNotifier(
@@ -160,6 +159,8 @@ public final class DevServer implements AutoCloseable {
             WebhookNotifier.RetryPolicy.standard());
     rooms = new Rooms(agents, clock, config.replayPendingDispatches(), webhooks);
     introspection = new IntrospectionHandler(workers, jobs, rooms);
+    rtc = new RtcService(verifier, rooms, webhooks, serverInfo);
+    rooms.onDeleted(rtc::roomDeleted);
 
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("devserver-http");
@@ -200,11 +201,22 @@ public final class DevServer implements AutoCloseable {
                       return null;
                     }
                   });
+              container.addMapping(
+                  "/rtc",
+                  (request, response, callback) -> {
+                    try {
+                      return rtc.newSocket(request);
+                    } catch (RtcService.JoinRejected e) {
+                      TwirpHandler.writePlain(response, callback, e.status(), e.getMessage());
+                      return null;
+                    }
+                  });
             });
     upgrades.setHandler(
         new Handler.Sequence(
-            new TwirpHandler(verifier, new LiveKitApis(rooms).methods()),
+            new TwirpHandler(verifier, new LiveKitApis(rooms, rtc::participants).methods()),
             introspection,
+            new RtcHttpHandler(rtc),
             new RootHandler()));
     jetty.setHandler(upgrades);
   }
@@ -258,6 +270,7 @@ public final class DevServer implements AutoCloseable {
     try {
       jetty.stop();
     } finally {
+      rtc.close();
       launches.shutdownNow();
       timers.shutdownNow();
     }

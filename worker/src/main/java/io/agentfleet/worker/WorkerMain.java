@@ -145,7 +145,8 @@ public final class WorkerMain implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
       }
-      AgentWorker worker = new AgentWorker(config, selected).start();
+      AgentWorker worker =
+          new AgentWorker(config, BuiltInAgents.selectableByMetadata(selected)).start();
       CountDownLatch stopped = new CountDownLatch(1);
       AtomicInteger signals = new AtomicInteger();
       Runnable onSignal =

@@ -8,8 +8,11 @@ import java.util.Map;
  * @param apiKey the {@code iss} claim, i.e. the API key whose secret verified the token
  * @param identity the {@code sub} claim, empty when absent
  * @param video the {@code video} grant claim as a plain map (LiveKit's camelCase keys)
+ * @param name the {@code name} claim, empty when absent
+ * @param kind the {@code kind} claim in lower case (e.g. {@code agent}), empty when absent
  */
-public record Claims(String apiKey, String identity, Map<String, Object> video) {
+public record Claims(
+    String apiKey, String identity, Map<String, Object> video, String name, String kind) {
 
   public boolean grant(String name) {
     return Boolean.TRUE.equals(video.get(name));

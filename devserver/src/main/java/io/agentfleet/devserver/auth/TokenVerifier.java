@@ -67,10 +67,14 @@ public final class TokenVerifier {
     }
     Map<String, Object> video = verified.getClaim("video").asMap();
     String subject = verified.getSubject();
+    String name = verified.getClaim("name").asString();
+    String kind = verified.getClaim("kind").asString();
     return new Claims(
         apiKey,
         subject == null ? "" : subject,
-        video == null ? Map.of() : Collections.unmodifiableMap(new HashMap<>(video)));
+        video == null ? Map.of() : Collections.unmodifiableMap(new HashMap<>(video)),
+        name == null ? "" : name,
+        kind == null ? "" : kind);
   }
 
   public String secretFor(String apiKey) {

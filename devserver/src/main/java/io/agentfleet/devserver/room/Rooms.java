@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import livekit.LivekitAgent.Job;
 import livekit.LivekitAgent.JobType;
 import livekit.LivekitAgentDispatch.AgentDispatch;
@@ -37,6 +39,7 @@ public final class Rooms {
   private final Clock clock;
   private final boolean replayPending;
   private final WebhookNotifier webhooks;
+  private final List<Consumer<String>> deletionListeners = new CopyOnWriteArrayList<>();
 
   /**
    * @param replayPending when true, a dispatch that found no worker is offered again when a
@@ -110,6 +113,11 @@ public final class Rooms {
     return Optional.ofNullable(rooms.get(name));
   }
 
+  /** Called with the room's name after a room is deleted (its participants must go too). */
+  public void onDeleted(Consumer<String> listener) {
+    deletionListeners.add(listener);
+  }
+
   /** Deletes the room and ends its agents' jobs. */
   public void deleteRoom(String name) throws RoomNotFoundException {
     Room room = rooms.remove(name);
@@ -117,6 +125,7 @@ public final class Rooms {
       throw new RoomNotFoundException("requested room does not exist");
     }
     room.dispatches().forEach(this::end);
+    deletionListeners.forEach(l -> l.accept(name));
     webhooks.send(WebhookEvents.room(WebhookEvents.ROOM_FINISHED, room.info()));
   }
 

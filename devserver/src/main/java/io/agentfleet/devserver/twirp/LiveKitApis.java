@@ -3,13 +3,16 @@ package io.agentfleet.devserver.twirp;
 import io.agentfleet.devserver.auth.Claims;
 import io.agentfleet.devserver.room.RoomNotFoundException;
 import io.agentfleet.devserver.room.Rooms;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import livekit.LivekitAgentDispatch.AgentDispatch;
 import livekit.LivekitAgentDispatch.CreateAgentDispatchRequest;
 import livekit.LivekitAgentDispatch.DeleteAgentDispatchRequest;
 import livekit.LivekitAgentDispatch.ListAgentDispatchRequest;
 import livekit.LivekitAgentDispatch.ListAgentDispatchResponse;
 import livekit.LivekitModels;
+import livekit.LivekitModels.ParticipantInfo;
 import livekit.LivekitRoom.CreateRoomRequest;
 import livekit.LivekitRoom.DeleteRoomRequest;
 import livekit.LivekitRoom.DeleteRoomResponse;
@@ -26,9 +29,14 @@ public final class LiveKitApis {
   private static final int MAX_METADATA = 512 * 1024;
 
   private final Rooms rooms;
+  private final Function<String, List<ParticipantInfo>> participants;
 
-  public LiveKitApis(Rooms rooms) {
+  /**
+   * @param participants who is connected to a room over {@code /rtc}
+   */
+  public LiveKitApis(Rooms rooms, Function<String, List<ParticipantInfo>> participants) {
     this.rooms = rooms;
+    this.participants = participants;
   }
 
   public Map<String, TwirpMethod<?, ?>> methods() {
@@ -83,7 +91,9 @@ public final class LiveKitApis {
     if (rooms.room(request.getRoom()).isEmpty()) {
       throw TwirpException.notFound("requested room does not exist");
     }
-    return ListParticipantsResponse.getDefaultInstance();
+    return ListParticipantsResponse.newBuilder()
+        .addAllParticipants(participants.apply(request.getRoom()))
+        .build();
   }
 
   private AgentDispatch createDispatch(Claims claims, CreateAgentDispatchRequest request)

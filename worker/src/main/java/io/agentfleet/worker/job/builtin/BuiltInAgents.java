@@ -11,9 +11,27 @@ import java.util.function.Supplier;
  * path: that is how an SDK user runs their own agent with this worker's {@code start} command.
  */
 public final class BuiltInAgents {
-  private static final Map<String, Supplier<Agent>> AGENTS = Map.of("hold", HoldAgent::new);
+  private static final Map<String, Supplier<Agent>> AGENTS =
+      Map.of(
+          "hold", HoldAgent::new,
+          "echo", EchoAgent::new,
+          "greeter", ToneAgent::new,
+          "tone", ToneAgent::new,
+          "parrot", ParrotAgent::new);
 
   private BuiltInAgents() {}
+
+  /**
+   * {@code agent}, unless a job's dispatch metadata names a built-in: {@code {"agent": "echo"}}.
+   */
+  public static Agent selectableByMetadata(Agent agent) {
+    return new MetadataSelectedAgent(agent);
+  }
+
+  static Optional<Agent> builtIn(String name) {
+    Supplier<Agent> builtIn = AGENTS.get(name);
+    return builtIn == null ? Optional.empty() : Optional.of(builtIn.get());
+  }
 
   public static Optional<Agent> byName(String name) {
     Supplier<Agent> builtIn = AGENTS.get(name);

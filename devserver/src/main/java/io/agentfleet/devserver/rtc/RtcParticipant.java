@@ -1,0 +1,527 @@
+package io.agentfleet.devserver.rtc;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.onvoid.webrtc.PeerConnectionObserver;
+import dev.onvoid.webrtc.RTCDataChannel;
+import dev.onvoid.webrtc.RTCDataChannelBuffer;
+import dev.onvoid.webrtc.RTCDataChannelInit;
+import dev.onvoid.webrtc.RTCDataChannelObserver;
+import dev.onvoid.webrtc.RTCIceCandidate;
+import dev.onvoid.webrtc.RTCPeerConnection;
+import dev.onvoid.webrtc.RTCPeerConnectionState;
+import dev.onvoid.webrtc.RTCRtpTransceiver;
+import dev.onvoid.webrtc.RTCSessionDescription;
+import dev.onvoid.webrtc.media.MediaStreamTrack;
+import dev.onvoid.webrtc.media.audio.AudioTrack;
+import io.agentfleet.devserver.agent.Ids;
+import io.agentfleet.devserver.auth.Claims;
+import io.agentfleet.devserver.media.AudioOutput;
+import io.agentfleet.devserver.media.PeerConnections;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import livekit.LivekitModels.DataPacket;
+import livekit.LivekitModels.DisconnectReason;
+import livekit.LivekitModels.ParticipantInfo;
+import livekit.LivekitModels.ParticipantPermission;
+import livekit.LivekitModels.ServerInfo;
+import livekit.LivekitModels.TrackInfo;
+import livekit.LivekitModels.TrackType;
+import livekit.LivekitRtc.AddTrackRequest;
+import livekit.LivekitRtc.JoinResponse;
+import livekit.LivekitRtc.LeaveRequest;
+import livekit.LivekitRtc.ParticipantUpdate;
+import livekit.LivekitRtc.Pong;
+import livekit.LivekitRtc.SessionDescription;
+import livekit.LivekitRtc.SignalRequest;
+import livekit.LivekitRtc.SignalResponse;
+import livekit.LivekitRtc.SignalTarget;
+import livekit.LivekitRtc.TrackPublishedResponse;
+import livekit.LivekitRtc.TrickleRequest;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One participant's {@code /rtc} socket and its two peer connections, as the real server runs them
+ * for a v0 client with protocol above 2: the server offers on the subscriber connection (with
+ * {@code _reliable} and {@code _lossy} channels and everyone else's tracks) right after {@code
+ * join}; the client offers on the publisher connection after {@code add_track}.
+ *
+ * <p>Every signalling step runs on this participant's own thread, in order; peer-connection calls
+ * are made there with no lock held.
+ */
+public final class RtcParticipant implements Session.Listener.AutoDemanding {
+  private static final Logger LOG = LoggerFactory.getLogger(RtcParticipant.class);
+
+  /** Frames a relay output may hold: 100 ms absorbs jitter between the sink and the pump. */
+  private static final int RELAY_FRAMES = 10;
+
+  private final RtcRoom room;
+  private final Claims claims;
+  private final ServerInfo serverInfo;
+  private final String sid = Ids.next("PA_");
+  private final ExecutorService signal;
+  private final Map<String, TrackInfo> pendingTracks = new LinkedHashMap<>(); // by cid
+  private final List<TrackInfo> published = new ArrayList<>();
+  private final List<AudioOutput> outputs = new ArrayList<>();
+  private final List<RTCDataChannel> channels = new ArrayList<>();
+  private final CompletableFuture<Void> subscriberConnected = new CompletableFuture<>();
+  private final CompletableFuture<Void> publisherConnected = new CompletableFuture<>();
+  private volatile ParticipantInfo info;
+  private volatile Session session;
+  private volatile RTCDataChannel reliable;
+  private volatile RTCDataChannel lossy;
+  private volatile boolean closed;
+  // Touched only on the signal thread.
+  private RTCPeerConnection subscriber;
+  private RTCPeerConnection publisher;
+  private boolean subscriberNegotiating;
+  private boolean subscriberNeedsNegotiation;
+  private CompletableFuture<Void> subscriberAnswered = new CompletableFuture<>();
+  private int offerId;
+
+  RtcParticipant(RtcRoom room, Claims claims, ServerInfo serverInfo) {
+    this.room = room;
+    this.claims = claims;
+    this.serverInfo = serverInfo;
+    this.signal =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "rtc-" + claims.identity());
+              t.setDaemon(true);
+              return t;
+            });
+    Instant now = Instant.now();
+    this.info =
+        ParticipantInfo.newBuilder()
+            .setSid(sid)
+            .setIdentity(claims.identity())
+            .setName(claims.name())
+            .setState(ParticipantInfo.State.JOINED)
+            .setKind(
+                "agent".equals(claims.kind())
+                    ? ParticipantInfo.Kind.AGENT
+                    : ParticipantInfo.Kind.STANDARD)
+            .setJoinedAt(now.getEpochSecond())
+            .setJoinedAtMs(now.toEpochMilli())
+            .setPermission(
+                ParticipantPermission.newBuilder()
+                    .setCanSubscribe(true)
+                    .setCanPublish(true)
+                    .setCanPublishData(true))
+            .setVersion(1)
+            .build();
+  }
+
+  String sid() {
+    return sid;
+  }
+
+  String identity() {
+    return claims.identity();
+  }
+
+  ParticipantInfo info() {
+    return info;
+  }
+
+  boolean owns(AudioOutput output) {
+    synchronized (outputs) {
+      return outputs.contains(output);
+    }
+  }
+
+  // ---- socket ----
+
+  @Override
+  public void onWebSocketOpen(Session session) {
+    this.session = session;
+    run(this::start);
+  }
+
+  @Override
+  public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+    SignalRequest request;
+    try {
+      request = SignalRequest.parseFrom(payload);
+    } catch (InvalidProtocolBufferException e) {
+      LOG.warn("{}: undecodable signal frame", identity());
+      return;
+    } finally {
+      callback.succeed();
+    }
+    run(() -> handle(request));
+  }
+
+  @Override
+  public void onWebSocketClose(int statusCode, String reason) {
+    removeFromRoom("signal connection closed");
+  }
+
+  @Override
+  public void onWebSocketError(Throwable cause) {
+    LOG.debug("{}: socket error {}", identity(), cause.toString());
+  }
+
+  // ---- signalling, on the signal thread ----
+
+  private void start() throws Exception {
+    subscriber = room.engine().newPeerConnection(List.of(), new Observer(SignalTarget.SUBSCRIBER));
+    publisher = room.engine().newPeerConnection(List.of(), new Observer(SignalTarget.PUBLISHER));
+    room.engine().holdPushesUntil(subscriberConnected);
+    RTCDataChannelInit ordered = new RTCDataChannelInit();
+    ordered.ordered = true;
+    reliable = subscriber.createDataChannel("_reliable", ordered);
+    RTCDataChannelInit unordered = new RTCDataChannelInit();
+    unordered.ordered = false;
+    unordered.maxRetransmits = 0;
+    lossy = subscriber.createDataChannel("_lossy", unordered);
+    channels.add(reliable);
+    channels.add(lossy);
+    send(
+        SignalResponse.newBuilder()
+            .setJoin(
+                JoinResponse.newBuilder()
+                    .setRoom(room.info())
+                    .setParticipant(info)
+                    .addAllOtherParticipants(room.othersOf(this))
+                    .setSubscriberPrimary(true)
+                    .setServerVersion(serverInfo.getVersion())
+                    .setServerInfo(serverInfo)
+                    .setPingInterval(5)
+                    .setPingTimeout(15))
+            .build());
+    room.joined(this);
+    // FastStart: what others already publish goes into the first subscriber offer.
+    for (RtcRoom.PublishedTrack track : room.tracksFor(this)) {
+      addRelayOutput(track);
+    }
+    negotiateSubscriber();
+  }
+
+  private void handle(SignalRequest request) throws Exception {
+    switch (request.getMessageCase()) {
+      case OFFER -> onPublisherOffer(request.getOffer());
+      case ANSWER -> onSubscriberAnswer(request.getAnswer());
+      case TRICKLE -> onTrickle(request.getTrickle());
+      case ADD_TRACK -> onAddTrack(request.getAddTrack());
+      case LEAVE -> removeFromRoom("client left");
+      case PING_REQ ->
+          send(
+              SignalResponse.newBuilder()
+                  .setPongResp(
+                      Pong.newBuilder()
+                          .setLastPingTimestamp(request.getPingReq().getTimestamp())
+                          .setTimestamp(System.currentTimeMillis()))
+                  .build());
+      case PING -> send(SignalResponse.newBuilder().setPong(System.currentTimeMillis()).build());
+      default -> LOG.debug("{}: ignoring {}", identity(), request.getMessageCase());
+    }
+  }
+
+  private void onAddTrack(AddTrackRequest add) {
+    TrackInfo track =
+        TrackInfo.newBuilder()
+            .setSid(Ids.next("TR_"))
+            .setType(add.getType())
+            .setName(add.getName())
+            .setSource(add.getSource())
+            .setMuted(add.getMuted())
+            .build();
+    pendingTracks.put(add.getCid(), track);
+    send(
+        SignalResponse.newBuilder()
+            .setTrackPublished(
+                TrackPublishedResponse.newBuilder().setCid(add.getCid()).setTrack(track))
+            .build());
+  }
+
+  private void onPublisherOffer(SessionDescription offer) throws Exception {
+    PeerConnections.setRemote(publisher, PeerConnections.fromWire(offer));
+    RTCSessionDescription answer = PeerConnections.answer(publisher);
+    PeerConnections.setLocal(publisher, answer);
+    send(
+        SignalResponse.newBuilder()
+            .setAnswer(PeerConnections.toWire(answer, offer.getId()))
+            .build());
+  }
+
+  private void onSubscriberAnswer(SessionDescription answer) throws Exception {
+    PeerConnections.setRemote(subscriber, PeerConnections.fromWire(answer));
+    subscriberNegotiating = false;
+    subscriberAnswered.complete(null);
+    if (subscriberNeedsNegotiation) {
+      negotiateSubscriber();
+    }
+  }
+
+  private void negotiateSubscriber() throws Exception {
+    if (subscriberNegotiating) {
+      subscriberNeedsNegotiation = true;
+      return;
+    }
+    subscriberNegotiating = true;
+    subscriberNeedsNegotiation = false;
+    subscriberAnswered = new CompletableFuture<>();
+    // New relay tracks start sending once the answer is in and the transport is connected.
+    room.engine().holdPushesUntil(CompletableFuture.allOf(subscriberAnswered, subscriberConnected));
+    RTCSessionDescription offer = PeerConnections.offer(subscriber);
+    PeerConnections.setLocal(subscriber, offer);
+    send(SignalResponse.newBuilder().setOffer(PeerConnections.toWire(offer, ++offerId)).build());
+  }
+
+  private void onTrickle(TrickleRequest trickle) {
+    RTCPeerConnection pc = trickle.getTarget() == SignalTarget.SUBSCRIBER ? subscriber : publisher;
+    if (!trickle.getCandidateInit().isEmpty()) {
+      pc.addIceCandidate(PeerConnections.candidateFromJson(trickle.getCandidateInit()));
+    }
+  }
+
+  private void addRelayOutput(RtcRoom.PublishedTrack track) {
+    AudioOutput output = room.engine().newOutput(track.info().getSid(), RELAY_FRAMES);
+    synchronized (outputs) {
+      outputs.add(output);
+    }
+    // Stream id "participantSid|trackSid", track id = track sid, as LiveKit names them.
+    subscriber.addTrack(output.track(), List.of(track.ownerSid() + "|" + track.info().getSid()));
+    track.listeners().add(output);
+  }
+
+  /** Another participant joined, changed or left: tell this client. */
+  void participantChanged(ParticipantInfo other) {
+    run(
+        () ->
+            send(
+                SignalResponse.newBuilder()
+                    .setUpdate(ParticipantUpdate.newBuilder().addParticipants(other))
+                    .build()));
+  }
+
+  /** Auto-subscribe: relay a newly published track to this participant. */
+  void subscribe(RtcRoom.PublishedTrack track) {
+    run(
+        () -> {
+          addRelayOutput(track);
+          negotiateSubscriber();
+        });
+  }
+
+  void deliver(DataPacket packet) {
+    RTCDataChannel channel = packet.getKind() == DataPacket.Kind.LOSSY ? lossy : reliable;
+    if (channel == null || closed) {
+      return;
+    }
+    try {
+      channel.send(new RTCDataChannelBuffer(ByteBuffer.wrap(packet.toByteArray()), true));
+    } catch (Exception e) {
+      LOG.debug("{}: data packet not delivered: {}", identity(), e.toString());
+    }
+  }
+
+  /** Leaves the room (client leave, lost socket, or room deleted) and frees everything native. */
+  void removeFromRoom(String why) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    LOG.info("{} left {}: {}", identity(), room.name(), why);
+    room.left(this);
+    Session s = session;
+    if (s != null && s.isOpen()) {
+      if (!"client left".equals(why)) {
+        sendNow(
+            s,
+            SignalResponse.newBuilder()
+                .setLeave(
+                    LeaveRequest.newBuilder()
+                        .setReason(DisconnectReason.ROOM_DELETED)
+                        .setAction(LeaveRequest.Action.DISCONNECT))
+                .build());
+      }
+      s.close();
+    }
+    try {
+      signal.execute(this::release);
+    } catch (RejectedExecutionException alreadyGone) {
+      return;
+    }
+    signal.shutdown();
+  }
+
+  private void release() {
+    for (RTCDataChannel channel : channels) {
+      try {
+        channel.unregisterObserver();
+        channel.close();
+      } catch (Throwable e) {
+        LOG.debug("closing data channel", e);
+      }
+    }
+    if (publisher != null) {
+      publisher.close();
+    }
+    if (subscriber != null) {
+      subscriber.close();
+    }
+    synchronized (outputs) {
+      outputs.forEach(AudioOutput::dispose);
+      outputs.clear();
+    }
+    for (RTCDataChannel channel : channels) {
+      try {
+        channel.dispose();
+      } catch (Throwable e) {
+        LOG.debug("disposing data channel", e);
+      }
+    }
+    channels.clear();
+    subscriberConnected.complete(null);
+    publisherConnected.complete(null);
+  }
+
+  private void send(SignalResponse response) {
+    Session s = session;
+    if (s != null && s.isOpen() && !closed) {
+      sendNow(s, response);
+    }
+  }
+
+  private static void sendNow(Session s, SignalResponse response) {
+    s.sendBinary(ByteBuffer.wrap(response.toByteArray()), Callback.NOOP);
+  }
+
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  private void run(Step step) {
+    try {
+      signal.execute(
+          () -> {
+            if (closed) {
+              return;
+            }
+            try {
+              step.run();
+            } catch (Exception e) {
+              LOG.warn("{}: signalling failed", identity(), e);
+              removeFromRoom("signalling failed: " + e.getMessage());
+            }
+          });
+    } catch (RejectedExecutionException closing) {
+      // Already left.
+    }
+  }
+
+  // ---- callbacks from libwebrtc's threads: never block, never throw ----
+
+  private final class Observer implements PeerConnectionObserver {
+    private final SignalTarget target;
+
+    Observer(SignalTarget target) {
+      this.target = target;
+    }
+
+    @Override
+    public void onIceCandidate(RTCIceCandidate candidate) {
+      String json = PeerConnections.candidateToJson(candidate);
+      run(
+          () ->
+              send(
+                  SignalResponse.newBuilder()
+                      .setTrickle(
+                          TrickleRequest.newBuilder().setCandidateInit(json).setTarget(target))
+                      .build()));
+    }
+
+    @Override
+    public void onConnectionChange(RTCPeerConnectionState state) {
+      CompletableFuture<Void> connected =
+          target == SignalTarget.SUBSCRIBER ? subscriberConnected : publisherConnected;
+      if (state == RTCPeerConnectionState.CONNECTED) {
+        connected.complete(null);
+        if (target == SignalTarget.SUBSCRIBER) {
+          info = info.toBuilder().setState(ParticipantInfo.State.ACTIVE).build();
+        }
+      } else if (state == RTCPeerConnectionState.FAILED) {
+        connected.complete(null);
+        new Thread(() -> removeFromRoom(target + " peer connection failed")).start();
+      }
+    }
+
+    @Override
+    public void onTrack(RTCRtpTransceiver transceiver) {
+      try {
+        MediaStreamTrack track = transceiver.getReceiver().getTrack();
+        if (track instanceof AudioTrack audio) {
+          run(() -> trackArrived(audio));
+        }
+      } catch (Throwable t) {
+        LOG.warn("{}: incoming track failed", identity(), t);
+      }
+    }
+
+    @Override
+    public void onDataChannel(RTCDataChannel channel) {
+      run(() -> channels.add(channel));
+      channel.registerObserver(
+          new RTCDataChannelObserver() {
+            @Override
+            public void onBufferedAmountChange(long previous) {}
+
+            @Override
+            public void onStateChange() {}
+
+            @Override
+            public void onMessage(RTCDataChannelBuffer buffer) {
+              try {
+                byte[] bytes = new byte[buffer.data.remaining()];
+                buffer.data.get(bytes);
+                DataPacket packet =
+                    DataPacket.parseFrom(bytes).toBuilder()
+                        .setParticipantIdentity(identity())
+                        .setParticipantSid(sid)
+                        .build();
+                room.data(RtcParticipant.this, packet);
+              } catch (InvalidProtocolBufferException | RuntimeException e) {
+                LOG.debug("{}: undecodable data packet", identity());
+              }
+            }
+          });
+    }
+  }
+
+  /** Matches an incoming track to the first pending audio {@code add_track}, as the server does. */
+  private void trackArrived(AudioTrack audio) {
+    String cid = audio.getId();
+    TrackInfo track = pendingTracks.remove(cid);
+    if (track == null) {
+      var first =
+          pendingTracks.entrySet().stream()
+              .filter(e -> e.getValue().getType() == TrackType.AUDIO)
+              .findFirst();
+      if (first.isEmpty()) {
+        LOG.warn("{}: audio track {} arrived without add_track; ignored", identity(), cid);
+        return;
+      }
+      track = pendingTracks.remove(first.get().getKey());
+    }
+    published.add(track);
+    info =
+        info.toBuilder()
+            .addTracks(track)
+            .setIsPublisher(true)
+            .setVersion(info.getVersion() + 1)
+            .build();
+    room.published(this, track, audio);
+  }
+}

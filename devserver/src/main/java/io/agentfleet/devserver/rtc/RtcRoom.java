@@ -1,0 +1,140 @@
+package io.agentfleet.devserver.rtc;
+
+import dev.onvoid.webrtc.media.audio.AudioTrack;
+import io.agentfleet.devserver.media.AudioOutput;
+import io.agentfleet.devserver.media.MediaEngine;
+import io.agentfleet.devserver.room.Room;
+import io.agentfleet.devserver.room.Rooms;
+import io.agentfleet.devserver.webhook.WebhookEvents;
+import io.agentfleet.devserver.webhook.WebhookNotifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import livekit.LivekitModels;
+import livekit.LivekitModels.DataPacket;
+import livekit.LivekitModels.ParticipantInfo;
+import livekit.LivekitModels.TrackInfo;
+
+/**
+ * The media side of one room: who is connected, which audio tracks are published, and the relay
+ * that copies every published track's decoded frames to one output per other participant (decode
+ * and re-encode: a relay, not an SFU). Data packets are forwarded the same way.
+ */
+final class RtcRoom {
+  private final String name;
+  private final Rooms rooms;
+  private final MediaEngine engine;
+  private final WebhookNotifier webhooks;
+  private final Consumer<RtcRoom> onEmpty;
+  private final Map<String, RtcParticipant> participants = new ConcurrentHashMap<>();
+  private final Map<String, PublishedTrack> tracks = new ConcurrentHashMap<>();
+
+  /** A track some participant publishes and the outputs it feeds, one per subscriber. */
+  record PublishedTrack(String ownerSid, TrackInfo info, List<AudioOutput> listeners) {}
+
+  RtcRoom(
+      String name,
+      Rooms rooms,
+      MediaEngine engine,
+      WebhookNotifier webhooks,
+      Consumer<RtcRoom> onEmpty) {
+    this.name = name;
+    this.rooms = rooms;
+    this.engine = engine;
+    this.webhooks = webhooks;
+    this.onEmpty = onEmpty;
+  }
+
+  String name() {
+    return name;
+  }
+
+  MediaEngine engine() {
+    return engine;
+  }
+
+  LivekitModels.Room info() {
+    return rooms
+        .room(name)
+        .map(Room::info)
+        .orElse(LivekitModels.Room.newBuilder().setName(name).build())
+        .toBuilder()
+        .setNumParticipants(participants.size())
+        .build();
+  }
+
+  List<ParticipantInfo> participantInfos() {
+    return participants.values().stream().map(RtcParticipant::info).toList();
+  }
+
+  List<ParticipantInfo> othersOf(RtcParticipant p) {
+    return participants.values().stream().filter(q -> q != p).map(RtcParticipant::info).toList();
+  }
+
+  /** Tracks p should receive at once: everyone else's. */
+  List<PublishedTrack> tracksFor(RtcParticipant p) {
+    return tracks.values().stream().filter(t -> !t.ownerSid().equals(p.sid())).toList();
+  }
+
+  void joined(RtcParticipant p) {
+    participants.put(p.sid(), p);
+    webhooks.send(WebhookEvents.participant(WebhookEvents.PARTICIPANT_JOINED, info(), p.info()));
+    for (RtcParticipant q : participants.values()) {
+      if (q != p) {
+        q.participantChanged(p.info());
+      }
+    }
+  }
+
+  void published(RtcParticipant owner, TrackInfo info, AudioTrack audio) {
+    PublishedTrack track = new PublishedTrack(owner.sid(), info, new CopyOnWriteArrayList<>());
+    tracks.put(info.getSid(), track);
+    audio.addSink(
+        MediaEngine.sink(
+            () -> owner.identity(),
+            frame -> track.listeners().forEach(out -> out.offerDroppingOldest(frame))));
+    webhooks.send(
+        WebhookEvents.participant(WebhookEvents.TRACK_PUBLISHED, info(), owner.info())
+            .setTrack(info));
+    for (RtcParticipant q : participants.values()) {
+      if (q != owner) {
+        q.participantChanged(owner.info());
+        q.subscribe(track);
+      }
+    }
+  }
+
+  void left(RtcParticipant p) {
+    if (participants.remove(p.sid()) == null) {
+      return;
+    }
+    List<PublishedTrack> gone = new ArrayList<>();
+    tracks.values().removeIf(t -> t.ownerSid().equals(p.sid()) && gone.add(t));
+    gone.forEach(t -> t.listeners().clear());
+    // p's outputs on others' tracks stop being fed; p disposes them itself.
+    tracks.values().forEach(t -> t.listeners().removeIf(p::owns));
+    ParticipantInfo disconnected =
+        p.info().toBuilder().setState(ParticipantInfo.State.DISCONNECTED).build();
+    participants.values().forEach(q -> q.participantChanged(disconnected));
+    webhooks.send(WebhookEvents.participant(WebhookEvents.PARTICIPANT_LEFT, info(), disconnected));
+    if (participants.isEmpty()) {
+      onEmpty.accept(this);
+    }
+  }
+
+  void data(RtcParticipant from, DataPacket packet) {
+    List<String> to = packet.getDestinationIdentitiesList();
+    for (RtcParticipant q : participants.values()) {
+      if (q != from && (to.isEmpty() || to.contains(q.identity()))) {
+        q.deliver(packet);
+      }
+    }
+  }
+
+  void closeAll() {
+    participants.values().forEach(p -> p.removeFromRoom("room deleted"));
+  }
+}

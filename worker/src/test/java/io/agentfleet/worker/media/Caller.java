@@ -1,0 +1,103 @@
+package io.agentfleet.worker.media;
+
+import io.agentfleet.worker.room.RoomSession;
+import io.livekit.server.AccessToken;
+import io.livekit.server.RoomJoin;
+import io.livekit.server.RoomName;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A test participant: joins a room, publishes a sine, and measures what it hears (energy, frequency
+ * by zero crossings, delay from its first pushed frame to the first loud frame heard).
+ */
+final class Caller implements AutoCloseable {
+  /** What the caller heard. */
+  record Heard(int frames, int loudFrames, double meanRms, double hz, long firstLoudMs) {}
+
+  final RoomSession room;
+  private AudioOutput out;
+  private volatile long firstPushNanos;
+
+  private Caller(RoomSession room) {
+    this.room = room;
+  }
+
+  static String token(String room, String identity) {
+    AccessToken token = new AccessToken("devkey", "secret");
+    token.setIdentity(identity);
+    token.setName(identity);
+    token.addGrants(new RoomJoin(true), new RoomName(room));
+    return token.toJwt();
+  }
+
+  static Caller join(MediaEngine engine, String url, String room, String identity)
+      throws Exception {
+    return new Caller(RoomSession.join(engine, url, token(room, identity)));
+  }
+
+  /** Publishes {@code seconds} of a sine at {@code hz} (amplitude 10000), paced by the output. */
+  Thread speak(double hz, double seconds) throws Exception {
+    out = room.publishAudio("mic", 20);
+    Thread t =
+        new Thread(
+            () -> {
+              double phase = 0;
+              double step = 2 * Math.PI * hz / AudioFrame.SAMPLE_RATE;
+              try {
+                for (int f = 0; f < seconds * 100; f++) {
+                  short[] s = new short[AudioFrame.SAMPLES];
+                  for (int i = 0; i < s.length; i++) {
+                    s[i] = (short) Math.round(10000 * Math.sin(phase));
+                    phase += step;
+                  }
+                  out.push(new AudioFrame("", s));
+                  if (firstPushNanos == 0) {
+                    firstPushNanos = System.nanoTime();
+                  }
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "caller-speak");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  /** Listens for {@code duration}, counting frames louder than {@code loud} RMS. */
+  Heard listen(Duration duration, double loud) throws InterruptedException {
+    long end = System.nanoTime() + duration.toNanos();
+    int frames = 0;
+    int loudFrames = 0;
+    double rmsSum = 0;
+    long crossings = 0;
+    long firstLoud = -1;
+    short last = 0;
+    while (System.nanoTime() < end) {
+      Optional<AudioFrame> f = room.pollAudio(Duration.ofMillis(50));
+      if (f.isEmpty()) {
+        continue;
+      }
+      frames++;
+      double rms = f.get().rms();
+      if (rms >= loud) {
+        if (firstLoud < 0 && firstPushNanos != 0) {
+          firstLoud = (System.nanoTime() - firstPushNanos) / 1_000_000;
+        }
+        loudFrames++;
+        rmsSum += rms;
+        crossings += f.get().upwardZeroCrossings(last);
+      }
+      last = f.get().samples()[AudioFrame.SAMPLES - 1];
+    }
+    double hz = loudFrames == 0 ? 0 : crossings / (loudFrames / 100.0);
+    return new Heard(frames, loudFrames, loudFrames == 0 ? 0 : rmsSum / loudFrames, hz, firstLoud);
+  }
+
+  @Override
+  public void close() {
+    room.close();
+  }
+}

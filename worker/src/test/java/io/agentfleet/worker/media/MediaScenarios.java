@@ -1,0 +1,225 @@
+package io.agentfleet.worker.media;
+
+import io.agentfleet.devserver.DevServer;
+import io.agentfleet.worker.AgentWorker;
+import io.agentfleet.worker.config.WorkerConfig;
+import io.agentfleet.worker.job.builtin.BuiltInAgents;
+import io.agentfleet.worker.job.builtin.EchoAgent;
+import io.agentfleet.worker.load.LoadFunction;
+import io.agentfleet.worker.protocol.Backoff;
+import io.agentfleet.worker.room.DataMessage;
+import io.livekit.server.AgentDispatchServiceClient;
+import io.livekit.server.RoomServiceClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import livekit.LivekitAgent.JobStatus;
+
+/**
+ * The media scenarios, as a program: run inside a private network namespace (libwebrtc ignores
+ * loopback, so the devserver binds a veth address), it starts a devserver, one worker serving every
+ * built-in agent, and test callers, and prints one {@code CHECK <name> ok|FAIL <detail>} line per
+ * check. {@link RoomMediaTest} runs it and asserts on those lines. It always ends the JVM itself:
+ * native threads would otherwise keep it alive.
+ *
+ * <p>Arguments: the address to bind, then the number of concurrent rooms.
+ */
+public final class MediaScenarios {
+  private static final List<String> failures = new ArrayList<>();
+
+  public static void main(String[] args) {
+    int code = 1;
+    try {
+      code = run(args[0], Integer.parseInt(args[1]));
+    } catch (Throwable t) {
+      t.printStackTrace();
+      System.out.println("CHECK scenarios FAIL " + t);
+    } finally {
+      System.out.flush();
+      Runtime.getRuntime().halt(code);
+    }
+  }
+
+  private static int run(String host, int rooms) throws Exception {
+    DevServer server =
+        DevServer.start(
+            new DevServer.Config(
+                host,
+                0,
+                Map.of("devkey", "secret"),
+                false,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(10),
+                List.of()));
+    AgentWorker worker =
+        new AgentWorker(
+                WorkerConfig.builder(server.url(), "devkey", "secret")
+                    .agentName("media")
+                    .loadFunction(LoadFunction.JOBS)
+                    .loadThreshold(1.0)
+                    .maxJobs(Math.max(8, rooms + 2))
+                    .http(host, 0)
+                    .statusInterval(Duration.ofMillis(500))
+                    .backoff(new Backoff(Duration.ofMillis(100), Duration.ofMillis(500)))
+                    .build(),
+                BuiltInAgents.selectableByMetadata(new EchoAgent()))
+            .start();
+    MediaEngine engine = MediaEngine.shared();
+    AgentDispatchServiceClient dispatch =
+        AgentDispatchServiceClient.createClient(server.httpUrl(), "devkey", "secret");
+    RoomServiceClient roomService =
+        RoomServiceClient.createClient(server.httpUrl(), "devkey", "secret");
+    waitFor(() -> server.workers().all().size() == 1, Duration.ofSeconds(10));
+
+    // 1. Echo: the caller hears its own 440 Hz back; data packets both ways.
+    dispatch
+        .createDispatch("echo-room", "media", "{\"agent\":\"echo\",\"delay_ms\":200}")
+        .execute();
+    try (Caller caller = Caller.join(engine, server.url(), "echo-room", "caller-echo")) {
+      waitFor(() -> !caller.room.remoteParticipants().isEmpty(), Duration.ofSeconds(10));
+      caller.speak(440, 4);
+      Caller.Heard heard = caller.listen(Duration.ofSeconds(4), 1000);
+      System.out.println("INFO echo heard " + heard);
+      check(
+          "echo-audio",
+          heard.loudFrames() > 100 && Math.abs(heard.hz() - 440) < 40,
+          heard.toString());
+      caller.room.sendData("ping-1".getBytes(StandardCharsets.UTF_8), "test", true);
+      Optional<DataMessage> back = caller.room.pollData(Duration.ofSeconds(5));
+      check(
+          "echo-data",
+          back.isPresent()
+              && new String(back.get().payload(), StandardCharsets.UTF_8).equals("ping-1")
+              && back.get().topic().equals(EchoAgent.TOPIC),
+          back.map(m -> m.participant() + "/" + m.topic()).orElse("nothing"));
+    }
+    // The agent leaves when its only caller has left, and the job ends as a success.
+    check(
+        "echo-job-ends-when-caller-leaves",
+        waitFor(
+            () -> jobStatus(server, "echo-room") == JobStatus.JS_SUCCESS, Duration.ofSeconds(10)),
+        String.valueOf(jobStatus(server, "echo-room")));
+
+    // 2. Greeter: hello, a steady 660 Hz, goodbye.
+    dispatch
+        .createDispatch(
+            "greeter-room", "media", "{\"agent\":\"greeter\",\"tone_hz\":660,\"tone_ms\":2500}")
+        .execute();
+    try (Caller caller = Caller.join(engine, server.url(), "greeter-room", "caller-greeter")) {
+      Optional<DataMessage> hello = caller.room.pollData(Duration.ofSeconds(10));
+      check(
+          "greeter-hello",
+          hello
+              .map(m -> new String(m.payload(), StandardCharsets.UTF_8))
+              .orElse("")
+              .equals("hello"),
+          hello.toString());
+      Caller.Heard heard = caller.listen(Duration.ofSeconds(2), 1000);
+      System.out.println("INFO greeter heard " + heard);
+      check("greeter-audio", heard.loudFrames() > 50, heard.toString());
+      Optional<DataMessage> bye = caller.room.pollData(Duration.ofSeconds(10));
+      check(
+          "greeter-goodbye",
+          bye.map(m -> new String(m.payload(), StandardCharsets.UTF_8))
+              .orElse("")
+              .equals("goodbye"),
+          bye.toString());
+    }
+
+    // 3. Several rooms at once on one worker, each caller hearing its own frequency.
+    ExecutorService pool = Executors.newFixedThreadPool(rooms);
+    List<Future<Caller.Heard>> results = new ArrayList<>();
+    for (int i = 0; i < rooms; i++) {
+      String room = "room-" + i;
+      double hz = 300 + 100 * i;
+      dispatch.createDispatch(room, "media", "{\"agent\":\"echo\",\"delay_ms\":100}").execute();
+      Callable<Caller.Heard> call =
+          () -> {
+            try (Caller caller = Caller.join(engine, server.url(), room, "caller-" + room)) {
+              waitFor(() -> !caller.room.remoteParticipants().isEmpty(), Duration.ofSeconds(15));
+              caller.speak(hz, 4);
+              Caller.Heard heard = caller.listen(Duration.ofSeconds(4), 1000);
+              System.out.println("INFO " + room + " sent " + hz + " Hz heard " + heard);
+              return heard;
+            }
+          };
+      results.add(pool.submit(call));
+    }
+    for (int i = 0; i < rooms; i++) {
+      Caller.Heard heard = results.get(i).get(60, TimeUnit.SECONDS);
+      double hz = 300 + 100 * i;
+      check(
+          "concurrent-" + i,
+          heard.loudFrames() > 50 && Math.abs(heard.hz() - hz) < 40,
+          heard.toString());
+    }
+    pool.shutdown();
+
+    // 4. The devserver deletes a room mid-call: the agent's job ends, the caller is told to leave.
+    dispatch.createDispatch("doomed", "media", "{\"agent\":\"echo\"}").execute();
+    try (Caller caller = Caller.join(engine, server.url(), "doomed", "caller-doomed")) {
+      waitFor(() -> !caller.room.remoteParticipants().isEmpty(), Duration.ofSeconds(10));
+      roomService.deleteRoom("doomed").execute();
+      String why = caller.room.ended().get(10, TimeUnit.SECONDS);
+      check("room-deleted-caller-leaves", why.contains("leave"), why);
+    }
+    check(
+        "room-deleted-job-ends",
+        waitFor(
+            () -> {
+              JobStatus s = jobStatus(server, "doomed");
+              return s == JobStatus.JS_SUCCESS || s == JobStatus.JS_FAILED;
+            },
+            Duration.ofSeconds(10)),
+        String.valueOf(jobStatus(server, "doomed")));
+    check(
+        "worker-released-media",
+        waitFor(() -> engine.activeOutputs() == 0, Duration.ofSeconds(10)),
+        "outputs still attached: " + engine.activeOutputs());
+
+    worker.close();
+    server.close();
+    engine.close();
+    System.out.println(failures.isEmpty() ? "ALL OK" : "FAILED " + failures);
+    return failures.isEmpty() ? 0 : 1;
+  }
+
+  private static JobStatus jobStatus(DevServer server, String room) {
+    return server.jobs().jobs().stream()
+        .filter(j -> j.getRoom().getName().equals(room))
+        .map(j -> j.getState().getStatus())
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static void check(String name, boolean ok, String detail) {
+    System.out.println("CHECK " + name + (ok ? " ok " : " FAIL ") + detail);
+    System.out.flush();
+    if (!ok) {
+      failures.add(name);
+    }
+  }
+
+  interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  private static boolean waitFor(Condition c, Duration max) throws Exception {
+    long end = System.nanoTime() + max.toNanos();
+    while (System.nanoTime() < end) {
+      if (c.holds()) {
+        return true;
+      }
+      Thread.sleep(50);
+    }
+    return c.holds();
+  }
+}

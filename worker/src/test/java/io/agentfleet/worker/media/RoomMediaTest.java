@@ -1,0 +1,48 @@
+package io.agentfleet.worker.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Audio both ways between callers and the Java worker's built-in agents through the devserver's
+ * relay, in a private network namespace (see {@link MediaScenarios} for what is checked). Skipped
+ * with a message where the namespace or the native library cannot be had; {@code -Dmedia.rooms=10}
+ * runs the concurrent part with ten rooms (default 3, the machine is shared).
+ */
+class RoomMediaTest {
+
+  @Test
+  void callersHearTheAgentsAndTheAgentsHearTheCallers() throws Exception {
+    Optional<String> why = NetNs.unavailable();
+    if (why.isPresent()) {
+      System.err.println("RoomMediaTest skipped: " + why.get());
+    }
+    assumeTrue(why.isEmpty(), () -> "media tests need a private network namespace: " + why.get());
+    String rooms = System.getProperty("media.rooms", "3");
+    NetNs.Result result =
+        NetNs.runJava(MediaScenarios.class, Duration.ofMinutes(3), NetNs.HOST, rooms);
+    System.out.println(result.output());
+    List<String> checks = result.output().lines().filter(l -> l.startsWith("CHECK ")).toList();
+    assertThat(checks)
+        .as("checks reported")
+        .extracting(l -> l.split(" ")[1])
+        .contains(
+            "echo-audio",
+            "echo-data",
+            "echo-job-ends-when-caller-leaves",
+            "greeter-hello",
+            "greeter-audio",
+            "greeter-goodbye",
+            "concurrent-0",
+            "room-deleted-caller-leaves",
+            "room-deleted-job-ends",
+            "worker-released-media");
+    assertThat(checks).allSatisfy(l -> assertThat(l).contains(" ok "));
+    assertThat(result.exitCode()).isZero();
+  }
+}
