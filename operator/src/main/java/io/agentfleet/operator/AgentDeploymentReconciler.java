@@ -1,7 +1,10 @@
 package io.agentfleet.operator;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.api.v1alpha1.AgentDeploymentAnnotations;
+import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
+import io.agentfleet.api.v1alpha1.RolloutStatus;
 import io.agentfleet.operator.autoscale.AutoscaleStep;
 import io.agentfleet.operator.autoscale.ScaleDecision;
 import io.agentfleet.operator.config.OperatorConfig;
@@ -13,13 +16,17 @@ import io.agentfleet.operator.revision.Revision;
 import io.agentfleet.operator.revision.RevisionHistory;
 import io.agentfleet.operator.revision.RevisionPlan;
 import io.agentfleet.operator.revision.TemplateHash;
+import io.agentfleet.operator.rollout.RollbackGuards;
+import io.agentfleet.operator.rollout.RolloutInput;
+import io.agentfleet.operator.rollout.RolloutPhase;
+import io.agentfleet.operator.rollout.RolloutPlan;
+import io.agentfleet.operator.rollout.RolloutPlanner;
+import io.agentfleet.operator.rollout.RolloutState;
 import io.agentfleet.operator.spec.SpecCheck;
 import io.agentfleet.operator.status.Conditions;
 import io.agentfleet.operator.status.FleetView;
 import io.agentfleet.operator.status.StatusAggregator;
 import io.agentfleet.operator.status.Trouble;
-import io.agentfleet.operator.workers.FleetPlan;
-import io.agentfleet.operator.workers.FleetPlanner;
 import io.agentfleet.operator.workers.PodNames;
 import io.agentfleet.operator.workers.PodRenderer;
 import io.agentfleet.operator.workers.WorkerLabels;
@@ -33,6 +40,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -62,7 +70,11 @@ import org.jboss.logging.MDC;
  * Reconciles an AgentDeployment into worker pods of its update revision, ControllerRevisions and
  * status: observe, plan with pure functions, apply, report.
  */
-@ControllerConfiguration(name = AgentDeploymentReconciler.NAME)
+// Not generation-aware: the promote annotation must wake the reconciler, and an unchanged
+// status writes nothing, so the extra reconciles cost only reads.
+@ControllerConfiguration(
+    name = AgentDeploymentReconciler.NAME,
+    generationAwareEventProcessing = false)
 public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
 
   public static final String NAME = "agentdeployment";
@@ -133,10 +145,21 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
             new Trouble(EventReason.InvalidSpec.name(), String.join("; ", problems)),
             null);
       }
+      Optional<Trouble> secretTrouble = checkCredentials(deployment);
+      if (secretTrouble.isPresent()) {
+        return finish(
+            deployment,
+            FleetView.of(workers, previous.name(), previous.hash()),
+            secretTrouble.get(),
+            k8s.backoff().next(key));
+      }
 
-      PodTemplateSpec effective = PodRenderer.effectiveTemplate(deployment);
+      String checksum =
+          k8s.checksum().of(deployment.getMetadata().getNamespace(), deployment.getSpec());
+      PodTemplateSpec effective = PodRenderer.effectiveTemplate(deployment, checksum);
       String hash = TemplateHash.of(effective);
-      Revision update = recordRevision(deployment, hash, workers);
+      RevisionBook book = recordRevision(deployment, hash, workers);
+      Revision update = book.update();
 
       Optional<ScaleDecision> scaling = Optional.empty();
       if (deployment.getSpec().autoscaled()) {
@@ -154,29 +177,50 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
       }
       Optional<Instant> scaledAt = scaling.filter(ScaleDecision::changes).map(d -> now);
 
-      Optional<Trouble> secretTrouble = checkCredentials(deployment);
-      if (secretTrouble.isPresent()) {
+      RolloutPlan plan = RolloutPlanner.plan(rolloutInput(deployment, hash, workers, book, now));
+      String stable = stableRevision(deployment);
+      Optional<String> rollback =
+          RollbackGuards.shouldRollBack(
+              deployment.getSpec().getRollback(), plan, workers, hash, stable, hashOf(stable));
+      if (rollback.isPresent()) {
+        k8s.rollback().rollBack(deployment, update.name(), stable, rollback.get());
+        RolloutPlan rolledBack =
+            new RolloutPlan(
+                0,
+                List.of(),
+                RolloutPhase.RolledBack,
+                plan.state(),
+                plan.weight(),
+                false,
+                plan.deadlineExceeded(),
+                "rolled back to " + stable + ": " + rollback.get());
         return finish(
             deployment,
-            new FleetView(workers, update.name(), hash, scaling, scaledAt),
-            secretTrouble.get(),
-            k8s.backoff().next(key));
+            new FleetView(
+                workers,
+                update.name(),
+                hash,
+                scaling,
+                scaledAt,
+                Optional.of(rolledBack),
+                stable,
+                rollback),
+            null,
+            Duration.ofSeconds(1));
       }
 
-      if (!Boolean.TRUE.equals(deployment.getSpec().getPaused())) {
-        FleetPlan plan = FleetPlanner.plan(deployment.getSpec().getReplicas(), hash, workers);
-        workers =
-            k8s.writer()
-                .apply(
-                    deployment,
-                    effective,
-                    hash,
-                    plan,
-                    workers,
-                    created ->
-                        podInformer.handleRecentResourceCreate(
-                            ResourceID.fromResource(created), created));
-      }
+      workers =
+          k8s.writer()
+              .apply(
+                  deployment,
+                  effective,
+                  hash,
+                  plan,
+                  workers,
+                  created ->
+                      podInformer.handleRecentResourceCreate(
+                          ResourceID.fromResource(created), created));
+      reportRolloutProgress(deployment, plan, update);
       Map<String, WorkerPod> byName = new LinkedHashMap<>();
       workers.forEach(w -> byName.put(w.name(), w));
       k8s.writer().markEvictability(deployment, pods, byName);
@@ -188,11 +232,22 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
               ? null
               : new Trouble(
                   EventReason.GracePeriodShorterThanDrain.name(), String.join("; ", warnings));
+      boolean completed = plan.phase() == RolloutPhase.Completed;
+      Duration resync =
+          deployment.getSpec().autoscaled() || !completed ? config.autoscaleResync() : null;
       return finish(
           deployment,
-          new FleetView(workers, update.name(), hash, scaling, scaledAt),
+          new FleetView(
+              workers,
+              update.name(),
+              hash,
+              scaling,
+              scaledAt,
+              Optional.of(plan),
+              completed && !book.blocked() ? update.name() : null,
+              Optional.empty()),
           warning,
-          deployment.getSpec().autoscaled() ? config.autoscaleResync() : null);
+          resync);
     } catch (KubernetesClientException e) {
       LOG.warnf("API error while reconciling %s: %s", key, e.getMessage());
       UpdateRevision previous = previousUpdate(deployment.getStatus());
@@ -272,19 +327,26 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
     return workers;
   }
 
-  private Revision recordRevision(AgentDeployment deployment, String hash, List<WorkerPod> pods) {
+  /** The update revision, and whether its template was rolled back before. */
+  private record RevisionBook(Revision update, boolean blocked) {}
+
+  private RevisionBook recordRevision(
+      AgentDeployment deployment, String hash, List<WorkerPod> pods) {
     String name = deployment.getMetadata().getName();
     Set<String> inUse = new HashSet<>();
     pods.forEach(p -> inUse.add(p.revision()));
     AgentDeploymentStatus previous = deployment.getStatus();
     if (previous != null && previous.getCurrentRevision() != null) {
-      String current = previous.getCurrentRevision();
-      inUse.add(current.substring(current.lastIndexOf('-') + 1));
+      inUse.add(hashOf(previous.getCurrentRevision()));
+    }
+    if (previous != null && previous.getLastStableRevision() != null) {
+      inUse.add(hashOf(previous.getLastStableRevision()));
     }
     ControllerRevisions revisions = k8s.revisions();
+    List<ControllerRevision> stored = revisions.list(deployment);
     RevisionPlan plan =
         RevisionHistory.plan(
-            ControllerRevisions.revisions(revisions.list(deployment)),
+            ControllerRevisions.revisions(stored),
             hash,
             PodNames.revision(name, hash),
             inUse,
@@ -321,7 +383,94 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
               "Pruned revisions %s (revisionHistoryLimit)"
                   .formatted(plan.prune().stream().map(r -> Long.toString(r.number())).toList()));
     }
-    return plan.update();
+    return new RevisionBook(plan.update(), ControllerRevisions.rolledBack(stored).contains(hash));
+  }
+
+  private static String hashOf(String revisionName) {
+    return revisionName == null ? null : revisionName.substring(revisionName.lastIndexOf('-') + 1);
+  }
+
+  /** The last stable revision; before any rollout completed, the one running now. */
+  private static String stableRevision(AgentDeployment deployment) {
+    AgentDeploymentStatus status = deployment.getStatus();
+    if (status == null) {
+      return null;
+    }
+    return status.getLastStableRevision() != null
+        ? status.getLastStableRevision()
+        : status.getCurrentRevision();
+  }
+
+  private RolloutInput rolloutInput(
+      AgentDeployment deployment,
+      String hash,
+      List<WorkerPod> workers,
+      RevisionBook book,
+      Instant now) {
+    AgentDeploymentSpec spec = deployment.getSpec();
+    AgentDeploymentStatus status = deployment.getStatus();
+    RolloutState state = null;
+    if (status != null && status.getRollout() != null && status.getUpdateRevision() != null) {
+      RolloutStatus r = status.getRollout();
+      state =
+          new RolloutState(
+              hashOf(status.getUpdateRevision()),
+              r.getStep() == null ? 0 : r.getStep(),
+              instant(r.getStartedAt(), now),
+              instant(r.getStepStartedAt(), now),
+              r.getProgressedAt() == null ? null : instant(r.getProgressedAt(), now),
+              r.getUpdatedAvailable() == null ? 0 : r.getUpdatedAvailable(),
+              r.getPromoted());
+    }
+    Map<String, String> annotations = deployment.getMetadata().getAnnotations();
+    return new RolloutInput(
+        spec.getReplicas() == null ? 0 : spec.getReplicas(),
+        hash,
+        workers,
+        spec.getStrategy(),
+        state,
+        Boolean.TRUE.equals(spec.getPaused()),
+        annotations == null ? null : annotations.get(AgentDeploymentAnnotations.PROMOTE),
+        Duration.ofSeconds(
+            spec.getProgressDeadlineSeconds() == null ? 600 : spec.getProgressDeadlineSeconds()),
+        book.blocked(),
+        now);
+  }
+
+  private static Instant instant(String text, Instant fallback) {
+    try {
+      return text == null ? fallback : Instant.parse(text);
+    } catch (RuntimeException e) {
+      return fallback;
+    }
+  }
+
+  /** Events for rollout milestones, each once: a step done, the deadline missed, completion. */
+  private void reportRolloutProgress(
+      AgentDeployment deployment, RolloutPlan plan, Revision update) {
+    RolloutStatus before =
+        deployment.getStatus() == null ? null : deployment.getStatus().getRollout();
+    String phaseBefore = before == null ? null : before.getPhase();
+    if (plan.stepCompleted()) {
+      k8s.events()
+          .normal(
+              deployment,
+              EventReason.RolloutStepCompleted,
+              "Canary of %s at step %d, weight %d%%"
+                  .formatted(update.name(), plan.state().step(), plan.weight()));
+    }
+    if (plan.phase() == RolloutPhase.Failed && !RolloutPhase.Failed.name().equals(phaseBefore)) {
+      k8s.events().warning(deployment, EventReason.ProgressDeadlineExceeded, plan.message());
+    }
+    if (plan.phase() == RolloutPhase.Completed
+        && phaseBefore != null
+        && !RolloutPhase.Completed.name().equals(phaseBefore)) {
+      k8s.events()
+          .normal(
+              deployment,
+              EventReason.RolloutCompleted,
+              "Revision %d (%s) runs on every worker".formatted(update.number(), update.name()));
+    }
   }
 
   private Optional<Trouble> checkCredentials(AgentDeployment deployment) {

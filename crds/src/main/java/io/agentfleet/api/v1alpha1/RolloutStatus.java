@@ -32,6 +32,14 @@ public class RolloutStatus {
   @JsonPropertyDescription("The last agentfleet.io/promote annotation value acted on.")
   private String promoted;
 
+  @JsonPropertyDescription(
+      "When the rollout last made progress (a step, a new worker available, an old one drained);"
+          + " the progress deadline counts from here.")
+  private String progressedAt;
+
+  @JsonPropertyDescription("New-revision workers available at the last reconcile.")
+  private Integer updatedAvailable;
+
   @JsonPropertyDescription("What is happening or went wrong, in words.")
   private String message;
 
@@ -99,6 +107,22 @@ public class RolloutStatus {
     this.promoted = promoted;
   }
 
+  public String getProgressedAt() {
+    return progressedAt;
+  }
+
+  public void setProgressedAt(String progressedAt) {
+    this.progressedAt = progressedAt;
+  }
+
+  public Integer getUpdatedAvailable() {
+    return updatedAvailable;
+  }
+
+  public void setUpdatedAvailable(Integer updatedAvailable) {
+    this.updatedAvailable = updatedAvailable;
+  }
+
   public String getMessage() {
     return message;
   }
@@ -118,6 +142,8 @@ public class RolloutStatus {
         && Objects.equals(drainingOldWorkers, r.drainingOldWorkers)
         && Objects.equals(drainingOldCalls, r.drainingOldCalls)
         && Objects.equals(promoted, r.promoted)
+        && Objects.equals(progressedAt, r.progressedAt)
+        && Objects.equals(updatedAvailable, r.updatedAvailable)
         && Objects.equals(message, r.message);
   }
 
@@ -132,6 +158,8 @@ public class RolloutStatus {
         drainingOldWorkers,
         drainingOldCalls,
         promoted,
+        progressedAt,
+        updatedAvailable,
         message);
   }
 }

@@ -45,7 +45,18 @@ public final class Autoscaler {
             .filter(w -> !(w.known() && w.report().draining()))
             .toList();
     List<WorkerPod> reporting = capacity.stream().filter(WorkerPod::known).toList();
-    int notReporting = (int) capacity.stream().filter(w -> !w.known() && w.ready()).count();
+    // Ready but not reporting: may be carrying calls we cannot see. One that just started and
+    // was not polled yet is coming capacity instead; counting it as lost would add a worker for
+    // every worker added, until the polls catch up.
+    int notReporting =
+        (int)
+            capacity.stream()
+                .filter(w -> !w.known() && w.ready())
+                .filter(
+                    w ->
+                        Duration.between(w.created(), now).compareTo(policy.startupAllowance()) > 0)
+                .count();
+    boolean anySilent = capacity.stream().anyMatch(w -> !w.known() && w.ready());
     int stuck =
         (int)
             capacity.stream()
@@ -118,10 +129,11 @@ public final class Autoscaler {
       limit = Limit.MAX;
       limitWords = "; capped at maxReplicas " + policy.maxReplicas();
     }
-    if (recommendation < current && notReporting > 0) {
+    if (recommendation < current && anySilent) {
+      long silent = capacity.stream().filter(w -> !w.known() && w.ready()).count();
       recommendation = current;
       limit = Limit.UNKNOWN_STATUS;
-      limitWords = "; " + notReporting + " worker(s) not reporting: no scale-down";
+      limitWords = "; " + silent + " worker(s) not reporting: no scale-down";
     }
 
     boolean fresh = history.isEmpty();

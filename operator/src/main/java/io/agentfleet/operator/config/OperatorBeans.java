@@ -6,7 +6,9 @@ import io.agentfleet.operator.autoscale.AutoscalerStateStore;
 import io.agentfleet.operator.events.EventRecorder;
 import io.agentfleet.operator.metrics.FleetMetrics;
 import io.agentfleet.operator.revision.ControllerRevisions;
+import io.agentfleet.operator.rollout.RollbackStep;
 import io.agentfleet.operator.webhook.ExpectedCalls;
+import io.agentfleet.operator.workers.ConfigChecksum;
 import io.agentfleet.operator.workers.FleetWriter;
 import io.agentfleet.operator.workers.RecentDeletions;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -55,11 +57,14 @@ public class OperatorBeans {
   @Produces
   @Singleton
   ReconcilerParts reconcilerParts(KubernetesClient client, EventRecorder events, Clock clock) {
+    ControllerRevisions revisions = new ControllerRevisions(client);
     return new ReconcilerParts(
         client,
         events,
-        new ControllerRevisions(client),
+        revisions,
         new FleetWriter(client, events, new RecentDeletions(clock), new SecureRandom()),
+        new ConfigChecksum(client),
+        new RollbackStep(client, revisions, events),
         new RetryBackoff(),
         clock);
   }

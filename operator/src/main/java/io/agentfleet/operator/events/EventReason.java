@@ -15,5 +15,9 @@ public enum EventReason {
   Recovered,
   ScalingUp,
   ScalingDown,
-  GracePeriodShorterThanDrain
+  GracePeriodShorterThanDrain,
+  RolloutStepCompleted,
+  RolloutCompleted,
+  ProgressDeadlineExceeded,
+  RolledBack
 }

@@ -14,6 +14,7 @@ public final class Conditions {
   public static final String PROGRESSING = "Progressing";
   public static final String DEGRADED = "Degraded";
   public static final String SCALING_LIMITED = "ScalingLimited";
+  public static final String ROLLED_BACK = "RolledBack";
 
   private Conditions() {}
 

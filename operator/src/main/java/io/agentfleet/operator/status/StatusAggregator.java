@@ -2,7 +2,10 @@ package io.agentfleet.operator.status;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
+import io.agentfleet.api.v1alpha1.RolloutStatus;
 import io.agentfleet.operator.autoscale.ScaleDecision;
+import io.agentfleet.operator.rollout.RolloutPlan;
+import io.agentfleet.operator.rollout.RolloutState;
 import io.agentfleet.operator.workers.WorkerLabels;
 import io.agentfleet.operator.workers.WorkerPod;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -77,6 +80,14 @@ public final class StatusAggregator {
             ? updateRevision
             : previous.getCurrentRevision());
     status.setSelector(WorkerLabels.selector(deployment.getMetadata().getName()));
+    status.setLastStableRevision(
+        view.lastStableRevision() != null
+            ? view.lastStableRevision()
+            : previous.getLastStableRevision());
+    status.setRollout(
+        view.rollout()
+            .map(plan -> rolloutStatus(plan, view.pods(), updateHash))
+            .orElse(previous.getRollout()));
 
     List<Condition> wantedConditions = new ArrayList<>();
     wantedConditions.add(
@@ -101,6 +112,90 @@ public final class StatusAggregator {
                         Conditions.DEGRADED, "False", "AsExpected", "no problems", generation)));
     status.setConditions(Conditions.merge(previous.getConditions(), wantedConditions, now));
     return status;
+  }
+
+  private static RolloutStatus rolloutStatus(
+      RolloutPlan plan, List<WorkerPod> pods, String updateHash) {
+    RolloutState s = plan.state();
+    RolloutStatus r = new RolloutStatus();
+    r.setPhase(plan.phase().name());
+    r.setStep(s.step());
+    r.setWeight(plan.weight());
+    r.setStartedAt(s.startedAt().toString());
+    r.setStepStartedAt(s.stepStartedAt().toString());
+    r.setProgressedAt(s.progressedAt() == null ? null : s.progressedAt().toString());
+    r.setUpdatedAvailable(s.updatedAvailable());
+    r.setPromoted(s.promoted());
+    List<WorkerPod> oldDraining =
+        pods.stream()
+            .filter(p -> !p.revision().equals(updateHash))
+            .filter(p -> p.terminating() || (p.known() && p.report().draining()))
+            .toList();
+    r.setDrainingOldWorkers(oldDraining.size());
+    r.setDrainingOldCalls(oldDraining.stream().mapToInt(WorkerPod::activeJobs).sum());
+    r.setMessage(plan.message());
+    return r;
+  }
+
+  private static Condition progressing(RolloutPlan plan, Long generation) {
+    return switch (plan.phase()) {
+      case Completed ->
+          Conditions.of(
+              Conditions.PROGRESSING, "True", "NewRevisionAvailable", plan.message(), generation);
+      case Progressing ->
+          Conditions.of(
+              Conditions.PROGRESSING, "True", "RolloutInProgress", plan.message(), generation);
+      case Paused ->
+          Conditions.of(Conditions.PROGRESSING, "Unknown", "Paused", plan.message(), generation);
+      case Failed ->
+          Conditions.of(
+              Conditions.PROGRESSING,
+              "False",
+              "ProgressDeadlineExceeded",
+              plan.message(),
+              generation);
+      case RolledBack ->
+          Conditions.of(Conditions.PROGRESSING, "False", "RolledBack", plan.message(), generation);
+    };
+  }
+
+  /**
+   * RolledBack is True from an automatic rollback until a different revision is rolled out; it
+   * appears only once a rollback has happened.
+   */
+  private static Optional<Condition> rolledBackCondition(
+      FleetView view,
+      AgentDeploymentStatus previous,
+      AgentDeploymentStatus status,
+      Long generation) {
+    if (view.rolledBack().isPresent()) {
+      return Optional.of(
+          Conditions.of(
+              Conditions.ROLLED_BACK,
+              "True",
+              "AutomaticRollback",
+              view.rolledBack().get(),
+              generation));
+    }
+    Condition before = Conditions.find(previous.getConditions(), Conditions.ROLLED_BACK);
+    if (before == null) {
+      return Optional.empty();
+    }
+    boolean stillBack =
+        "True".equals(before.getStatus())
+            && (status.getUpdateRevision() == null
+                || status.getUpdateRevision().equals(status.getLastStableRevision())
+                || status.getUpdateRevision().equals(previous.getUpdateRevision()));
+    return Optional.of(
+        stillBack
+            ? Conditions.of(
+                Conditions.ROLLED_BACK, "True", before.getReason(), before.getMessage(), generation)
+            : Conditions.of(
+                Conditions.ROLLED_BACK,
+                "False",
+                "NewRevision",
+                "a new revision is being rolled out",
+                generation));
   }
 
   private static int maxJobsOf(WorkerPod p) {

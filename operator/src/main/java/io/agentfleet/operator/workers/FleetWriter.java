@@ -3,6 +3,7 @@ package io.agentfleet.operator.workers;
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.events.EventRecorder;
+import io.agentfleet.operator.rollout.RolloutPlan;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -14,7 +15,7 @@ import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import org.jboss.logging.Logger;
 
-/** Carries out a {@link FleetPlan}: pod creations and deletions, one Event each. */
+/** Carries out a {@link RolloutPlan}: pod creations and deletions, one Event each. */
 public final class FleetWriter {
 
   private static final Logger LOG = Logger.getLogger(FleetWriter.class);
@@ -47,14 +48,14 @@ public final class FleetWriter {
       AgentDeployment deployment,
       PodTemplateSpec effective,
       String hash,
-      FleetPlan plan,
+      RolloutPlan plan,
       List<WorkerPod> pods,
       Consumer<Pod> created) {
     if (plan.changesNothing()) {
       return pods;
     }
     String namespace = deployment.getMetadata().getNamespace();
-    LOG.info(plan.reason());
+    LOG.info(plan.message());
     List<WorkerPod> after = new ArrayList<>(pods);
     for (int i = 0; i < plan.create(); i++) {
       String name = PodNames.next(deployment.getMetadata().getName(), hash, random);
@@ -76,7 +77,7 @@ public final class FleetWriter {
       events.normal(
           deployment,
           EventReason.SuccessfulDelete,
-          "Draining worker pod %s (%s; %s)".formatted(victim.name(), calls, plan.reason()));
+          "Draining worker pod %s (%s; %s)".formatted(victim.name(), calls, plan.message()));
     }
     return after;
   }

@@ -1,6 +1,7 @@
 package io.agentfleet.operator.workers;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.api.v1alpha1.AgentDeploymentAnnotations;
 import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
 import io.agentfleet.api.v1alpha1.Drain;
 import io.agentfleet.api.v1alpha1.WorkerStatusEndpoint;
@@ -47,6 +48,15 @@ public final class PodRenderer {
 
   /** The effective template: deterministic, so its hash names the revision. */
   public static PodTemplateSpec effectiveTemplate(AgentDeployment deployment) {
+    return effectiveTemplate(deployment, null);
+  }
+
+  /**
+   * @param configChecksum checksum of the Secrets and ConfigMaps the pods read, or null; set as an
+   *     annotation so that a rotation changes the revision
+   */
+  public static PodTemplateSpec effectiveTemplate(
+      AgentDeployment deployment, String configChecksum) {
     AgentDeploymentSpec spec = deployment.getSpec();
     PodTemplateSpec template = new PodTemplateSpecBuilder(spec.getTemplate()).build();
     ObjectMeta meta = template.getMetadata() == null ? new ObjectMeta() : template.getMetadata();
@@ -56,6 +66,14 @@ public final class PodRenderer {
     }
     labels.put(WorkerLabels.DEPLOYMENT, deployment.getMetadata().getName());
     meta.setLabels(labels);
+    if (configChecksum != null) {
+      Map<String, String> annotations = new LinkedHashMap<>();
+      if (meta.getAnnotations() != null) {
+        annotations.putAll(meta.getAnnotations());
+      }
+      annotations.put(AgentDeploymentAnnotations.CONFIG_CHECKSUM, configChecksum);
+      meta.setAnnotations(annotations);
+    }
     template.setMetadata(meta);
 
     if (template.getSpec().getTerminationGracePeriodSeconds() == null) {

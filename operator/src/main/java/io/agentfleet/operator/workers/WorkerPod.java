@@ -10,6 +10,7 @@ import java.time.Instant;
  * @param finished the pod's containers exited for good (phase Succeeded or Failed)
  * @param report the worker's latest status report; null when unknown (not polled yet, not
  *     answering, or answering garbage)
+ * @param restarts container restarts the kubelet counted: a crash-looping worker shows here
  */
 public record WorkerPod(
     String name,
@@ -18,7 +19,19 @@ public record WorkerPod(
     boolean terminating,
     boolean finished,
     Instant created,
-    WorkerReport report) {
+    WorkerReport report,
+    int restarts) {
+
+  public WorkerPod(
+      String name,
+      String revision,
+      boolean ready,
+      boolean terminating,
+      boolean finished,
+      Instant created,
+      WorkerReport report) {
+    this(name, revision, ready, terminating, finished, created, report, 0);
+  }
 
   public WorkerPod(
       String name,
@@ -39,11 +52,20 @@ public record WorkerPod(
     return report != null;
   }
 
+  /**
+   * Can take a new call now: ready, and not saying it is full or draining. A ready worker that does
+   * not report counts as available, so that nothing is removed on the hope it is not.
+   */
+  public boolean available() {
+    return live() && ready && (report == null || report.acceptsCalls());
+  }
+
   public int activeJobs() {
     return report == null ? 0 : report.activeJobs();
   }
 
   public WorkerPod withReport(WorkerReport newReport) {
-    return new WorkerPod(name, revision, ready, terminating, finished, created, newReport);
+    return new WorkerPod(
+        name, revision, ready, terminating, finished, created, newReport, restarts);
   }
 }

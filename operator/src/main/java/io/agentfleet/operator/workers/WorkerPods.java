@@ -27,13 +27,21 @@ public final class WorkerPods {
             && pod.getStatus().getConditions() != null
             && pod.getStatus().getConditions().stream().anyMatch(WorkerPods::isReadyTrue);
     String created = pod.getMetadata().getCreationTimestamp();
+    int restarts =
+        pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null
+            ? 0
+            : pod.getStatus().getContainerStatuses().stream()
+                .mapToInt(c -> c.getRestartCount() == null ? 0 : c.getRestartCount())
+                .sum();
     return new WorkerPod(
         pod.getMetadata().getName(),
         revision,
         ready,
         pod.getMetadata().getDeletionTimestamp() != null,
         "Succeeded".equals(phase) || "Failed".equals(phase),
-        created == null ? Instant.EPOCH : Instant.parse(created));
+        created == null ? Instant.EPOCH : Instant.parse(created),
+        null,
+        restarts);
   }
 
   private static boolean isReadyTrue(PodCondition c) {

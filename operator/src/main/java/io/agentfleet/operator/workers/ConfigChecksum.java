@@ -1,0 +1,119 @@
+package io.agentfleet.operator.workers;
+
+import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A checksum of the configuration the workers read at start: the credentials Secret and every
+ * Secret and ConfigMap the template's env and envFrom name. It goes into the effective template, so
+ * rotating a key makes a new revision that rolls out with drain, instead of pods restarting with
+ * calls on them or running with a stale key.
+ */
+public final class ConfigChecksum {
+
+  /** What the pods read, by kind and name. */
+  public record Refs(TreeSet<String> secrets, TreeSet<String> configMaps) {}
+
+  private final KubernetesClient client;
+
+  public ConfigChecksum(KubernetesClient client) {
+    this.client = client;
+  }
+
+  public String of(String namespace, AgentDeploymentSpec spec) {
+    Refs refs = refs(spec);
+    Map<String, Map<String, String>> content = new TreeMap<>();
+    for (String name : refs.secrets()) {
+      Secret s = client.secrets().inNamespace(namespace).withName(name).get();
+      content.put(
+          "secret/" + name,
+          s == null ? Map.of("<missing>", "") : merged(s.getData(), s.getStringData()));
+    }
+    for (String name : refs.configMaps()) {
+      ConfigMap c = client.configMaps().inNamespace(namespace).withName(name).get();
+      content.put(
+          "configmap/" + name,
+          c == null ? Map.of("<missing>", "") : merged(c.getData(), c.getBinaryData()));
+    }
+    return digest(content);
+  }
+
+  public static Refs refs(AgentDeploymentSpec spec) {
+    TreeSet<String> secrets = new TreeSet<>();
+    TreeSet<String> configMaps = new TreeSet<>();
+    if (spec.getLivekit() != null && spec.getLivekit().getCredentialsSecret() != null) {
+      secrets.add(spec.getLivekit().getCredentialsSecret());
+    }
+    List<Container> containers = new ArrayList<>();
+    if (spec.getTemplate() != null && spec.getTemplate().getSpec() != null) {
+      containers.addAll(spec.getTemplate().getSpec().getContainers());
+      if (spec.getTemplate().getSpec().getInitContainers() != null) {
+        containers.addAll(spec.getTemplate().getSpec().getInitContainers());
+      }
+    }
+    for (Container c : containers) {
+      for (EnvVar e : c.getEnv() == null ? List.<EnvVar>of() : c.getEnv()) {
+        if (e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null) {
+          secrets.add(e.getValueFrom().getSecretKeyRef().getName());
+        }
+        if (e.getValueFrom() != null && e.getValueFrom().getConfigMapKeyRef() != null) {
+          configMaps.add(e.getValueFrom().getConfigMapKeyRef().getName());
+        }
+      }
+      for (EnvFromSource f : c.getEnvFrom() == null ? List.<EnvFromSource>of() : c.getEnvFrom()) {
+        if (f.getSecretRef() != null) {
+          secrets.add(f.getSecretRef().getName());
+        }
+        if (f.getConfigMapRef() != null) {
+          configMaps.add(f.getConfigMapRef().getName());
+        }
+      }
+    }
+    return new Refs(secrets, configMaps);
+  }
+
+  /** Sixteen hex characters of SHA-256 over the sorted content. */
+  static String digest(Map<String, Map<String, String>> content) {
+    StringBuilder canonical = new StringBuilder();
+    new TreeMap<>(content)
+        .forEach(
+            (object, data) -> {
+              canonical.append(object).append('\n');
+              new TreeMap<>(data)
+                  .forEach((k, v) -> canonical.append(k).append('=').append(v).append('\n'));
+            });
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256")
+              .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hash, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  private static Map<String, String> merged(Map<String, String> a, Map<String, String> b) {
+    Map<String, String> all = new TreeMap<>();
+    if (a != null) {
+      all.putAll(a);
+    }
+    if (b != null) {
+      all.putAll(b);
+    }
+    return all;
+  }
+}
