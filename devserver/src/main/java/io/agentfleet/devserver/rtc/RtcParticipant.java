@@ -6,6 +6,7 @@ import dev.onvoid.webrtc.RTCDataChannel;
 import dev.onvoid.webrtc.RTCDataChannelBuffer;
 import dev.onvoid.webrtc.RTCDataChannelInit;
 import dev.onvoid.webrtc.RTCDataChannelObserver;
+import dev.onvoid.webrtc.RTCDataChannelState;
 import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
@@ -65,6 +66,8 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
   /** Frames a relay output may hold: 100 ms absorbs jitter between the sink and the pump. */
   private static final int RELAY_FRAMES = 10;
 
+  private static final int MAX_HELD_PACKETS = 1000;
+
   private final RtcRoom room;
   private final Claims claims;
   private final ServerInfo serverInfo;
@@ -74,6 +77,7 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
   private final List<TrackInfo> published = new ArrayList<>();
   private final List<AudioOutput> outputs = new ArrayList<>();
   private final List<RTCDataChannel> channels = new ArrayList<>();
+  private final List<DataPacket> heldPackets = new ArrayList<>(); // signal thread only
   private final CompletableFuture<Void> subscriberConnected = new CompletableFuture<>();
   private final CompletableFuture<Void> publisherConnected = new CompletableFuture<>();
   private volatile ParticipantInfo info;
@@ -185,6 +189,19 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
     unordered.ordered = false;
     unordered.maxRetransmits = 0;
     lossy = subscriber.createDataChannel("_lossy", unordered);
+    reliable.registerObserver(
+        new RTCDataChannelObserver() {
+          @Override
+          public void onBufferedAmountChange(long previous) {}
+
+          @Override
+          public void onStateChange() {
+            run(RtcParticipant.this::flushHeldPackets);
+          }
+
+          @Override
+          public void onMessage(RTCDataChannelBuffer buffer) {}
+        });
     channels.add(reliable);
     channels.add(lossy);
     send(
@@ -316,14 +333,37 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
   }
 
   void deliver(DataPacket packet) {
-    RTCDataChannel channel = packet.getKind() == DataPacket.Kind.LOSSY ? lossy : reliable;
+    run(() -> deliverNow(packet));
+  }
+
+  /**
+   * Sends on the matching subscriber channel. Reliable packets that come before the channel is open
+   * (a participant greeted right after joining) are held and sent when it opens.
+   */
+  private void deliverNow(DataPacket packet) {
+    boolean lossyKind = packet.getKind() == DataPacket.Kind.LOSSY;
+    RTCDataChannel channel = lossyKind ? lossy : reliable;
     if (channel == null || closed) {
+      return;
+    }
+    if (channel.getState() != RTCDataChannelState.OPEN) {
+      if (!lossyKind && heldPackets.size() < MAX_HELD_PACKETS) {
+        heldPackets.add(packet);
+      }
       return;
     }
     try {
       channel.send(new RTCDataChannelBuffer(ByteBuffer.wrap(packet.toByteArray()), true));
     } catch (Exception e) {
       LOG.debug("{}: data packet not delivered: {}", identity(), e.toString());
+    }
+  }
+
+  private void flushHeldPackets() {
+    if (reliable != null && reliable.getState() == RTCDataChannelState.OPEN) {
+      List<DataPacket> held = new ArrayList<>(heldPackets);
+      heldPackets.clear();
+      held.forEach(this::deliverNow);
     }
   }
 

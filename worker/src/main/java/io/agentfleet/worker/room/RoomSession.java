@@ -7,6 +7,7 @@ import dev.onvoid.webrtc.RTCDataChannel;
 import dev.onvoid.webrtc.RTCDataChannelBuffer;
 import dev.onvoid.webrtc.RTCDataChannelInit;
 import dev.onvoid.webrtc.RTCDataChannelObserver;
+import dev.onvoid.webrtc.RTCDataChannelState;
 import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCIceServer;
 import dev.onvoid.webrtc.RTCPeerConnection;
@@ -86,6 +87,8 @@ public final class RoomSession implements AutoCloseable {
   private final CompletableFuture<String> ended = new CompletableFuture<>();
   private final CompletableFuture<Void> publisherConnected = new CompletableFuture<>();
   private final CompletableFuture<Void> subscriberConnected = new CompletableFuture<>();
+  private final CompletableFuture<Void> reliableOpen = new CompletableFuture<>();
+  private final CompletableFuture<Void> lossyOpen = new CompletableFuture<>();
 
   private WebSocket socket;
   private RTCPeerConnection subscriber;
@@ -250,6 +253,8 @@ public final class RoomSession implements AutoCloseable {
     if (channel == null) {
       throw new IllegalStateException("not joined");
     }
+    // A packet sent before the publisher connection is up would be lost: wait for it.
+    (reliably ? reliableOpen : lossyOpen).get(10, TimeUnit.SECONDS);
     DataPacket packet =
         DataPacket.newBuilder()
             .setKind(reliably ? DataPacket.Kind.RELIABLE : DataPacket.Kind.LOSSY)
@@ -334,6 +339,8 @@ public final class RoomSession implements AutoCloseable {
     channels.clear();
     subscriberConnected.complete(null);
     publisherConnected.complete(null);
+    reliableOpen.completeExceptionally(new IllegalStateException("session closed"));
+    lossyOpen.completeExceptionally(new IllegalStateException("session closed"));
   }
 
   private void end(String reason) {
@@ -397,6 +404,8 @@ public final class RoomSession implements AutoCloseable {
     unordered.ordered = false;
     unordered.maxRetransmits = 0;
     lossy = publisher.createDataChannel("_lossy", unordered);
+    watchOpen(reliable, reliableOpen);
+    watchOpen(lossy, lossyOpen);
     channels.add(reliable);
     channels.add(lossy);
     int interval = join.getPingInterval() > 0 ? join.getPingInterval() : 5;
@@ -404,6 +413,24 @@ public final class RoomSession implements AutoCloseable {
     timers.scheduleAtFixedRate(() -> ping(timeout), interval, interval, TimeUnit.SECONDS);
     joined.complete(join);
     negotiatePublisher();
+  }
+
+  private static void watchOpen(RTCDataChannel channel, CompletableFuture<Void> open) {
+    channel.registerObserver(
+        new RTCDataChannelObserver() {
+          @Override
+          public void onBufferedAmountChange(long previous) {}
+
+          @Override
+          public void onStateChange() {
+            if (channel.getState() == RTCDataChannelState.OPEN) {
+              open.complete(null);
+            }
+          }
+
+          @Override
+          public void onMessage(RTCDataChannelBuffer buffer) {}
+        });
   }
 
   private void ping(int timeoutSeconds) {

@@ -121,7 +121,7 @@ public final class MediaScenarios {
               .map(m -> new String(m.payload(), StandardCharsets.UTF_8))
               .orElse("")
               .equals("hello"),
-          hello.toString());
+          hello.map(m -> new String(m.payload(), StandardCharsets.UTF_8)).toString());
       Caller.Heard heard = caller.listen(Duration.ofSeconds(2), 1000);
       System.out.println("INFO greeter heard " + heard);
       check("greeter-audio", heard.loudFrames() > 50, heard.toString());
@@ -131,10 +131,23 @@ public final class MediaScenarios {
           bye.map(m -> new String(m.payload(), StandardCharsets.UTF_8))
               .orElse("")
               .equals("goodbye"),
-          bye.toString());
+          bye.map(m -> new String(m.payload(), StandardCharsets.UTF_8)).toString());
     }
 
-    // 3. Several rooms at once on one worker, each caller hearing its own frequency.
+    // 3. Parrot: a half-second burst comes back once the caller has gone quiet.
+    dispatch.createDispatch("parrot-room", "media", "{\"agent\":\"parrot\"}").execute();
+    try (Caller caller = Caller.join(engine, server.url(), "parrot-room", "caller-parrot")) {
+      waitFor(() -> !caller.room.remoteParticipants().isEmpty(), Duration.ofSeconds(10));
+      caller.speak(500, 0.5);
+      Caller.Heard heard = caller.listen(Duration.ofSeconds(3), 1000);
+      System.out.println("INFO parrot heard " + heard);
+      check(
+          "parrot-replays-after-silence",
+          heard.loudFrames() >= 30 && heard.firstLoudMs() >= 500 && Math.abs(heard.hz() - 500) < 50,
+          heard.toString());
+    }
+
+    // 4. Several rooms at once on one worker, each caller hearing its own frequency.
     ExecutorService pool = Executors.newFixedThreadPool(rooms);
     List<Future<Caller.Heard>> results = new ArrayList<>();
     for (int i = 0; i < rooms; i++) {
@@ -163,7 +176,7 @@ public final class MediaScenarios {
     }
     pool.shutdown();
 
-    // 4. The devserver deletes a room mid-call: the agent's job ends, the caller is told to leave.
+    // 5. The devserver deletes a room mid-call: the agent's job ends, the caller is told to leave.
     dispatch.createDispatch("doomed", "media", "{\"agent\":\"echo\"}").execute();
     try (Caller caller = Caller.join(engine, server.url(), "doomed", "caller-doomed")) {
       waitFor(() -> !caller.room.remoteParticipants().isEmpty(), Duration.ofSeconds(10));

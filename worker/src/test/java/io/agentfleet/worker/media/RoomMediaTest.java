@@ -38,6 +38,7 @@ class RoomMediaTest {
             "greeter-hello",
             "greeter-audio",
             "greeter-goodbye",
+            "parrot-replays-after-silence",
             "concurrent-0",
             "room-deleted-caller-leaves",
             "room-deleted-job-ends",
