@@ -76,9 +76,9 @@ public final class KubectlAgents implements Runnable {
           return "cannot reach the Kubernetes API"
               + (server == null ? "" : " at " + server)
               + ": "
-              + (cause.getMessage() == null
-                  ? cause.getClass().getSimpleName()
-                  : cause.getMessage());
+              + (cause.getMessage() != null
+                  ? cause.getMessage()
+                  : cause instanceof ConnectException ? "connection refused" : "unknown host");
         }
       }
       if (k.getCode() > 0) {

@@ -103,6 +103,138 @@ class KubectlPluginIT {
     assertThat(usage.err()).contains("Missing required parameter: 'NAME'");
   }
 
+  /**
+   * One session of a canary rollout, each command through kubectl; the outputs are written to
+   * target/readme-samples.txt, where cli/README.md's samples come from.
+   */
+  @Test
+  void aCanaryRolloutSessionForTheReadme() throws Exception {
+    server.reset();
+    Story story = new Story();
+    story.fleet(client, server);
+
+    story.run(0, "agents", "status", NAME);
+    story.run(3, "agents", "rollout", "status", NAME);
+    story.run(0, "agents", "rollout", "history", NAME);
+    story.run(0, "agents", "rollout", "history", NAME, "--revision", "3");
+    story.run(0, "agents", "rollout", "promote", NAME);
+    story.run(0, "agents", "rollout", "pause", NAME);
+    story.run(1, "agents", "rollout", "restart", NAME);
+    story.run(0, "agents", "rollout", "resume", NAME);
+    story.run(0, "agents", "rollout", "restart", NAME);
+    story.run(0, "agents", "rollout", "undo", NAME);
+    story.run(1, "agents", "rollout", "undo", NAME, "--to-revision", "7");
+    story.run(0, "agents", "rollout", "undo", NAME, "--to-revision", "2");
+    story.failed(client);
+    story.run(1, "agents", "rollout", "status", NAME);
+    story.run(0, "agents", "status", NAME, "-o", "yaml");
+
+    Path samples = Path.of("target", "readme-samples.txt");
+    Files.writeString(samples, story.transcript);
+    assertThat(story.transcript).contains("$ kubectl agents rollout undo voice-agent\n");
+  }
+
+  final class Story {
+    final StringBuilder transcript = new StringBuilder();
+
+    void run(int exitCode, String... args) throws Exception {
+      Result result = kubectl(args);
+      transcript.append("$ kubectl ").append(String.join(" ", args)).append('\n');
+      transcript.append(result.out()).append(result.err());
+      transcript.append("# exit code ").append(result.exitCode()).append("\n\n");
+      assertThat(result.exitCode())
+          .as(String.join(" ", args) + "\n" + result.err())
+          .isEqualTo(exitCode);
+    }
+
+    void fleet(KubernetesClient client, KubernetesMockServer server) {
+      var v1 = Fixtures.template("agentfleet/voice-agent:1.0");
+      var v2 = Fixtures.template("agentfleet/voice-agent:1.1");
+      var v3 = Fixtures.template("agentfleet/voice-agent:1.2");
+      AgentDeployment d = Fixtures.deployment(v3);
+      d.getSpec().setReplicas(4);
+      var strategy = new io.agentfleet.api.v1alpha1.Strategy();
+      strategy.setType(io.agentfleet.api.v1alpha1.StrategyType.CANARY);
+      strategy.setCanary(new io.agentfleet.api.v1alpha1.Canary());
+      strategy
+          .getCanary()
+          .setSteps(
+              List.of(
+                  io.agentfleet.api.v1alpha1.CanaryStep.weight(25),
+                  io.agentfleet.api.v1alpha1.CanaryStep.pause(null),
+                  io.agentfleet.api.v1alpha1.CanaryStep.weight(50),
+                  io.agentfleet.api.v1alpha1.CanaryStep.pause(300)));
+      d.getSpec().setStrategy(strategy);
+      d = client.resources(AgentDeployment.class).inNamespace("default").resource(d).create();
+      var status = Fixtures.status(1, "Paused");
+      status.setDesiredReplicas(4);
+      status.setReplicas(4);
+      status.setReadyReplicas(4);
+      status.setUpdatedReplicas(1);
+      status.setActiveJobs(9);
+      status.setLoad(0.38);
+      status.setCurrentRevision(NAME + "-7c4f9b");
+      status.setUpdateRevision(NAME + "-5d8e21");
+      status.getRollout().setStep(1);
+      status.getRollout().setWeight(25);
+      status.getRollout().setMessage("canary at 25%: paused until promoted");
+      d.setStatus(status);
+      client.resources(AgentDeployment.class).inNamespace("default").resource(d).updateStatus();
+      for (var r :
+          List.of(
+              Fixtures.revision(1, "7c4f9b", v1, "initial release", null),
+              Fixtures.revision(
+                  2,
+                  "a91c03",
+                  v2,
+                  "voice-agent 1.1",
+                  "ProgressDeadlineExceeded: 0 of 1 new workers available after 600s"),
+              Fixtures.revision(3, "5d8e21", v3, "voice-agent 1.2: shorter greeting", null))) {
+        client.apps().controllerRevisions().inNamespace("default").resource(r).create();
+      }
+      String[][] pods = {
+        {"voice-agent-7c4f9b-2xk8q", "7c4f9b", "{\"active_jobs\":3,\"worker_load\":0.5}"},
+        {"voice-agent-7c4f9b-9wz4d", "7c4f9b", "{\"active_jobs\":2,\"worker_load\":0.33}"},
+        {"voice-agent-7c4f9b-hq7m2", "7c4f9b", "{\"active_jobs\":3,\"worker_load\":0.5}"},
+        {"voice-agent-5d8e21-r6tpl", "5d8e21", "{\"active_jobs\":1,\"worker_load\":0.17}"},
+        {"voice-agent-5d8e21-b2n5s", "5d8e21", null}
+      };
+      int ip = 10;
+      for (String[] pod : pods) {
+        boolean ready = pod[2] != null;
+        client
+            .pods()
+            .inNamespace("default")
+            .resource(Fixtures.pod(pod[0], pod[1], ready, ready ? "10.0.0." + ip++ : null))
+            .create();
+        if (ready) {
+          server
+              .expect()
+              .get()
+              .withPath("/api/v1/namespaces/default/pods/" + pod[0] + ":8081/proxy/worker")
+              .andReturn(200, pod[2])
+              .always();
+        }
+      }
+    }
+
+    /** The operator gave up on the rollout and rolled it back. */
+    void failed(KubernetesClient client) {
+      AgentDeployment d =
+          client.resources(AgentDeployment.class).inNamespace("default").withName(NAME).get();
+      var status = d.getStatus();
+      status.setObservedGeneration(d.getMetadata().getGeneration());
+      status.getRollout().setPhase("RolledBack");
+      status.getRollout().setStep(null);
+      status.getRollout().setWeight(null);
+      status
+          .getRollout()
+          .setMessage("revision 4: 3 of 5 calls failed (ratio 0.60 > 0.20); back to revision 3");
+      d.setStatus(status);
+      client.resources(AgentDeployment.class).inNamespace("default").resource(d).updateStatus();
+    }
+  }
+
   /** kubectl with the launcher first on PATH and KUBECONFIG set, as a user's shell would have. */
   Result kubectl(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
