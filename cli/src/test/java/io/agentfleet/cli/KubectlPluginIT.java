@@ -125,6 +125,7 @@ class KubectlPluginIT {
     story.run(0, "agents", "rollout", "undo", NAME);
     story.run(1, "agents", "rollout", "undo", NAME, "--to-revision", "7");
     story.run(0, "agents", "rollout", "undo", NAME, "--to-revision", "2");
+    story.watched(client);
     story.failed(client);
     story.run(1, "agents", "rollout", "status", NAME);
     story.run(0, "agents", "status", NAME, "-o", "yaml");
@@ -218,6 +219,55 @@ class KubectlPluginIT {
       }
     }
 
+    /** rollout status -w while the operator moves the rollout on, step by step. */
+    void watched(KubernetesClient client) throws Exception {
+      String[] args = {"agents", "rollout", "status", NAME, "-w", "--timeout", "5m"};
+      Path out = home.resolve("watch-out");
+      Process process = start(out, home.resolve("watch-err"), args);
+      for (int i = 0; i < 1200 && Files.size(out) == 0; i++) {
+        Thread.sleep(50);
+      }
+      step(client, s -> setRollout(s, "Progressing", 2, 50, 1, 1, 2));
+      step(client, s -> setRollout(s, "Progressing", 2, 50, 2, 1, 2));
+      step(client, s -> setRollout(s, "Progressing", 3, 50, 2, 1, 0));
+      step(client, s -> setRollout(s, "Completed", null, null, 4, 0, 0));
+      assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      transcript.append("$ kubectl ").append(String.join(" ", args)).append('\n');
+      transcript.append(Files.readString(out)).append(Files.readString(home.resolve("watch-err")));
+      transcript.append("# exit code ").append(process.exitValue()).append("\n\n");
+      assertThat(process.exitValue()).isZero();
+    }
+
+    private void setRollout(
+        io.agentfleet.api.v1alpha1.AgentDeploymentStatus s,
+        String phase,
+        Integer step,
+        Integer weight,
+        int updated,
+        int drainingOld,
+        int drainingCalls) {
+      s.getRollout().setPhase(phase);
+      s.getRollout().setStep(step);
+      s.getRollout().setWeight(weight);
+      s.getRollout().setMessage(null);
+      s.getRollout().setDrainingOldWorkers(drainingOld);
+      s.getRollout().setDrainingOldCalls(drainingCalls);
+      s.setUpdatedReplicas(updated);
+    }
+
+    private void step(
+        KubernetesClient client,
+        java.util.function.Consumer<io.agentfleet.api.v1alpha1.AgentDeploymentStatus> change)
+        throws InterruptedException {
+      AgentDeployment d =
+          client.resources(AgentDeployment.class).inNamespace("default").withName(NAME).get();
+      d.getStatus().setObservedGeneration(d.getMetadata().getGeneration());
+      change.accept(d.getStatus());
+      client.resources(AgentDeployment.class).inNamespace("default").resource(d).updateStatus();
+      // Not a wait for anything: spaces the updates like an operator's reconciles.
+      Thread.sleep(300);
+    }
+
     /** The operator gave up on the rollout and rolled it back. */
     void failed(KubernetesClient client) {
       AgentDeployment d =
@@ -237,6 +287,20 @@ class KubectlPluginIT {
 
   /** kubectl with the launcher first on PATH and KUBECONFIG set, as a user's shell would have. */
   Result kubectl(String... args) throws IOException, InterruptedException {
+    Path out = home.resolve("out");
+    Path err = home.resolve("err");
+    Process process = start(out, err, args);
+    if (!process.waitFor(120, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("kubectl hung: " + List.of(args));
+    }
+    return new Result(
+        process.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  Process start(Path out, Path err, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(kubectl);
     command.addAll(List.of(args));
@@ -246,19 +310,9 @@ class KubectlPluginIT {
     builder.environment().put("KUBECONFIG", kubeconfig.toString());
     builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
     builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    Path out = home.resolve("out");
-    Path err = home.resolve("err");
     builder.redirectOutput(out.toFile());
     builder.redirectError(err.toFile());
-    Process process = builder.start();
-    if (!process.waitFor(120, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new IllegalStateException("kubectl hung: " + command);
-    }
-    return new Result(
-        process.exitValue(),
-        Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+    return builder.start();
   }
 
   private static String onPath(String name) {
