@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class TestingKubelet implements AutoCloseable {
 
   static final String STAY_PENDING = "test.agentfleet.io/stay-pending";
+  static final int CRASH_RESTARTS = 4;
 
   private final KubernetesClient client;
   private final SharedIndexInformer<Pod> informer;
@@ -105,11 +106,36 @@ final class TestingKubelet implements AutoCloseable {
     if (pending || alreadyRunning) {
       return;
     }
-    pod.setStatus(
-        new PodStatusBuilder()
-            .withPhase("Running")
-            .withConditions(new PodConditionBuilder().withType("Ready").withStatus("True").build())
-            .build());
+    String image = pod.getSpec().getContainers().get(0).getImage();
+    if (image.startsWith("stuck")) {
+      return;
+    }
+    if (image.startsWith("broken")) {
+      // A worker that exits at start: the kubelet restarts it with back-off, never ready.
+      pod.setStatus(
+          new PodStatusBuilder()
+              .withPhase("Running")
+              .withConditions(
+                  new PodConditionBuilder().withType("Ready").withStatus("False").build())
+              .addNewContainerStatus()
+              .withName(pod.getSpec().getContainers().get(0).getName())
+              .withRestartCount(CRASH_RESTARTS)
+              .withReady(false)
+              .withNewState()
+              .withNewWaiting()
+              .withReason("CrashLoopBackOff")
+              .endWaiting()
+              .endState()
+              .endContainerStatus()
+              .build());
+    } else {
+      pod.setStatus(
+          new PodStatusBuilder()
+              .withPhase("Running")
+              .withConditions(
+                  new PodConditionBuilder().withType("Ready").withStatus("True").build())
+              .build());
+    }
     try {
       client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).updateStatus();
     } catch (KubernetesClientException e) {

@@ -97,9 +97,11 @@ public final class ControllerRevisions {
             .inNamespace(deployment.getMetadata().getNamespace())
             .withName(revisionName)
             .get();
-    if (r == null || !(r.getData() instanceof Map<?, ?> data)) {
+    if (r == null || r.getData() == null) {
       return Optional.empty();
     }
+    // data is a RawExtension: whatever type the client gave it, read it back as a tree.
+    Map<?, ?> data = Serialization.unmarshal(Serialization.asJson(r.getData()), Map.class);
     Object spec = data.get("spec");
     if (!(spec instanceof Map<?, ?> specMap) || specMap.get("template") == null) {
       return Optional.empty();

@@ -98,8 +98,20 @@ public final class StatusAggregator {
             "%d of %d workers ready".formatted(ready, wanted),
             generation));
     wantedConditions.add(
-        progressing(
-            paused, rolledOut, updateRevision, updatedReady, wanted, live, updateHash, generation));
+        view.rollout()
+            .map(plan -> progressing(plan, generation))
+            .orElseGet(
+                () ->
+                    progressing(
+                        paused,
+                        rolledOut,
+                        updateRevision,
+                        updatedReady,
+                        wanted,
+                        live,
+                        updateHash,
+                        generation)));
+    rolledBackCondition(view, previous, status, generation).ifPresent(wantedConditions::add);
     view.scaling().ifPresent(d -> wantedConditions.add(scalingLimited(d, generation)));
     wantedConditions.add(
         trouble

@@ -1,0 +1,317 @@
+package io.agentfleet.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.api.v1alpha1.AgentDeploymentAnnotations;
+import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
+import io.agentfleet.api.v1alpha1.Canary;
+import io.agentfleet.api.v1alpha1.CanaryStep;
+import io.agentfleet.api.v1alpha1.LiveKitConnection;
+import io.agentfleet.api.v1alpha1.Rollback;
+import io.agentfleet.api.v1alpha1.Strategy;
+import io.agentfleet.api.v1alpha1.StrategyType;
+import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
+import io.agentfleet.operator.status.Conditions;
+import io.agentfleet.operator.workers.WorkerLabels;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Rollouts through the real reconciler against the Fabric8 mock API server. TestingKubelet readies
+ * pods and gives each a scripted worker status endpoint (idle, available); images named "broken*"
+ * crash-loop and "stuck*" never start, as a kubelet would show them.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class RolloutMockTest {
+
+  static final Duration WAIT = Duration.ofSeconds(40);
+
+  @Inject KubernetesClient client;
+
+  String namespace;
+  TestingKubelet kubelet;
+
+  @BeforeEach
+  void setUp() {
+    namespace = "ro-" + Long.toHexString(System.nanoTime());
+    kubelet = new TestingKubelet(client, namespace, true);
+    client
+        .secrets()
+        .inNamespace(namespace)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("livekit")
+                .endMetadata()
+                .addToStringData("api-key", "k")
+                .addToStringData("api-secret", "s1")
+                .build())
+        .create();
+  }
+
+  @AfterEach
+  void tearDown() {
+    kubelet.close();
+    client.resources(AgentDeployment.class).inNamespace(namespace).delete();
+    client.pods().inNamespace(namespace).delete();
+  }
+
+  @Test
+  void canaryStopsAtItsWeightUntilPromoted() {
+    create(
+        "canary",
+        2,
+        "agent:1",
+        d -> {
+          Strategy s = new Strategy();
+          s.setType(StrategyType.CANARY);
+          Canary c = new Canary();
+          c.setSteps(List.of(CanaryStep.weight(50), CanaryStep.pause(null)));
+          s.setCanary(c);
+          d.getSpec().setStrategy(s);
+        });
+    awaitPhase("canary", "Completed");
+    setImage("canary", "agent:2");
+
+    awaitPhase("canary", "Paused");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(images("canary")).containsExactlyInAnyOrder("agent:1", "agent:2"));
+    AgentDeployment paused = get("canary");
+    assertThat(paused.getStatus().getRollout().getWeight()).isEqualTo(50);
+    assertThat(paused.getStatus().getRollout().getMessage()).contains("rollout promote");
+    assertThat(condition(paused, Conditions.PROGRESSING).getReason()).isEqualTo("Paused");
+    // held there while nobody promotes
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> images("canary").size() == 2);
+
+    mutate(
+        "canary",
+        d -> d.getMetadata().getAnnotations().put(AgentDeploymentAnnotations.PROMOTE, "now-1"));
+    awaitPhase("canary", "Completed");
+    assertThat(images("canary")).containsExactly("agent:2", "agent:2");
+    assertThat(get("canary").getStatus().getRollout().getPromoted()).isEqualTo("now-1");
+    assertThat(reasons()).contains("RolloutStepCompleted", "RolloutCompleted");
+  }
+
+  @Test
+  void aCrashLoopingRevisionIsRolledBackAndNotRetriedOnReapply() {
+    create(
+        "rb",
+        2,
+        "agent:1",
+        d -> {
+          Rollback r = new Rollback();
+          r.setAutomatic(true);
+          d.getSpec().setRollback(r);
+        });
+    awaitPhase("rb", "Completed");
+    String stable = get("rb").getStatus().getUpdateRevision();
+    await().atMost(WAIT).until(() -> stable.equals(get("rb").getStatus().getLastStableRevision()));
+
+    setImage("rb", "broken:2");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              AgentDeployment d = get("rb");
+              assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                  .as("spec.template is put back")
+                  .isEqualTo("agent:1");
+              assertThat(condition(d, Conditions.ROLLED_BACK)).isNotNull();
+              assertThat(condition(d, Conditions.ROLLED_BACK).getStatus()).isEqualTo("True");
+              assertThat(condition(d, Conditions.ROLLED_BACK).getMessage()).contains("crash loop");
+            });
+    awaitPhase("rb", "Completed");
+    assertThat(images("rb")).containsOnly("agent:1").hasSize(2);
+    assertThat(get("rb").getStatus().getUpdateRevision()).isEqualTo(stable);
+    assertThat(reasons()).contains("RolledBack");
+    ControllerRevision broken =
+        revisions("rb").stream()
+            .filter(r -> r.getMetadata().getAnnotations() != null)
+            .filter(
+                r ->
+                    r.getMetadata()
+                        .getAnnotations()
+                        .containsKey(AgentDeploymentAnnotations.ROLLED_BACK))
+            .findFirst()
+            .orElseThrow();
+    assertThat(broken.getMetadata().getName()).isNotEqualTo(stable);
+
+    // Applying the same broken template again does not start the loop again.
+    setImage("rb", "broken:2");
+    awaitPhase("rb", "RolledBack");
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> images("rb").equals(List.of("agent:1", "agent:1")));
+  }
+
+  @Test
+  void aRolloutThatStopsMakingProgressFailsAtItsDeadline() {
+    create("slow", 1, "agent:1", d -> d.getSpec().setProgressDeadlineSeconds(3));
+    awaitPhase("slow", "Completed");
+    setImage("slow", "stuck:2");
+    awaitPhase("slow", "Failed");
+    AgentDeployment d = get("slow");
+    Condition progressing = condition(d, Conditions.PROGRESSING);
+    assertThat(progressing.getStatus()).isEqualTo("False");
+    assertThat(progressing.getReason()).isEqualTo("ProgressDeadlineExceeded");
+    assertThat(reasons()).contains("ProgressDeadlineExceeded");
+    // the old worker keeps serving: nothing is taken away from a stalled rollout
+    assertThat(images("slow")).contains("agent:1");
+  }
+
+  @Test
+  void rotatingTheCredentialsSecretRollsOutANewRevision() {
+    create("rotate", 1, "agent:1", d -> {});
+    awaitPhase("rotate", "Completed");
+    String before = get("rotate").getStatus().getUpdateRevision();
+    client
+        .secrets()
+        .inNamespace(namespace)
+        .withName("livekit")
+        .edit(s -> new SecretBuilder(s).addToStringData("api-secret", "s2").build());
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              AgentDeployment d = get("rotate");
+              assertThat(d.getStatus().getUpdateRevision()).isNotEqualTo(before);
+              assertThat(d.getStatus().getRollout().getPhase()).isEqualTo("Completed");
+            });
+    assertThat(revisions("rotate")).hasSize(2);
+    assertThat(pods("rotate"))
+        .singleElement()
+        .satisfies(
+            p ->
+                assertThat(p.getMetadata().getAnnotations())
+                    .containsKey(AgentDeploymentAnnotations.CONFIG_CHECKSUM));
+  }
+
+  // ---- fixtures
+
+  void create(String name, int replicas, String image, Consumer<AgentDeployment> tune) {
+    AgentDeployment d = new AgentDeployment();
+    d.getMetadata().setName(name);
+    d.getMetadata().setNamespace(namespace);
+    AgentDeploymentSpec spec = new AgentDeploymentSpec();
+    spec.setLivekit(new LiveKitConnection("ws://127.0.0.1:7880", "livekit"));
+    spec.getWorkerStatus().setFormat(WorkerStatusFormat.AGENTFLEET);
+    spec.setReplicas(replicas);
+    spec.setTemplate(
+        new PodTemplateSpecBuilder()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("agent")
+            .withImage(image)
+            .endContainer()
+            .endSpec()
+            .build());
+    d.setSpec(spec);
+    tune.accept(d);
+    client.resources(AgentDeployment.class).inNamespace(namespace).resource(d).create();
+  }
+
+  AgentDeployment get(String name) {
+    return client.resources(AgentDeployment.class).inNamespace(namespace).withName(name).get();
+  }
+
+  void mutate(String name, Consumer<AgentDeployment> change) {
+    for (int attempt = 0; ; attempt++) {
+      AgentDeployment d = get(name);
+      change.accept(d);
+      try {
+        client.resources(AgentDeployment.class).inNamespace(namespace).resource(d).update();
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt > 20) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  void setImage(String name, String image) {
+    mutate(name, d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image));
+  }
+
+  List<Pod> pods(String name) {
+    return client
+        .pods()
+        .inNamespace(namespace)
+        .withLabel(WorkerLabels.DEPLOYMENT, name)
+        .list()
+        .getItems();
+  }
+
+  List<String> images(String name) {
+    return pods(name).stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .map(p -> p.getSpec().getContainers().get(0).getImage())
+        .sorted()
+        .toList();
+  }
+
+  List<ControllerRevision> revisions(String name) {
+    return client
+        .apps()
+        .controllerRevisions()
+        .inNamespace(namespace)
+        .withLabel(WorkerLabels.DEPLOYMENT, name)
+        .list()
+        .getItems();
+  }
+
+  List<String> reasons() {
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .map(Event::getReason)
+        .toList();
+  }
+
+  static Condition condition(AgentDeployment d, String type) {
+    return Conditions.find(d.getStatus().getConditions(), type);
+  }
+
+  void awaitPhase(String name, String phase) {
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              AgentDeployment d = get(name);
+              assertThat(d.getStatus()).isNotNull();
+              assertThat(d.getStatus().getObservedGeneration())
+                  .isEqualTo(d.getMetadata().getGeneration());
+              assertThat(d.getStatus().getRollout()).isNotNull();
+              assertThat(d.getStatus().getRollout().getPhase())
+                  .as(d.getStatus().getRollout().getMessage())
+                  .isEqualTo(phase);
+            });
+  }
+
+  static Map<String, String> none() {
+    return Map.of();
+  }
+}
