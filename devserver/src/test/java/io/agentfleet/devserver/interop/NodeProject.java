@@ -32,6 +32,11 @@ public final class NodeProject {
     return new NodeProject(dir.toAbsolutePath().normalize());
   }
 
+  /** The npm project in {@code dir} (with a {@code package-lock.json}). */
+  public static NodeProject at(Path dir) {
+    return new NodeProject(dir.toAbsolutePath().normalize());
+  }
+
   public Path dir() {
     return dir;
   }
