@@ -75,7 +75,7 @@ public final class StatusCommand implements Callable<Integer> {
               .list()
               .getItems();
       Map<String, Optional<WorkerReport>> reports =
-          new PodProxy(c.client(), Duration.ofSeconds(workerTimeout))
+          new WorkerReader(c.client(), Duration.ofSeconds(workerTimeout))
               .reports(c.namespace(), pods, port(deployment));
       FleetStatus fleet = fleet(deployment, history, pods, reports);
       out.print(

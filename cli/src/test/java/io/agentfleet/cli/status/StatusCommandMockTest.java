@@ -3,6 +3,7 @@ package io.agentfleet.cli.status;
 import static io.agentfleet.cli.Fixtures.NAME;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.cli.Cli;
 import io.agentfleet.cli.Fixtures;
@@ -10,6 +11,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.junit.jupiter.api.BeforeEach;
@@ -144,6 +147,39 @@ class StatusCommandMockTest {
     var result = cli.run("status", NAME);
 
     assertThat(result.out()).containsPattern("voice-agent-aaa-1 +1 +draining ");
+  }
+
+  @Test
+  void withoutAProxyTheSandboxsStatusAddressIsAskedDirectlyWithoutCredentials() throws Exception {
+    java.util.List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
+    HttpServer worker =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    worker.createContext(
+        "/worker",
+        exchange -> {
+          authorizations.add(
+              String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+          byte[] body = "{\"active_jobs\": 4, \"worker_load\": 0.75}".getBytes();
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    worker.start();
+    try {
+      Pod pod = client.pods().inNamespace("default").withName(NAME + "-bbb-1").get();
+      pod.getMetadata()
+          .setAnnotations(
+              java.util.Map.of(
+                  "agentfleet.io/status-address", "127.0.0.1:" + worker.getAddress().getPort()));
+      client.pods().inNamespace("default").resource(pod).update();
+
+      var result = cli.run("status", NAME);
+
+      assertThat(result.out()).containsPattern("voice-agent-bbb-1 +2 +ready +4 +0.75 ");
+      assertThat(authorizations).containsExactly("null");
+    } finally {
+      worker.stop(0);
+    }
   }
 
   @Test

@@ -1,5 +1,8 @@
 package io.agentfleet.cli.status;
 
+import static java.util.concurrent.CompletableFuture.completedFuture;
+
+import io.agentfleet.api.v1alpha1.AgentDeploymentAnnotations;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.HttpClient;
@@ -20,18 +23,23 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Reads each worker's {@code GET /worker} through the API server's pod proxy, the only way to a pod
- * from outside the cluster. Any failure (no RBAC for pods/proxy, an API server without a proxy, a
- * pod that does not answer) leaves that worker unknown, shown as "-": the status of the others is
- * still worth printing.
+ * from outside the cluster. Where that fails and the pod names its status server's address in
+ * {@link AgentDeploymentAnnotations#STATUS_ADDRESS} (the sandbox runs pods as local processes and
+ * has no proxy), that address is asked directly, without the cluster's credentials. Any other
+ * failure (no RBAC for pods/proxy, an API server without a proxy, a pod that does not answer)
+ * leaves that worker unknown, shown as "-": the status of the others is still worth printing.
  */
-final class PodProxy {
+final class WorkerReader {
 
   private final KubernetesClient client;
   private final Duration wait;
+  // A plain client: the annotation's address is not the API server, so no token may go there.
+  private final java.net.http.HttpClient direct;
 
-  PodProxy(KubernetesClient client, Duration wait) {
+  WorkerReader(KubernetesClient client, Duration wait) {
     this.client = client;
     this.wait = wait;
+    this.direct = java.net.http.HttpClient.newBuilder().connectTimeout(wait).build();
   }
 
   /** All at once, then waits at most {@code wait} for the lot. */
@@ -39,22 +47,26 @@ final class PodProxy {
     HttpClient http = client.getHttpClient();
     Map<String, CompletableFuture<Optional<WorkerReport>>> pending = new LinkedHashMap<>();
     for (Pod pod : pods) {
+      CompletableFuture<Optional<WorkerReport>> report;
       if (pod.getStatus() == null || pod.getStatus().getPodIP() == null) {
         // Not scheduled or not started: the proxy has nowhere to go.
-        pending.put(
-            pod.getMetadata().getName(), CompletableFuture.completedFuture(Optional.empty()));
-        continue;
+        report = completedFuture(Optional.empty());
+      } else {
+        HttpRequest request =
+            http.newHttpRequestBuilder()
+                .uri(uri(namespace, pod.getMetadata().getName(), port))
+                .timeout(wait.toMillis(), TimeUnit.MILLISECONDS)
+                .build();
+        report =
+            http.sendAsync(request, String.class)
+                .thenApply(WorkerReader::report)
+                .exceptionally(e -> Optional.empty());
       }
-      HttpRequest request =
-          http.newHttpRequestBuilder()
-              .uri(uri(namespace, pod.getMetadata().getName(), port))
-              .timeout(wait.toMillis(), TimeUnit.MILLISECONDS)
-              .build();
-      pending.put(
-          pod.getMetadata().getName(),
-          http.sendAsync(request, String.class)
-              .thenApply(PodProxy::report)
-              .exceptionally(e -> Optional.empty()));
+      String address = statusAddress(pod);
+      if (address != null) {
+        report = report.thenCompose(r -> r.isPresent() ? completedFuture(r) : direct(address));
+      }
+      pending.put(pod.getMetadata().getName(), report);
     }
     long deadline = System.nanoTime() + wait.toNanos();
     Map<String, Optional<WorkerReport>> reports = new LinkedHashMap<>();
@@ -77,6 +89,31 @@ final class PodProxy {
             + ":"
             + port
             + "/proxy/worker");
+  }
+
+  private CompletableFuture<Optional<WorkerReport>> direct(String address) {
+    URI uri;
+    try {
+      uri = URI.create("http://" + address.trim() + "/worker");
+    } catch (IllegalArgumentException e) {
+      return completedFuture(Optional.empty());
+    }
+    var request = java.net.http.HttpRequest.newBuilder(uri).timeout(wait).GET().build();
+    return direct
+        .sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofString())
+        .thenApply(
+            r ->
+                r.statusCode() / 100 == 2
+                    ? WorkerReport.parse(r.body())
+                    : Optional.<WorkerReport>empty())
+        .exceptionally(e -> Optional.empty());
+  }
+
+  private static String statusAddress(Pod pod) {
+    var annotations = pod.getMetadata().getAnnotations();
+    String address =
+        annotations == null ? null : annotations.get(AgentDeploymentAnnotations.STATUS_ADDRESS);
+    return address == null || address.isBlank() ? null : address;
   }
 
   private static Optional<WorkerReport> report(HttpResponse<String> response) {
