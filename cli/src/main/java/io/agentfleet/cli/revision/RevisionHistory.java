@@ -61,11 +61,22 @@ public record RevisionHistory(String deployment, List<Revision> revisions) {
     if (data == null) {
       return null;
     }
-    JsonNode node = OutputFormat.serialization().convertValue(data, JsonNode.class);
+    JsonNode node = canonical(data);
     for (String step : AgentDeploymentAnnotations.REVISION_TEMPLATE_PATH.split("\\.")) {
       node = node == null ? null : node.get(step);
     }
     return node == null || node.isNull() ? null : node;
+  }
+
+  /**
+   * A template (a model object, a map, a tree) as a JSON tree that compares equal to any other form
+   * of the same JSON: converting the model directly would make {@code
+   * terminationGracePeriodSeconds: 30} a long node, which does not equal the int node read from the
+   * server's JSON.
+   */
+  public static JsonNode canonical(Object template) {
+    var serialization = OutputFormat.serialization();
+    return serialization.unmarshal(serialization.asJson(template), JsonNode.class);
   }
 
   public boolean isEmpty() {

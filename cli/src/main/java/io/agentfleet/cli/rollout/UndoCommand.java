@@ -5,7 +5,6 @@ import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.cli.Cluster;
 import io.agentfleet.cli.ClusterOptions;
 import io.agentfleet.cli.CommandFailure;
-import io.agentfleet.cli.output.OutputFormat;
 import io.agentfleet.cli.revision.Revision;
 import io.agentfleet.cli.revision.RevisionHistory;
 import java.io.PrintWriter;
@@ -46,9 +45,7 @@ final class UndoCommand implements Callable<Integer> {
     try (Cluster c = cluster.connect()) {
       AgentDeployment deployment = c.get(name);
       RevisionHistory history = RevisionHistory.read(c, name);
-      JsonNode specTemplate =
-          OutputFormat.serialization()
-              .convertValue(deployment.getSpec().getTemplate(), JsonNode.class);
+      JsonNode specTemplate = RevisionHistory.canonical(deployment.getSpec().getTemplate());
       String updateRevision =
           deployment.getStatus() == null ? null : deployment.getStatus().getUpdateRevision();
       Revision current = history.current(specTemplate, updateRevision).orElse(null);

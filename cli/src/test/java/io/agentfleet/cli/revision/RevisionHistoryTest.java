@@ -98,6 +98,17 @@ class RevisionHistoryTest {
   }
 
   @Test
+  void templatesFromTheModelAndFromTheServersJsonCompareEqual() {
+    var model = Fixtures.template("agent:1");
+    model.getSpec().setTerminationGracePeriodSeconds(3630L);
+    var fromServer =
+        OutputFormat.serialization()
+            .unmarshal(OutputFormat.serialization().asJson(model), java.util.Map.class);
+
+    assertThat(RevisionHistory.canonical(model)).isEqualTo(RevisionHistory.canonical(fromServer));
+  }
+
+  @Test
   void aRevisionWithoutDataHasNoTemplate() {
     var stored = Fixtures.revision(1, "aaa", Fixtures.template("x"), null, null);
     stored.setData(null);
