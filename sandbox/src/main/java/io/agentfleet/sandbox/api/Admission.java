@@ -47,11 +47,25 @@ public final class Admission {
     if (validator == null) {
       return Optional.empty();
     }
-    List<String> problems = validator.validate(object);
+    List<String> problems = validator.validate(withoutStatus(resource, object));
     if (problems.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(invalid(resource, name, problems));
+  }
+
+  /**
+   * With a status subresource, writes to the object itself leave status alone (the server keeps the
+   * stored one), so status is not what a user is told about.
+   */
+  @SuppressWarnings("unchecked")
+  private static Object withoutStatus(ServedResource resource, Object object) {
+    if (resource.subresources().contains("status") && object instanceof Map<?, ?> map) {
+      Map<String, Object> copy = new java.util.LinkedHashMap<>((Map<String, Object>) map);
+      copy.remove("status");
+      return copy;
+    }
+    return object;
   }
 
   /** The API server's wording: {@code Kind.group "name" is invalid: [field: message, ...]}. */

@@ -37,7 +37,43 @@ import org.junit.jupiter.api.TestMethodOrder;
  * through its life: apply, scale, a rollout under 20 calls, a crash, deletion.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@org.junit.jupiter.api.extension.ExtendWith(SandboxSystemTest.DumpOnFailure.class)
 class SandboxSystemTest {
+
+  /** On failure: the deployment's status, the pods and the devserver's workers. */
+  static final class DumpOnFailure implements org.junit.jupiter.api.extension.TestWatcher {
+    @Override
+    public void testFailed(
+        org.junit.jupiter.api.extension.ExtensionContext context, Throwable cause) {
+      try {
+        StringBuilder dump = new StringBuilder("---- sandbox state after failure ----\n");
+        AgentDeployment d =
+            client.resources(AgentDeployment.class).inNamespace("default").withName(NAME).get();
+        dump.append(
+            d == null
+                ? "no AgentDeployment\n"
+                : io.fabric8.kubernetes.client.utils.Serialization.asYaml(d.getStatus()));
+        for (Pod p : workerPods()) {
+          dump.append(
+              String.format(
+                  "pod %s rev=%s deleting=%s ready=%s status=%s%n",
+                  p.getMetadata().getName(),
+                  p.getMetadata().getLabels().get("agentfleet.io/revision"),
+                  p.getMetadata().getDeletionTimestamp(),
+                  isReady(p),
+                  p.getStatus() == null
+                      ? null
+                      : io.fabric8.kubernetes.client.utils.Serialization.asJson(
+                          p.getStatus().getContainerStatuses())));
+        }
+        dump.append("devserver workers: ").append(sandbox.rooms().state().workers()).append('\n');
+        System.err.println(dump);
+      } catch (Exception e) {
+        System.err.println("could not dump the sandbox state: " + e);
+      }
+    }
+  }
+
   static final String NAME = "system-agent";
   static final Duration SLOW = Duration.ofSeconds(90);
 
