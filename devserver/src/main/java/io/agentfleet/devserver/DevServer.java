@@ -159,7 +159,7 @@ public final class DevServer implements AutoCloseable {
             WebhookNotifier.RetryPolicy.standard());
     rooms = new Rooms(agents, clock, config.replayPendingDispatches(), webhooks);
     introspection = new IntrospectionHandler(workers, jobs, rooms);
-    rtc = new RtcService(verifier, rooms, webhooks, serverInfo);
+    rtc = new RtcService(verifier, rooms, webhooks, serverInfo, timers);
     rooms.onDeleted(rtc::roomDeleted);
 
     QueuedThreadPool threads = new QueuedThreadPool();

@@ -138,6 +138,10 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
     return info;
   }
 
+  boolean isAgent() {
+    return info.getKind() == ParticipantInfo.Kind.AGENT;
+  }
+
   boolean owns(AudioOutput output) {
     synchronized (outputs) {
       return outputs.contains(output);

@@ -29,6 +29,8 @@ final class RtcRoom {
   private final MediaEngine engine;
   private final WebhookNotifier webhooks;
   private final Consumer<RtcRoom> onEmpty;
+  private final Consumer<RtcRoom> onCallersGone;
+  private final Consumer<RtcRoom> onCallerJoined;
   private final Map<String, RtcParticipant> participants = new ConcurrentHashMap<>();
   private final Map<String, PublishedTrack> tracks = new ConcurrentHashMap<>();
 
@@ -40,12 +42,16 @@ final class RtcRoom {
       Rooms rooms,
       MediaEngine engine,
       WebhookNotifier webhooks,
-      Consumer<RtcRoom> onEmpty) {
+      Consumer<RtcRoom> onEmpty,
+      Consumer<RtcRoom> onCallersGone,
+      Consumer<RtcRoom> onCallerJoined) {
     this.name = name;
     this.rooms = rooms;
     this.engine = engine;
     this.webhooks = webhooks;
     this.onEmpty = onEmpty;
+    this.onCallersGone = onCallersGone;
+    this.onCallerJoined = onCallerJoined;
   }
 
   String name() {
@@ -81,6 +87,9 @@ final class RtcRoom {
 
   void joined(RtcParticipant p) {
     participants.put(p.sid(), p);
+    if (!p.isAgent()) {
+      onCallerJoined.accept(this);
+    }
     webhooks.send(WebhookEvents.participant(WebhookEvents.PARTICIPANT_JOINED, info(), p.info()));
     for (RtcParticipant q : participants.values()) {
       if (q != p) {
@@ -122,6 +131,10 @@ final class RtcRoom {
     webhooks.send(WebhookEvents.participant(WebhookEvents.PARTICIPANT_LEFT, info(), disconnected));
     if (participants.isEmpty()) {
       onEmpty.accept(this);
+    }
+    // Agents do not keep a room alive: the last caller leaving starts the departure timeout.
+    if (!p.isAgent() && participants.values().stream().allMatch(RtcParticipant::isAgent)) {
+      onCallersGone.accept(this);
     }
   }
 

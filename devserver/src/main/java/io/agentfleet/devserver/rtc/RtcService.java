@@ -5,10 +5,14 @@ import io.agentfleet.devserver.auth.Claims;
 import io.agentfleet.devserver.auth.TokenVerifier;
 import io.agentfleet.devserver.media.MediaEngine;
 import io.agentfleet.devserver.media.MediaUnavailableException;
+import io.agentfleet.devserver.room.RoomNotFoundException;
 import io.agentfleet.devserver.room.Rooms;
 import io.agentfleet.devserver.webhook.WebhookNotifier;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import livekit.LivekitModels.ServerInfo;
 import livekit.LivekitRoom.CreateRoomRequest;
 import org.eclipse.jetty.http.HttpHeader;
@@ -31,6 +35,8 @@ public final class RtcService implements AutoCloseable {
   private final WebhookNotifier webhooks;
   private final ServerInfo serverInfo;
   private final Map<String, RtcRoom> live = new ConcurrentHashMap<>();
+  private final Map<String, ScheduledFuture<?>> departures = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService timers;
   private MediaEngine engine; // guarded by this
 
   /** Why a join was refused, with the HTTP status the real server would answer. */
@@ -48,7 +54,12 @@ public final class RtcService implements AutoCloseable {
   }
 
   public RtcService(
-      TokenVerifier verifier, Rooms rooms, WebhookNotifier webhooks, ServerInfo serverInfo) {
+      TokenVerifier verifier,
+      Rooms rooms,
+      WebhookNotifier webhooks,
+      ServerInfo serverInfo,
+      ScheduledExecutorService timers) {
+    this.timers = timers;
     this.verifier = verifier;
     this.rooms = rooms;
     this.webhooks = webhooks;
@@ -94,7 +105,17 @@ public final class RtcService implements AutoCloseable {
       rooms.createRoom(CreateRoomRequest.newBuilder().setName(name).build());
     }
     RtcRoom room =
-        live.computeIfAbsent(name, n -> new RtcRoom(n, rooms, media, webhooks, this::roomEmpty));
+        live.computeIfAbsent(
+            name,
+            n ->
+                new RtcRoom(
+                    n,
+                    rooms,
+                    media,
+                    webhooks,
+                    this::roomEmpty,
+                    this::callersGone,
+                    this::callerJoined));
     return new RtcParticipant(room, claims, serverInfo);
   }
 
@@ -109,6 +130,37 @@ public final class RtcService implements AutoCloseable {
     RtcRoom room = live.remove(name);
     if (room != null) {
       room.closeAll();
+    }
+  }
+
+  /**
+   * The room closes {@code departure_timeout} seconds after its last caller left, as on LiveKit.
+   */
+  private void callersGone(RtcRoom room) {
+    long seconds = Math.max(0, room.info().getDepartureTimeout());
+    ScheduledFuture<?> close =
+        timers.schedule(
+            () -> {
+              departures.remove(room.name());
+              try {
+                LOG.info("closing room {}: no caller for {} s", room.name(), seconds);
+                rooms.deleteRoom(room.name());
+              } catch (RoomNotFoundException alreadyGone) {
+                // Deleted through the API meanwhile.
+              }
+            },
+            seconds,
+            TimeUnit.SECONDS);
+    ScheduledFuture<?> previous = departures.put(room.name(), close);
+    if (previous != null) {
+      previous.cancel(false);
+    }
+  }
+
+  private void callerJoined(RtcRoom room) {
+    ScheduledFuture<?> pending = departures.remove(room.name());
+    if (pending != null) {
+      pending.cancel(false);
     }
   }
 

@@ -73,6 +73,9 @@ public final class RoomSession implements AutoCloseable {
   public static final int PROTOCOL = 15;
   private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(15);
 
+  /** One client for every session: each JDK HttpClient keeps a selector thread until collected. */
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
   private final MediaEngine engine;
   private final ExecutorService signal;
   private final ScheduledExecutorService timers;
@@ -142,8 +145,7 @@ public final class RoomSession implements AutoCloseable {
                 + PROTOCOL
                 + "&auto_subscribe=1&adaptive_stream=0&version=0.1.0&os=java");
     socket =
-        HttpClient.newHttpClient()
-            .newWebSocketBuilder()
+        HTTP.newWebSocketBuilder()
             .connectTimeout(Duration.ofSeconds(10))
             .buildAsync(uri, new Listener())
             .join();

@@ -30,7 +30,8 @@ import livekit.LivekitAgent.JobStatus;
  * check. {@link RoomMediaTest} runs it and asserts on those lines. It always ends the JVM itself:
  * native threads would otherwise keep it alive.
  *
- * <p>Arguments: the address to bind, then the number of concurrent rooms.
+ * <p>Arguments: the address to bind, the number of concurrent rooms, the number of sequential calls
+ * after which threads and file descriptors must be back where they were.
  */
 public final class MediaScenarios {
   private static final List<String> failures = new ArrayList<>();
@@ -38,7 +39,7 @@ public final class MediaScenarios {
   public static void main(String[] args) {
     int code = 1;
     try {
-      code = run(args[0], Integer.parseInt(args[1]));
+      code = run(args[0], Integer.parseInt(args[1]), Integer.parseInt(args[2]));
     } catch (Throwable t) {
       t.printStackTrace();
       System.out.println("CHECK scenarios FAIL " + t);
@@ -48,7 +49,7 @@ public final class MediaScenarios {
     }
   }
 
-  private static int run(String host, int rooms) throws Exception {
+  private static int run(String host, int rooms, int sequentialCalls) throws Exception {
     DevServer server =
         DevServer.start(
             new DevServer.Config(
@@ -198,11 +199,105 @@ public final class MediaScenarios {
         waitFor(() -> engine.activeOutputs() == 0, Duration.ofSeconds(10)),
         "outputs still attached: " + engine.activeOutputs());
 
+    // 6. Agents do not keep a room alive: the last caller leaving starts the departure timeout.
+    server
+        .rooms()
+        .createRoom(
+            livekit.LivekitRoom.CreateRoomRequest.newBuilder()
+                .setName("departing")
+                .setDepartureTimeout(1)
+                .addAgents(
+                    livekit.LivekitAgentDispatch.RoomAgentDispatch.newBuilder()
+                        .setAgentName("media")
+                        .setMetadata("{\"agent\":\"echo\"}"))
+                .build());
+    try (Caller caller = Caller.join(engine, server.url(), "departing", "caller-departing")) {
+      waitFor(() -> !caller.room.remoteParticipants().isEmpty(), Duration.ofSeconds(10));
+    }
+    check(
+        "room-closes-after-departure-timeout",
+        waitFor(() -> server.rooms().room("departing").isEmpty(), Duration.ofSeconds(10)),
+        "room still open");
+
+    // 7. Many calls one after another leave no threads or native handles behind.
+    java.util.Set<String> namesBefore = threadNames();
+    int threadsBefore = unpooledThreads();
+    long fdsBefore = openFiles();
+    for (int i = 0; i < sequentialCalls; i++) {
+      String room = "seq-" + i;
+      dispatch.createDispatch(room, "media", "{\"agent\":\"echo\",\"delay_ms\":0}").execute();
+      try (Caller caller = Caller.join(engine, server.url(), room, "caller-" + room)) {
+        waitFor(() -> !caller.room.remoteParticipants().isEmpty(), Duration.ofSeconds(10));
+        caller.speak(440, 0.3);
+        caller.listen(Duration.ofMillis(500), 1000);
+      }
+      waitFor(() -> jobStatus(server, room) == JobStatus.JS_SUCCESS, Duration.ofSeconds(10));
+      roomService.deleteRoom(room).execute();
+    }
+    waitFor(
+        () -> unpooledThreads() <= threadsBefore + 2 && engine.activeOutputs() == 0,
+        Duration.ofSeconds(10));
+    int threadsAfter = unpooledThreads();
+    java.util.Set<String> added = threadNames();
+    added.removeAll(namesBefore);
+    System.out.println("INFO threads added: " + added);
+    long fdsAfter = openFiles();
+    System.out.println(
+        "INFO after "
+            + sequentialCalls
+            + " calls: threads "
+            + threadsBefore
+            + " -> "
+            + threadsAfter
+            + ", open files "
+            + fdsBefore
+            + " -> "
+            + fdsAfter);
+    check(
+        "no-leak-after-" + sequentialCalls + "-calls",
+        threadsAfter <= threadsBefore + 2 && fdsAfter <= fdsBefore + 10,
+        "threads "
+            + threadsBefore
+            + " -> "
+            + threadsAfter
+            + ", fds "
+            + fdsBefore
+            + " -> "
+            + fdsAfter);
+
     worker.close();
     server.close();
     engine.close();
     System.out.println(failures.isEmpty() ? "ALL OK" : "FAILED " + failures);
     return failures.isEmpty() ? 0 : 1;
+  }
+
+  /**
+   * Threads other than the bounded pools that grow on demand (the worker's {@code max-jobs} job
+   * threads, Jetty's and the JDK HTTP client's workers): what a leaking session would add to.
+   */
+  private static int unpooledThreads() {
+    return (int)
+        Thread.getAllStackTraces().keySet().stream()
+            .map(Thread::getName)
+            .filter(
+                n ->
+                    !n.startsWith("job-")
+                        && !n.startsWith("devserver-http")
+                        && !n.startsWith("HttpClient"))
+            .count();
+  }
+
+  private static java.util.Set<String> threadNames() {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    Thread.getAllStackTraces().keySet().forEach(t -> names.add(t.getName()));
+    return names;
+  }
+
+  private static long openFiles() throws java.io.IOException {
+    try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+      return fds.count();
+    }
   }
 
   private static JobStatus jobStatus(DevServer server, String room) {

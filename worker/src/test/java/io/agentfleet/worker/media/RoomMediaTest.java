@@ -24,8 +24,9 @@ class RoomMediaTest {
     }
     assumeTrue(why.isEmpty(), () -> "media tests need a private network namespace: " + why.get());
     String rooms = System.getProperty("media.rooms", "3");
+    String calls = System.getProperty("media.calls", "5");
     NetNs.Result result =
-        NetNs.runJava(MediaScenarios.class, Duration.ofMinutes(3), NetNs.HOST, rooms);
+        NetNs.runJava(MediaScenarios.class, Duration.ofMinutes(6), NetNs.HOST, rooms, calls);
     System.out.println(result.output());
     List<String> checks = result.output().lines().filter(l -> l.startsWith("CHECK ")).toList();
     assertThat(checks)
@@ -42,7 +43,8 @@ class RoomMediaTest {
             "concurrent-0",
             "room-deleted-caller-leaves",
             "room-deleted-job-ends",
-            "worker-released-media");
+            "worker-released-media",
+            "room-closes-after-departure-timeout");
     assertThat(checks).allSatisfy(l -> assertThat(l).contains(" ok "));
     assertThat(result.exitCode()).isZero();
   }
