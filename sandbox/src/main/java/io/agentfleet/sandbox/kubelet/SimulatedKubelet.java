@@ -94,7 +94,23 @@ public final class SimulatedKubelet implements AutoCloseable {
                   }
                 },
                 30_000);
+    // Level-triggered like a real kubelet's sync loop: a deletion is acted on even if its watch
+    // event was missed or handled out of order.
+    executor.scheduleWithFixedDelay(this::resync, 2, 2, TimeUnit.SECONDS);
     return this;
+  }
+
+  private void resync() {
+    try {
+      for (Pod cached : informer.getStore().list()) {
+        PodRunner runner = runners.get(cached.getMetadata().getUid());
+        if (runner != null && cached.getMetadata().getDeletionTimestamp() != null) {
+          runner.update(cached);
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("resync failed: {}", e.toString());
+    }
   }
 
   private void seen(Pod pod) {

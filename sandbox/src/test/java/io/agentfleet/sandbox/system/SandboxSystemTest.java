@@ -126,7 +126,10 @@ class SandboxSystemTest {
         .resource(SampleAgent.deployment(NAME, sandbox.livekitUrl(), 3))
         .create();
 
-    await().atMost(SLOW).until(() -> registered().size() == 3 && readyPods().size() == 3);
+    await()
+        .ignoreExceptions()
+        .atMost(SLOW)
+        .until(() -> registered().size() == 3 && readyPods().size() == 3);
 
     List<Pod> pods = workerPods();
     Set<String> addresses = new HashSet<>();
@@ -141,10 +144,16 @@ class SandboxSystemTest {
   @Order(2)
   void scaleSubresourceChangesTheNumberOfWorkers() {
     client.resources(AgentDeployment.class).inNamespace("default").withName(NAME).scale(5);
-    await().atMost(SLOW).until(() -> registered().size() == 5 && readyPods().size() == 5);
+    await()
+        .ignoreExceptions()
+        .atMost(SLOW)
+        .until(() -> registered().size() == 5 && readyPods().size() == 5);
 
     client.resources(AgentDeployment.class).inNamespace("default").withName(NAME).scale(4);
-    await().atMost(SLOW).until(() -> registered().size() == 4 && workerPods().size() == 4);
+    await()
+        .ignoreExceptions()
+        .atMost(SLOW)
+        .until(() -> registered().size() == 4 && workerPods().size() == 4);
   }
 
   @Test
@@ -155,7 +164,10 @@ class SandboxSystemTest {
     for (int i = 0; i < 20; i++) {
       calls.add(sandbox.callers().place(NAME, Duration.ofSeconds(12 + i % 5)));
     }
-    await().atMost(SLOW).until(() -> outcomes(calls).getOrDefault(CallOutcome.IN_CALL, 0L) == 20L);
+    await()
+        .ignoreExceptions()
+        .atMost(SLOW)
+        .until(() -> outcomes(calls).getOrDefault(CallOutcome.IN_CALL, 0L) == 20L);
 
     client
         .resources(AgentDeployment.class)
@@ -175,6 +187,7 @@ class SandboxSystemTest {
 
     // New revision's workers register; old pods drain through Terminating and exit.
     await()
+        .ignoreExceptions()
         .atMost(Duration.ofMinutes(3))
         .until(
             () -> {
@@ -185,6 +198,7 @@ class SandboxSystemTest {
                   && registered().size() == 4;
             });
     await()
+        .ignoreExceptions()
         .atMost(SLOW)
         .until(() -> outcomes(calls).keySet().stream().allMatch(CallOutcome::ended));
 
@@ -204,6 +218,7 @@ class SandboxSystemTest {
     ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
 
     await()
+        .ignoreExceptions()
         .atMost(SLOW)
         .until(
             () -> {
@@ -212,7 +227,7 @@ class SandboxSystemTest {
                   && pod.getStatus().getContainerStatuses().get(0).getRestartCount() == 1
                   && isReady(pod);
             });
-    await().atMost(SLOW).until(() -> registered().size() == 4);
+    await().ignoreExceptions().atMost(SLOW).until(() -> registered().size() == 4);
   }
 
   @Test
@@ -226,8 +241,12 @@ class SandboxSystemTest {
 
     client.resources(AgentDeployment.class).inNamespace("default").withName(NAME).delete();
 
-    await().atMost(SLOW).until(() -> workerPods().isEmpty() && registered().isEmpty());
     await()
+        .ignoreExceptions()
+        .atMost(SLOW)
+        .until(() -> workerPods().isEmpty() && registered().isEmpty());
+    await()
+        .ignoreExceptions()
         .atMost(Duration.ofSeconds(30))
         .until(
             () ->
