@@ -27,6 +27,9 @@ final class NetNs {
 
   /** Why media tests cannot run here, or empty when they can. */
   static Optional<String> unavailable() {
+    if (Boolean.getBoolean("media.skip")) {
+      return Optional.of("media tests skipped by -Dmedia.skip=true");
+    }
     if (!"Linux".equals(System.getProperty("os.name"))) {
       return Optional.of("not Linux");
     }

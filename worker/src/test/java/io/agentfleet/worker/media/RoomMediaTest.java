@@ -36,6 +36,7 @@ class RoomMediaTest {
             "echo-audio",
             "echo-data",
             "echo-job-ends-when-caller-leaves",
+            "webhooks-participants",
             "greeter-hello",
             "greeter-audio",
             "greeter-goodbye",
