@@ -9,13 +9,11 @@ import io.agentfleet.api.v1alpha1.LiveKitConnection;
 import io.agentfleet.operator.status.Conditions;
 import io.agentfleet.operator.workers.WorkerLabels;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -31,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,12 +49,14 @@ class AgentDeploymentMockTest {
   @Inject KubernetesClient client;
   @Inject MeterRegistry meters;
 
+  MockCluster cluster;
   String namespace;
   TestingKubelet kubelet;
 
   @BeforeEach
   void setUp() {
-    namespace = "ns-" + Long.toHexString(System.nanoTime());
+    cluster = new MockCluster(client, "ns");
+    namespace = cluster.namespace;
     kubelet = new TestingKubelet(client, namespace);
   }
 
@@ -287,30 +286,15 @@ class AgentDeploymentMockTest {
   }
 
   void createSecret(String name) {
-    client
-        .secrets()
-        .inNamespace(namespace)
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .endMetadata()
-                .addToStringData("api-key", "devkey")
-                .addToStringData("api-secret", "secret")
-                .build())
-        .create();
+    cluster.createCredentials(name, "secret");
   }
 
   void create(AgentDeployment d) {
-    client.resources(AgentDeployment.class).inNamespace(namespace).resource(d).create();
-  }
-
-  void update(AgentDeployment d) {
-    client.resources(AgentDeployment.class).inNamespace(namespace).resource(d).update();
+    cluster.create(d);
   }
 
   AgentDeployment get(String name) {
-    return client.resources(AgentDeployment.class).inNamespace(namespace).withName(name).get();
+    return cluster.get(name);
   }
 
   /** What {@code kubectl scale agd/<name> --replicas=N} does: write the scale subresource. */
@@ -319,51 +303,23 @@ class AgentDeploymentMockTest {
   }
 
   void changeImage(String name, String image) {
-    mutate(name, d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image));
+    cluster.setImage(name, image);
   }
 
-  /**
-   * Read-modify-write with a retry on conflict, as kubectl edit does when the operator wrote status
-   * meanwhile.
-   */
   void mutate(String name, java.util.function.Consumer<AgentDeployment> change) {
-    for (int attempt = 0; ; attempt++) {
-      AgentDeployment d = get(name);
-      change.accept(d);
-      try {
-        update(d);
-        return;
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt > 20) {
-          throw e;
-        }
-      }
-    }
+    cluster.mutate(name, change);
   }
 
   List<Pod> podsOf(String name) {
-    return client
-        .pods()
-        .inNamespace(namespace)
-        .withLabel(WorkerLabels.DEPLOYMENT, name)
-        .list()
-        .getItems();
+    return cluster.pods(name);
   }
 
   List<ControllerRevision> revisionsOf(String name) {
-    return client
-        .apps()
-        .controllerRevisions()
-        .inNamespace(namespace)
-        .withLabel(WorkerLabels.DEPLOYMENT, name)
-        .list()
-        .getItems();
+    return cluster.revisions(name);
   }
 
   Set<String> eventReasons() {
-    return client.v1().events().inNamespace(namespace).list().getItems().stream()
-        .map(Event::getReason)
-        .collect(Collectors.toSet());
+    return Set.copyOf(cluster.eventReasons());
   }
 
   void awaitPods(String name, int count) {

@@ -13,10 +13,8 @@ import io.agentfleet.api.v1alpha1.WebhookPrescaling;
 import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
 import io.agentfleet.operator.workers.FleetWriter;
 import io.agentfleet.operator.workers.WorkerLabels;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.livekit.server.AccessToken;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -35,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import livekit.LivekitModels.Room;
 import livekit.LivekitWebhook.WebhookEvent;
 import org.junit.jupiter.api.AfterEach;
@@ -58,32 +55,22 @@ class AutoscalingMockTest {
   @TestHTTPResource("/livekit/webhook")
   URI webhook;
 
+  MockCluster cluster;
   String namespace;
   TestingKubelet kubelet;
 
   @BeforeEach
   void setUp() {
-    namespace = "as-" + Long.toHexString(System.nanoTime());
+    cluster = new MockCluster(client, "as");
+    namespace = cluster.namespace;
     kubelet = new TestingKubelet(client, namespace, true);
-    client
-        .secrets()
-        .inNamespace(namespace)
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("livekit")
-                .endMetadata()
-                .addToStringData("api-key", "k")
-                .addToStringData("api-secret", "s")
-                .build())
-        .create();
+    cluster.createCredentials("livekit", "s");
   }
 
   @AfterEach
   void tearDown() {
     kubelet.close();
-    client.resources(AgentDeployment.class).inNamespace(namespace).delete();
-    client.pods().inNamespace(namespace).delete();
+    cluster.deleteEverything();
   }
 
   @Test
@@ -249,22 +236,11 @@ class AutoscalingMockTest {
   }
 
   AgentDeployment get(String name) {
-    return client.resources(AgentDeployment.class).inNamespace(namespace).withName(name).get();
+    return cluster.get(name);
   }
 
   void mutate(String name, Consumer<AgentDeployment> change) {
-    for (int attempt = 0; ; attempt++) {
-      AgentDeployment d = get(name);
-      change.accept(d);
-      try {
-        client.resources(AgentDeployment.class).inNamespace(namespace).resource(d).update();
-        return;
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt > 20) {
-          throw e;
-        }
-      }
-    }
+    cluster.mutate(name, change);
   }
 
   int replicas(String name) {
@@ -324,10 +300,7 @@ class AutoscalingMockTest {
   }
 
   List<String> eventsOf(String reason) {
-    return client.v1().events().inNamespace(namespace).list().getItems().stream()
-        .filter(e -> reason.equals(e.getReason()))
-        .map(Event::getMessage)
-        .collect(Collectors.toList());
+    return cluster.eventMessages(reason);
   }
 
   static String roomStarted(String room) throws Exception {

@@ -14,21 +14,17 @@ import io.agentfleet.api.v1alpha1.Strategy;
 import io.agentfleet.api.v1alpha1.StrategyType;
 import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
 import io.agentfleet.operator.status.Conditions;
-import io.agentfleet.operator.workers.WorkerLabels;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,32 +43,22 @@ class RolloutMockTest {
 
   @Inject KubernetesClient client;
 
+  MockCluster cluster;
   String namespace;
   TestingKubelet kubelet;
 
   @BeforeEach
   void setUp() {
-    namespace = "ro-" + Long.toHexString(System.nanoTime());
+    cluster = new MockCluster(client, "ro");
+    namespace = cluster.namespace;
     kubelet = new TestingKubelet(client, namespace, true);
-    client
-        .secrets()
-        .inNamespace(namespace)
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("livekit")
-                .endMetadata()
-                .addToStringData("api-key", "k")
-                .addToStringData("api-secret", "s1")
-                .build())
-        .create();
+    cluster.createCredentials("livekit", "s1");
   }
 
   @AfterEach
   void tearDown() {
     kubelet.close();
-    client.resources(AgentDeployment.class).inNamespace(namespace).delete();
-    client.pods().inNamespace(namespace).delete();
+    cluster.deleteEverything();
   }
 
   @Test
@@ -236,35 +222,19 @@ class RolloutMockTest {
   }
 
   AgentDeployment get(String name) {
-    return client.resources(AgentDeployment.class).inNamespace(namespace).withName(name).get();
+    return cluster.get(name);
   }
 
   void mutate(String name, Consumer<AgentDeployment> change) {
-    for (int attempt = 0; ; attempt++) {
-      AgentDeployment d = get(name);
-      change.accept(d);
-      try {
-        client.resources(AgentDeployment.class).inNamespace(namespace).resource(d).update();
-        return;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt > 20) {
-          throw e;
-        }
-      }
-    }
+    cluster.mutate(name, change);
   }
 
   void setImage(String name, String image) {
-    mutate(name, d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image));
+    cluster.setImage(name, image);
   }
 
   List<Pod> pods(String name) {
-    return client
-        .pods()
-        .inNamespace(namespace)
-        .withLabel(WorkerLabels.DEPLOYMENT, name)
-        .list()
-        .getItems();
+    return cluster.pods(name);
   }
 
   List<String> images(String name) {
@@ -276,19 +246,11 @@ class RolloutMockTest {
   }
 
   List<ControllerRevision> revisions(String name) {
-    return client
-        .apps()
-        .controllerRevisions()
-        .inNamespace(namespace)
-        .withLabel(WorkerLabels.DEPLOYMENT, name)
-        .list()
-        .getItems();
+    return cluster.revisions(name);
   }
 
   List<String> reasons() {
-    return client.v1().events().inNamespace(namespace).list().getItems().stream()
-        .map(Event::getReason)
-        .toList();
+    return cluster.eventReasons();
   }
 
   static Condition condition(AgentDeployment d, String type) {
@@ -309,9 +271,5 @@ class RolloutMockTest {
                   .as(d.getStatus().getRollout().getMessage())
                   .isEqualTo(phase);
             });
-  }
-
-  static Map<String, String> none() {
-    return Map.of();
   }
 }

@@ -3,7 +3,6 @@ package io.agentfleet.operator.revision;
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentAnnotations;
 import io.agentfleet.operator.workers.WorkerLabels;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder;
@@ -72,15 +71,7 @@ public final class ControllerRevisions {
                 .withNamespace(deployment.getMetadata().getNamespace())
                 .withLabels(WorkerLabels.of(deployment.getMetadata().getName(), revision.hash()))
                 .withAnnotations(changeCause(deployment))
-                .withOwnerReferences(
-                    new OwnerReferenceBuilder()
-                        .withApiVersion(deployment.getApiVersion())
-                        .withKind(deployment.getKind())
-                        .withName(deployment.getMetadata().getName())
-                        .withUid(deployment.getMetadata().getUid())
-                        .withController(true)
-                        .withBlockOwnerDeletion(true)
-                        .build())
+                .withOwnerReferences(WorkerLabels.controllerReference(deployment))
                 .endMetadata()
                 .withRevision(revision.number())
                 .withData(Map.of("spec", Map.of("template", userTemplate)))

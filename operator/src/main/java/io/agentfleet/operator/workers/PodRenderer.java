@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -103,15 +102,7 @@ public final class PodRenderer {
         .withName(name)
         .withNamespace(deployment.getMetadata().getNamespace())
         .withLabels(labels)
-        .withOwnerReferences(
-            new OwnerReferenceBuilder()
-                .withApiVersion(deployment.getApiVersion())
-                .withKind(deployment.getKind())
-                .withName(deployment.getMetadata().getName())
-                .withUid(deployment.getMetadata().getUid())
-                .withController(true)
-                .withBlockOwnerDeletion(true)
-                .build())
+        .withOwnerReferences(WorkerLabels.controllerReference(deployment))
         .endMetadata()
         .withSpec(new PodTemplateSpecBuilder(effective).build().getSpec())
         .build();

@@ -1,6 +1,8 @@
 package io.agentfleet.operator.workers;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import java.util.Map;
 
 /** The labels that tie a worker pod or a ControllerRevision to its AgentDeployment. */
@@ -18,6 +20,21 @@ public final class WorkerLabels {
 
   public static Map<String, String> of(String deployment, String revisionHash) {
     return Map.of(DEPLOYMENT, deployment, REVISION, revisionHash);
+  }
+
+  /**
+   * The owner reference that makes the deployment the controller of a pod or revision: what the
+   * garbage collector cascades on, and what keeps two controllers from fighting over one pod.
+   */
+  public static OwnerReference controllerReference(AgentDeployment deployment) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion(deployment.getApiVersion())
+        .withKind(deployment.getKind())
+        .withName(deployment.getMetadata().getName())
+        .withUid(deployment.getMetadata().getUid())
+        .withController(true)
+        .withBlockOwnerDeletion(true)
+        .build();
   }
 
   /** The scale subresource's selector, as {@code kubectl} and HPA read it. */
