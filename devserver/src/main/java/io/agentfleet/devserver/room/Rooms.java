@@ -212,6 +212,51 @@ public final class Rooms {
             });
   }
 
+  /**
+   * The participant launch point: a caller joined, so every dispatch of the room gets a {@code
+   * JT_PARTICIPANT} job for that caller (when such workers exist). Never for agents.
+   */
+  public void participantJoined(String roomName, LivekitModels.ParticipantInfo participant) {
+    launchFor(roomName, participant, JobType.JT_PARTICIPANT);
+  }
+
+  /** The publisher launch point: a caller published its first track ({@code JT_PUBLISHER}). */
+  public void participantPublished(String roomName, LivekitModels.ParticipantInfo participant) {
+    launchFor(roomName, participant, JobType.JT_PUBLISHER);
+  }
+
+  private void launchFor(String roomName, LivekitModels.ParticipantInfo participant, JobType type) {
+    Room room = rooms.get(roomName);
+    if (room == null || participant.getKind() == LivekitModels.ParticipantInfo.Kind.AGENT) {
+      return;
+    }
+    for (Dispatch d : room.dispatches()) {
+      Job job =
+          Job.newBuilder()
+              .setId(Ids.next("AJ_"))
+              .setDispatchId(d.id())
+              .setType(type)
+              .setRoom(room.info())
+              .setParticipant(participant)
+              .setAgentName(d.agentName())
+              .setMetadata(d.metadata())
+              .build();
+      if (!launcher.hasWorkersFor(job)) {
+        continue;
+      }
+      launcher
+          .launch(job)
+          .whenComplete(
+              (placed, error) -> {
+                if (error != null) {
+                  LOG.warn("launching job {} failed", job.getId(), error);
+                } else if (d.deleted()) {
+                  placed.ifPresent(j -> launcher.terminate(j.getId()));
+                }
+              });
+    }
+  }
+
   private void replayFor(Worker worker) {
     if (!replayPending || worker.type() != JobType.JT_ROOM) {
       return;

@@ -89,6 +89,7 @@ final class RtcRoom {
     participants.put(p.sid(), p);
     if (!p.isAgent()) {
       onCallerJoined.accept(this);
+      rooms.participantJoined(name, p.info());
     }
     webhooks.send(WebhookEvents.participant(WebhookEvents.PARTICIPANT_JOINED, info(), p.info()));
     for (RtcParticipant q : participants.values()) {
@@ -99,6 +100,9 @@ final class RtcRoom {
   }
 
   void published(RtcParticipant owner, TrackInfo info, AudioTrack audio) {
+    if (owner.info().getTracksCount() == 1) {
+      rooms.participantPublished(name, owner.info());
+    }
     PublishedTrack track = new PublishedTrack(owner.sid(), info, new CopyOnWriteArrayList<>());
     tracks.put(info.getSid(), track);
     audio.addSink(

@@ -268,7 +268,49 @@ public final class MediaScenarios {
         waitFor(() -> server.rooms().room("departing").isEmpty(), Duration.ofSeconds(10)),
         "room still open");
 
-    // 7. Many calls one after another leave no threads or native handles behind.
+    // 7. The participant launch point: a JT_PARTICIPANT worker gets a job per caller that joins.
+    AgentWorker perCaller =
+        new AgentWorker(
+                WorkerConfig.builder(server.url(), "devkey", "secret")
+                    .agentName("per-caller")
+                    .jobType(livekit.LivekitAgent.JobType.JT_PARTICIPANT)
+                    .loadFunction(LoadFunction.JOBS)
+                    .loadThreshold(1.0)
+                    .http(host, 0)
+                    .backoff(new Backoff(Duration.ofMillis(100), Duration.ofMillis(500)))
+                    .build(),
+                new EchoAgent())
+            .start();
+    waitFor(() -> server.workers().all().size() == 2, Duration.ofSeconds(10));
+    server
+        .rooms()
+        .createRoom(
+            livekit.LivekitRoom.CreateRoomRequest.newBuilder()
+                .setName("participant-room")
+                .addAgents(
+                    livekit.LivekitAgentDispatch.RoomAgentDispatch.newBuilder()
+                        .setAgentName("per-caller"))
+                .build());
+    try (Caller caller =
+        Caller.join(engine, server.url(), "participant-room", "caller-participant")) {
+      waitFor(() -> !caller.room.remoteParticipants().isEmpty(), Duration.ofSeconds(10));
+      caller.speak(440, 2);
+      Caller.Heard heard = caller.listen(Duration.ofSeconds(2), 1000);
+      var job =
+          server.jobs().jobs().stream()
+              .filter(j -> j.getRoom().getName().equals("participant-room"))
+              .findFirst();
+      check(
+          "participant-job-per-caller",
+          heard.loudFrames() > 50
+              && job.isPresent()
+              && job.get().getType() == livekit.LivekitAgent.JobType.JT_PARTICIPANT
+              && job.get().getParticipant().getIdentity().equals("caller-participant"),
+          heard + " " + job.map(j -> j.getType() + " for " + j.getParticipant().getIdentity()));
+    }
+    perCaller.close();
+
+    // 8. Many calls one after another leave no threads or native handles behind.
     java.util.Set<String> namesBefore = threadNames();
     int threadsBefore = unpooledThreads();
     long fdsBefore = openFiles();

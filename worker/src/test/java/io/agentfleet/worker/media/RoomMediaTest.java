@@ -45,7 +45,8 @@ class RoomMediaTest {
             "room-deleted-caller-leaves",
             "room-deleted-job-ends",
             "worker-released-media",
-            "room-closes-after-departure-timeout");
+            "room-closes-after-departure-timeout",
+            "participant-job-per-caller");
     assertThat(checks).allSatisfy(l -> assertThat(l).contains(" ok "));
     assertThat(result.exitCode()).isZero();
   }
