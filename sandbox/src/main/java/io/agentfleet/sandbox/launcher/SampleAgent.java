@@ -12,6 +12,27 @@ public final class SampleAgent {
   private SampleAgent() {}
 
   public static String yaml(String name, String livekitUrl, int replicas) {
+    return yaml(name, livekitUrl, replicas, false);
+  }
+
+  /**
+   * @param autoscale let the operator size the fleet on the workers' load (aiming at half load, one
+   *     idle worker in reserve, scaling down after 30 quiet seconds) between 1 and 8 workers
+   */
+  public static String yaml(String name, String livekitUrl, int replicas, boolean autoscale) {
+    String autoscaling =
+        autoscale
+            ? String.join(
+                "\n",
+                "  autoscaling:",
+                "    enabled: true",
+                "    minReplicas: 1",
+                "    maxReplicas: 8",
+                "    targetLoad: 0.5",
+                "    idleWorkers: 1",
+                "    scaleDown:",
+                "      stabilizationSeconds: 30")
+            : "";
     return """
         apiVersion: agentfleet.io/v1alpha1
         kind: AgentDeployment
@@ -23,6 +44,7 @@ public final class SampleAgent {
             url: %2$s
             credentialsSecret: %3$s
           replicas: %4$d
+        %6$s
           workerStatus:
             port: 8081
             format: agentfleet
@@ -45,10 +67,22 @@ public final class SampleAgent {
                     - name: AGENTFLEET_LOAD_FUNCTION
                       value: jobs
         """
-        .formatted(name, livekitUrl, SandboxConfig.CREDENTIALS_SECRET, replicas, WorkerImage.IMAGE);
+        .formatted(
+            name,
+            livekitUrl,
+            SandboxConfig.CREDENTIALS_SECRET,
+            replicas,
+            WorkerImage.IMAGE,
+            autoscaling);
   }
 
   public static AgentDeployment deployment(String name, String livekitUrl, int replicas) {
-    return Serialization.unmarshal(yaml(name, livekitUrl, replicas), AgentDeployment.class);
+    return deployment(name, livekitUrl, replicas, false);
+  }
+
+  public static AgentDeployment deployment(
+      String name, String livekitUrl, int replicas, boolean autoscale) {
+    return Serialization.unmarshal(
+        yaml(name, livekitUrl, replicas, autoscale), AgentDeployment.class);
   }
 }

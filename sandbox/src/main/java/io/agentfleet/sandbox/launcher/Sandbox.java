@@ -84,6 +84,7 @@ public final class Sandbox implements AutoCloseable {
     started.add(new GarbageCollector(api.client(), Duration.ofSeconds(1)));
 
     int lkPort = config.devserverPort() == 0 ? freePort() : config.devserverPort();
+    operatorPort = config.operatorHttpPort() == 0 ? freePort() : config.operatorHttpPort();
     devserver =
         ChildProcess.start(
             "devserver",
@@ -98,7 +99,10 @@ public final class Sandbox implements AutoCloseable {
                 Integer.toString(lkPort),
                 "--keys",
                 SandboxConfig.API_KEY + ":" + SandboxConfig.API_SECRET,
-                "--replay-pending-dispatches"),
+                "--replay-pending-dispatches",
+                // room_started reaches the operator's autoscaler before the worker is busy.
+                "--webhook-url",
+                "http://127.0.0.1:" + operatorPort + "/livekit/webhook"),
             Map.of(),
             logs.resolve("devserver.log"));
     childPids.add(devserver.pid());
@@ -130,12 +134,18 @@ public final class Sandbox implements AutoCloseable {
             .start();
     started.add(kubelet);
 
-    operatorPort = config.operatorHttpPort() == 0 ? freePort() : config.operatorHttpPort();
     operator =
         ChildProcess.start(
             "operator",
             operatorCommand(operatorPort),
-            Map.of("KUBECONFIG", kubeconfig.toAbsolutePath().toString()),
+            Map.of(
+                "KUBECONFIG",
+                kubeconfig.toAbsolutePath().toString(),
+                // The key the devserver signs webhooks with.
+                "LIVEKIT_API_KEY",
+                SandboxConfig.API_KEY,
+                "LIVEKIT_API_SECRET",
+                SandboxConfig.API_SECRET),
             logs.resolve("operator.log"));
     childPids.add(operator.pid());
     started.add(operator);

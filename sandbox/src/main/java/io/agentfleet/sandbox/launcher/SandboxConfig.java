@@ -24,7 +24,10 @@ public record SandboxConfig(
     List<ImageRule> extraImages) {
 
   public static final String API_KEY = "devkey";
-  public static final String API_SECRET = "secret";
+
+  /** Long enough for HS256 as the operator's webhook check and newer LiveKit servers want it. */
+  public static final String API_SECRET = "sandbox-secret-long-enough-for-hs256-signing";
+
   public static final String CREDENTIALS_SECRET = "livekit";
 
   public SandboxConfig {

@@ -99,7 +99,7 @@ public final class SandboxMain implements Callable<Integer> {
 
   @Option(
       names = "--rate",
-      defaultValue = "12",
+      defaultValue = "30",
       description = "Mean calls per minute (default: ${DEFAULT-VALUE}).")
   double rate;
 
@@ -135,6 +135,13 @@ public final class SandboxMain implements Callable<Integer> {
 
   @Option(names = "--no-calls", description = "Start everything but place no calls.")
   boolean noCalls;
+
+  @Option(
+      names = "--no-autoscale",
+      description =
+          "Keep the sample at --replicas (kubectl scale sticks); by default the operator scales it"
+              + " between 1 and 8 workers on their load.")
+  boolean noAutoscale;
 
   @Option(
       names = "--seed",
@@ -197,12 +204,13 @@ public final class SandboxMain implements Callable<Integer> {
     long started = System.nanoTime();
     try (Sandbox sandbox = Sandbox.start(config)) {
       Path agentFile = workdir.resolve("agent.yaml");
-      Files.writeString(agentFile, SampleAgent.yaml(agentName, sandbox.livekitUrl(), replicas));
+      Files.writeString(
+          agentFile, SampleAgent.yaml(agentName, sandbox.livekitUrl(), replicas, !noAutoscale));
       sandbox
           .client()
           .resources(AgentDeployment.class)
           .inNamespace("default")
-          .resource(SampleAgent.deployment(agentName, sandbox.livekitUrl(), replicas))
+          .resource(SampleAgent.deployment(agentName, sandbox.livekitUrl(), replicas, !noAutoscale))
           .createOr(existing -> existing.update());
       printWhereThingsAre(out, sandbox, agentFile, started);
       if (!noCalls) {
