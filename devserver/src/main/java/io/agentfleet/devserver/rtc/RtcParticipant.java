@@ -78,6 +78,7 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
   private final List<AudioOutput> outputs = new ArrayList<>();
   private final List<RTCDataChannel> channels = new ArrayList<>();
   private final List<DataPacket> heldPackets = new ArrayList<>(); // signal thread only
+  private final java.util.Set<String> subscribedTracks = new java.util.HashSet<>(); // signal thread
   private final CompletableFuture<Void> subscriberConnected = new CompletableFuture<>();
   private final CompletableFuture<Void> publisherConnected = new CompletableFuture<>();
   private volatile ParticipantInfo info;
@@ -308,6 +309,10 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
   }
 
   private void addRelayOutput(RtcRoom.PublishedTrack track) {
+    // A track published while this participant joined is offered by both paths; relay it once.
+    if (!subscribedTracks.add(track.info().getSid())) {
+      return;
+    }
     AudioOutput output = room.engine().newOutput(track.info().getSid(), RELAY_FRAMES);
     synchronized (outputs) {
       outputs.add(output);
@@ -428,8 +433,10 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
       }
     }
     channels.clear();
+    // Release every hold on the shared pump, or all rooms would go quiet until it times out.
     subscriberConnected.complete(null);
     publisherConnected.complete(null);
+    subscriberAnswered.complete(null);
   }
 
   private void send(SignalResponse response) {

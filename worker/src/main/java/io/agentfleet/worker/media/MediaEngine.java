@@ -42,8 +42,11 @@ public final class MediaEngine implements AutoCloseable {
   /** How long after a send stream settles the pump waits before stopping the capture thread. */
   private static final long SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-  /** A hold that outlives this is released anyway (a negotiation that never finished). */
-  private static final Duration MAX_HOLD = Duration.ofSeconds(15);
+  /**
+   * A hold that outlives this is released anyway (a negotiation that never finished): every call on
+   * the engine is silent while any hold lasts, so it must be short.
+   */
+  private static final Duration MAX_HOLD = Duration.ofSeconds(5);
 
   private final HeadlessAudioDeviceModule adm;
   private final PeerConnectionFactory factory;
@@ -119,8 +122,8 @@ public final class MediaEngine implements AutoCloseable {
   }
 
   /**
-   * Pushes nothing on any track until {@code settled} completes (or fails, or {@value} 15 s pass),
-   * then stops the capture thread the new send stream started before pushing again.
+   * Pushes nothing on any track until {@code settled} completes (or fails, or 5 s pass), then stops
+   * the capture thread the new send stream started before pushing again.
    */
   public void holdPushesUntil(CompletableFuture<?> settled) {
     holds.incrementAndGet();

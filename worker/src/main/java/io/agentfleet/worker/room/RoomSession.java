@@ -339,8 +339,10 @@ public final class RoomSession implements AutoCloseable {
       }
     }
     channels.clear();
+    // Release every hold on the shared pump, or every other call would go quiet until it times out.
     subscriberConnected.complete(null);
     publisherConnected.complete(null);
+    publisherAnswered.complete(null);
     reliableOpen.completeExceptionally(new IllegalStateException("session closed"));
     lossyOpen.completeExceptionally(new IllegalStateException("session closed"));
   }
