@@ -130,6 +130,21 @@ class SandboxSystemTest {
         .ignoreExceptions()
         .atMost(SLOW)
         .until(() -> registered().size() == 3 && readyPods().size() == 3);
+    // The operator sees them too: its status counts three ready workers.
+    await()
+        .ignoreExceptions()
+        .atMost(SLOW)
+        .until(
+            () ->
+                Integer.valueOf(3)
+                    .equals(
+                        client
+                            .resources(AgentDeployment.class)
+                            .inNamespace("default")
+                            .withName(NAME)
+                            .get()
+                            .getStatus()
+                            .getReadyReplicas()));
 
     List<Pod> pods = workerPods();
     Set<String> addresses = new HashSet<>();
