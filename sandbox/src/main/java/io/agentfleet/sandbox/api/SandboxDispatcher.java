@@ -91,6 +91,16 @@ final class SandboxDispatcher extends Dispatcher {
         && contentType.startsWith(JsonPatches.APPLY)) {
       return serverSideApply(request, parsed.get());
     }
+    if (parsed.isPresent()
+        && method == HttpMethod.PATCH
+        && contentType.startsWith(JsonPatches.STRATEGIC)
+        && parsed.get().subresource() == null
+        && !discovery
+            .find(parsed.get().group(), parsed.get().version(), parsed.get().plural())
+            .map(admission::validates)
+            .orElse(false)) {
+      return strategicMerge(request, parsed.get());
+    }
     if (parsed.isPresent()) {
       ApiPath api = parsed.get();
       Optional<ServedResource> resource = discovery.find(api.group(), api.version(), api.plural());
@@ -286,6 +296,23 @@ final class SandboxDispatcher extends Dispatcher {
             target,
             Headers.builder().add("Content-Type", JsonPatches.MERGE).build(),
             new Buffer(applied.toString().getBytes(StandardCharsets.UTF_8))));
+  }
+
+  /** The store cannot apply kubectl's strategic merge patches; the result is stored whole. */
+  private MockResponse strategicMerge(RecordedRequest request, ApiPath api) {
+    MockResponse current = store.handleGet(api.objectPath());
+    if (current.code() != 200) {
+      return current;
+    }
+    JsonNode merged =
+        JsonPatches.strategicMerge(readTree(body(current)), readTree(requestBody(request)));
+    return store.dispatch(
+        new RecordedRequest(
+            "HTTP/1.1",
+            HttpMethod.PUT,
+            api.objectPath(),
+            Headers.builder().add("Content-Type", "application/json").build(),
+            new Buffer(merged.toString().getBytes(StandardCharsets.UTF_8))));
   }
 
   private static JsonNode readYamlOrJson(String text) {

@@ -77,6 +77,7 @@ class KubectlTest {
       describeShowsTheObject();
       podsCanBeListedAndTheirLogsRead();
       deleteRemovesIt();
+      podsCanBeAppliedAndDeleted();
     } finally {
       api.close();
     }
@@ -170,6 +171,26 @@ class KubectlTest {
     var get = kubectl.run("get", "agd", "voice-agent");
     assertThat(get.exitCode()).isNotZero();
     assertThat(get.err()).contains("NotFound");
+  }
+
+  private void podsCanBeAppliedAndDeleted() throws Exception {
+    String pod =
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: applied, labels: {tier: %s}}
+        spec:
+          containers: [{name: main, image: agentfleet/worker:dev}]
+        """;
+    var created = kubectl.runWithInput(pod.formatted("one"), "apply", "-f", "-");
+    assertThat(created.exitCode()).as(created.all()).isZero();
+    var configured = kubectl.runWithInput(pod.formatted("two"), "apply", "-f", "-");
+    assertThat(configured.exitCode()).as(configured.all()).isZero();
+    var label = kubectl.run("get", "pod", "applied", "-o", "jsonpath={.metadata.labels.tier}");
+    assertThat(label.out().trim()).isEqualTo("two");
+    var deleted = kubectl.run("delete", "pod", "applied");
+    assertThat(deleted.exitCode()).as(deleted.all()).isZero();
+    assertThat(kubectl.run("get", "pod", "applied").exitCode()).isNotZero();
   }
 
   private static boolean runs(String binary) {
