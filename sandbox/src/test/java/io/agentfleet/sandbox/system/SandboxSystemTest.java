@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -184,6 +185,19 @@ class SandboxSystemTest {
         .atMost(SLOW)
         .until(() -> outcomes(calls).getOrDefault(CallOutcome.IN_CALL, 0L) == 20L);
 
+    // Which worker each old pod is, and when its process ends.
+    Map<String, String> workerOfPod = new ConcurrentHashMap<>();
+    Map<String, Instant> exitOfPod = new ConcurrentHashMap<>();
+    for (Pod pod : workerPods()) {
+      String name = pod.getMetadata().getName();
+      workerOfPod.put(name, workerId(pod));
+      long pid = sandbox.kubelet().pod("default", name).orElseThrow().pid().orElseThrow();
+      ProcessHandle.of(pid)
+          .orElseThrow()
+          .onExit()
+          .thenRun(() -> exitOfPod.put(name, Instant.now()));
+    }
+
     client
         .resources(AgentDeployment.class)
         .inNamespace("default")
@@ -221,6 +235,21 @@ class SandboxSystemTest {
     assertThat(outcomes).containsEntry(CallOutcome.COMPLETED, 20L);
     assertThat(outcomes.getOrDefault(CallOutcome.DROPPED, 0L)).isZero();
     assertThat(seenTerminating).containsAll(oldPods);
+    // Every call was on an old worker, and each old worker's process ended after its calls did.
+    List<CallRecord> ended = ledgerOf(calls);
+    assertThat(ended).allMatch(c -> workerOfPod.containsValue(c.workerId()));
+    await().atMost(SLOW).until(() -> exitOfPod.keySet().containsAll(oldPods));
+    workerOfPod.forEach(
+        (pod, worker) ->
+            ended.stream()
+                .filter(c -> c.workerId().equals(worker))
+                .map(CallRecord::endedAt)
+                .max(Instant::compareTo)
+                .ifPresent(
+                    lastCallEnd ->
+                        assertThat(exitOfPod.get(pod).plusSeconds(1))
+                            .as("exit of %s after its last call", pod)
+                            .isAfter(lastCallEnd)));
   }
 
   @Test
@@ -299,6 +328,34 @@ class SandboxSystemTest {
 
   private static Set<String> names(List<Pod> pods) {
     return pods.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
+  }
+
+  /** The worker id a pod's status server reports, through the kubelet's status address. */
+  private static String workerId(Pod pod) {
+    String address = pod.getMetadata().getAnnotations().get(SimulatedKubelet.STATUS_ADDRESS);
+    try {
+      var response =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create("http://" + address + "/worker"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      return new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(response.body())
+          .path("worker_id")
+          .asText();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<CallRecord> ledgerOf(List<CallRecord> placed) {
+    Set<String> ids = placed.stream().map(CallRecord::dispatchId).collect(Collectors.toSet());
+    return sandbox.ledger().records().stream().filter(r -> ids.contains(r.dispatchId())).toList();
   }
 
   private static Map<CallOutcome, Long> outcomes(List<CallRecord> placed) {
