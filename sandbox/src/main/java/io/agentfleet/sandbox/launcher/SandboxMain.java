@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "sandbox/run",
     mixinStandardHelpOptions = true,
+    subcommands = KubeletCommand.class,
     description = {
       "Runs Agentfleet on this machine: a Kubernetes API, the operator, a simulated kubelet that"
           + " runs worker pods as processes, a LiveKit devserver and synthetic callers.",
