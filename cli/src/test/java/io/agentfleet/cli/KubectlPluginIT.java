@@ -223,10 +223,9 @@ class KubectlPluginIT {
     void watched(KubernetesClient client) throws Exception {
       String[] args = {"agents", "rollout", "status", NAME, "-w", "--timeout", "5m"};
       Path out = home.resolve("watch-out");
+      Polls.reset(server);
       Process process = start(out, home.resolve("watch-err"), args);
-      for (int i = 0; i < 1200 && Files.size(out) == 0; i++) {
-        Thread.sleep(50);
-      }
+      Polls.next(server, NAME);
       step(client, s -> setRollout(s, "Progressing", 2, 50, 1, 1, 2));
       step(client, s -> setRollout(s, "Progressing", 2, 50, 2, 1, 2));
       step(client, s -> setRollout(s, "Progressing", 3, 50, 2, 1, 0));
@@ -264,8 +263,10 @@ class KubectlPluginIT {
       d.getStatus().setObservedGeneration(d.getMetadata().getGeneration());
       change.accept(d.getStatus());
       client.resources(AgentDeployment.class).inNamespace("default").resource(d).updateStatus();
-      // Not a wait for anything: spaces the updates like an operator's reconciles.
-      Thread.sleep(300);
+      // The command reads each state before the next is written: every GET from here on was
+      // received after the update.
+      Polls.reset(server);
+      Polls.next(server, NAME);
     }
 
     /** The operator gave up on the rollout and rolled it back. */

@@ -5,14 +5,10 @@ import io.agentfleet.cli.Cluster;
 import io.agentfleet.cli.ClusterOptions;
 import io.agentfleet.cli.CommandFailure;
 import io.agentfleet.cli.KubectlAgents;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,6 +24,8 @@ import picocli.CommandLine.Spec;
     description =
         "Show the rollout's progress. Exits 0 when the rollout of the current spec completed, 1 when it failed or was rolled back, 3 when it has not finished (yet).")
 final class RolloutStatusCommand implements Callable<Integer> {
+
+  static final Duration POLL = Duration.ofSeconds(1);
 
   @Spec CommandSpec spec;
   @Mixin ClusterOptions cluster;
@@ -75,42 +73,47 @@ final class RolloutStatusCommand implements Callable<Integer> {
   }
 
   /**
-   * Follows the AgentDeployment with an informer (it lists, then watches from that version and
-   * re-lists after a dropped watch, so no change is missed) and prints each new message once.
+   * Reads the AgentDeployment every {@link #POLL} and prints each new message once. Polling rather
+   * than a watch: a person is waiting on a rollout of minutes to an hour, so a second of delay
+   * costs nothing, and a plain GET survives proxies, dropped connections and API servers (the
+   * Fabric8 mock server on JDK 25) where a long-lived watch does not. An API server that fails for
+   * a moment (5xx, a reset connection) is asked again at the next poll.
    */
   private RolloutProgress watch(Cluster c, RolloutProgress first, PrintWriter out)
       throws InterruptedException {
-    BlockingQueue<Optional<AgentDeployment>> changes = new LinkedBlockingQueue<>();
     long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
     RolloutProgress progress = first;
     out.println(progress.message());
     out.flush();
-    try (SharedIndexInformer<AgentDeployment> informer =
-        c.deployment(name).inform(new Changes(changes))) {
-      while (!progress.finished()) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return new RolloutProgress(
-              RolloutProgress.Outcome.IN_PROGRESS,
-              "timed out after " + timeout.toSeconds() + "s waiting for the rollout to finish");
-        }
-        Optional<AgentDeployment> change = changes.poll(left, TimeUnit.NANOSECONDS);
-        if (change == null) {
+    while (!progress.finished()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return new RolloutProgress(
+            RolloutProgress.Outcome.IN_PROGRESS,
+            "timed out after " + timeout.toSeconds() + "s waiting for the rollout to finish");
+      }
+      Thread.sleep(Math.min(POLL.toMillis(), TimeUnit.NANOSECONDS.toMillis(left) + 1));
+      AgentDeployment deployment;
+      try {
+        deployment = c.deployment(name).get();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 0 || e.getCode() >= 500) {
           continue;
         }
-        if (change.isEmpty()) {
-          throw new CommandFailure(
-              Cluster.RESOURCE + " \"" + name + "\" was deleted during the rollout");
-        }
-        RolloutProgress next = RolloutProgress.of(change.get());
-        if (!next.finished() && !next.message().equals(progress.message())) {
-          out.println(next.message());
-          out.flush();
-        }
-        progress = next;
+        throw e;
       }
-      return progress;
+      if (deployment == null) {
+        throw new CommandFailure(
+            Cluster.RESOURCE + " \"" + name + "\" was deleted during the rollout");
+      }
+      RolloutProgress next = RolloutProgress.of(deployment);
+      if (!next.finished() && !next.message().equals(progress.message())) {
+        out.println(next.message());
+        out.flush();
+      }
+      progress = next;
     }
+    return progress;
   }
 
   private int report(String error, int exitCode) {
@@ -118,23 +121,5 @@ final class RolloutStatusCommand implements Callable<Integer> {
     err.println("error: " + error);
     err.flush();
     return exitCode;
-  }
-
-  private record Changes(BlockingQueue<Optional<AgentDeployment>> queue)
-      implements ResourceEventHandler<AgentDeployment> {
-    @Override
-    public void onAdd(AgentDeployment obj) {
-      queue.add(Optional.of(obj));
-    }
-
-    @Override
-    public void onUpdate(AgentDeployment oldObj, AgentDeployment newObj) {
-      queue.add(Optional.of(newObj));
-    }
-
-    @Override
-    public void onDelete(AgentDeployment obj, boolean deletedFinalStateUnknown) {
-      queue.add(Optional.empty());
-    }
   }
 }

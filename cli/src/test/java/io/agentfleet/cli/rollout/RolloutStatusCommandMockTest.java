@@ -7,6 +7,7 @@ import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
 import io.agentfleet.cli.Cli;
 import io.agentfleet.cli.Fixtures;
+import io.agentfleet.cli.Polls;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -135,9 +136,10 @@ class RolloutStatusCommandMockTest {
               s.setReadyReplicas(2);
             });
 
+    Polls.reset(server);
     CompletableFuture<Cli.Result> watching =
         CompletableFuture.supplyAsync(() -> cli.run("rollout", "status", NAME, "-w"));
-    awaitOutputStarted(watching);
+    Polls.next(server, NAME);
     d =
         setStatus(
             client.resources(AgentDeployment.class).inNamespace("default").withName(NAME).get(),
@@ -146,12 +148,16 @@ class RolloutStatusCommandMockTest {
               s.getRollout().setDrainingOldWorkers(1);
               s.getRollout().setDrainingOldCalls(4);
             });
+    // Every GET from here on was received after the update.
+    Polls.reset(server);
+    Polls.next(server, NAME);
     setStatus(d, s -> s.getRollout().setPhase("Completed"));
 
     Cli.Result result = watching.get(60, TimeUnit.SECONDS);
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(result.out())
         .contains("to finish: 0 of 2 workers updated, 2 ready...\n")
+        .contains("1 of 2 workers updated, 2 ready, 1 old worker draining with 4 calls...\n")
         .endsWith("agentdeployment \"voice-agent\" successfully rolled out\n");
   }
 
@@ -159,9 +165,10 @@ class RolloutStatusCommandMockTest {
   void watchEndsWithExitOneWhenTheRolloutIsRolledBack() throws Exception {
     AgentDeployment d = create(s -> s.setUpdatedReplicas(1));
 
+    Polls.reset(server);
     CompletableFuture<Cli.Result> watching =
         CompletableFuture.supplyAsync(() -> cli.run("rollout", "status", NAME, "--watch"));
-    awaitOutputStarted(watching);
+    Polls.next(server, NAME);
     setStatus(d, s -> s.getRollout().setPhase("RolledBack"));
 
     Cli.Result result = watching.get(60, TimeUnit.SECONDS);
@@ -227,29 +234,5 @@ class RolloutStatusCommandMockTest {
     assertThat(cli.run("rollout", "status").exitCode()).isEqualTo(2);
     assertThat(cli.run("rollout", "status", NAME, "--timeout", "soon").exitCode()).isEqualTo(2);
     assertThat(cli.run("rollout", "bogus").exitCode()).isEqualTo(2);
-  }
-
-  /** The watch has printed its first line, i.e. it has read the current state. */
-  private static void awaitOutputStarted(CompletableFuture<Cli.Result> watching)
-      throws InterruptedException {
-    // The command's output is only visible when it returns, so wait for the informer to be
-    // registered with the mock server instead: a watch request has been seen.
-    for (int i = 0; i < 600 && !watching.isDone(); i++) {
-      if (server.getRequestCount() > 0 && watchStarted()) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-  }
-
-  private static boolean watchStarted() throws InterruptedException {
-    var request = server.takeRequest(10, TimeUnit.MILLISECONDS);
-    while (request != null) {
-      if (request.getPath().contains("watch=true")) {
-        return true;
-      }
-      request = server.takeRequest(10, TimeUnit.MILLISECONDS);
-    }
-    return false;
   }
 }
