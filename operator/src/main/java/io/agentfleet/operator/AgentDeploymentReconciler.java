@@ -1,33 +1,27 @@
 package io.agentfleet.operator;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
-import io.agentfleet.api.v1alpha1.AgentDeploymentAnnotations;
-import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
-import io.agentfleet.api.v1alpha1.RolloutStatus;
 import io.agentfleet.operator.autoscale.AutoscaleStep;
 import io.agentfleet.operator.autoscale.ScaleDecision;
 import io.agentfleet.operator.config.OperatorConfig;
 import io.agentfleet.operator.config.ReconcilerParts;
 import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.metrics.FleetMetrics;
-import io.agentfleet.operator.revision.ControllerRevisions;
 import io.agentfleet.operator.revision.Revision;
-import io.agentfleet.operator.revision.RevisionHistory;
-import io.agentfleet.operator.revision.RevisionPlan;
+import io.agentfleet.operator.revision.RevisionBook;
+import io.agentfleet.operator.revision.RevisionStep;
 import io.agentfleet.operator.revision.TemplateHash;
 import io.agentfleet.operator.rollout.RollbackGuards;
-import io.agentfleet.operator.rollout.RolloutInput;
 import io.agentfleet.operator.rollout.RolloutPhase;
 import io.agentfleet.operator.rollout.RolloutPlan;
 import io.agentfleet.operator.rollout.RolloutPlanner;
-import io.agentfleet.operator.rollout.RolloutState;
+import io.agentfleet.operator.rollout.RolloutStep;
 import io.agentfleet.operator.spec.SpecCheck;
 import io.agentfleet.operator.status.Conditions;
 import io.agentfleet.operator.status.FleetView;
 import io.agentfleet.operator.status.StatusAggregator;
 import io.agentfleet.operator.status.Trouble;
-import io.agentfleet.operator.workers.PodNames;
 import io.agentfleet.operator.workers.PodRenderer;
 import io.agentfleet.operator.workers.WorkerLabels;
 import io.agentfleet.operator.workers.WorkerPod;
@@ -39,8 +33,6 @@ import io.agentfleet.operator.workerstatus.WorkerStatusPoller;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -57,12 +49,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -145,7 +135,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
             new Trouble(EventReason.InvalidSpec.name(), String.join("; ", problems)),
             null);
       }
-      Optional<Trouble> secretTrouble = checkCredentials(deployment);
+      Optional<Trouble> secretTrouble = k8s.credentials().check(deployment);
       if (secretTrouble.isPresent()) {
         return finish(
             deployment,
@@ -158,7 +148,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
           k8s.checksum().of(deployment.getMetadata().getNamespace(), deployment.getSpec());
       PodTemplateSpec effective = PodRenderer.effectiveTemplate(deployment, checksum);
       String hash = TemplateHash.of(effective);
-      RevisionBook book = recordRevision(deployment, hash, workers);
+      RevisionBook book = k8s.revisions().record(deployment, hash, workers);
       Revision update = book.update();
 
       Optional<ScaleDecision> scaling = Optional.empty();
@@ -177,11 +167,17 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
       }
       Optional<Instant> scaledAt = scaling.filter(ScaleDecision::changes).map(d -> now);
 
-      RolloutPlan plan = RolloutPlanner.plan(rolloutInput(deployment, hash, workers, book, now));
-      String stable = stableRevision(deployment);
+      RolloutPlan plan =
+          RolloutPlanner.plan(RolloutStep.input(deployment, hash, workers, book, now));
+      String stable = RolloutStep.stableRevision(deployment);
       Optional<String> rollback =
           RollbackGuards.shouldRollBack(
-              deployment.getSpec().getRollback(), plan, workers, hash, stable, hashOf(stable));
+              deployment.getSpec().getRollback(),
+              plan,
+              workers,
+              hash,
+              stable,
+              RevisionStep.hashOf(stable));
       if (rollback.isPresent()) {
         k8s.rollback().rollBack(deployment, update.name(), stable, rollback.get());
         RolloutPlan rolledBack =
@@ -220,7 +216,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
                   created ->
                       podInformer.handleRecentResourceCreate(
                           ResourceID.fromResource(created), created));
-      reportRolloutProgress(deployment, plan, update);
+      k8s.rollouts().reportProgress(deployment, plan, update);
       Map<String, WorkerPod> byName = new LinkedHashMap<>();
       workers.forEach(w -> byName.put(w.name(), w));
       k8s.writer().markEvictability(deployment, pods, byName);
@@ -325,187 +321,6 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
     }
     poller.track(ResourceID.fromResource(deployment), targets);
     return workers;
-  }
-
-  /** The update revision, and whether its template was rolled back before. */
-  private record RevisionBook(Revision update, boolean blocked) {}
-
-  private RevisionBook recordRevision(
-      AgentDeployment deployment, String hash, List<WorkerPod> pods) {
-    String name = deployment.getMetadata().getName();
-    Set<String> inUse = new HashSet<>();
-    pods.forEach(p -> inUse.add(p.revision()));
-    AgentDeploymentStatus previous = deployment.getStatus();
-    if (previous != null && previous.getCurrentRevision() != null) {
-      inUse.add(hashOf(previous.getCurrentRevision()));
-    }
-    if (previous != null && previous.getLastStableRevision() != null) {
-      inUse.add(hashOf(previous.getLastStableRevision()));
-    }
-    ControllerRevisions revisions = k8s.revisions();
-    List<ControllerRevision> stored = revisions.list(deployment);
-    RevisionPlan plan =
-        RevisionHistory.plan(
-            ControllerRevisions.revisions(stored),
-            hash,
-            PodNames.revision(name, hash),
-            inUse,
-            deployment.getSpec().getRevisionHistoryLimit() == null
-                ? 10
-                : deployment.getSpec().getRevisionHistoryLimit());
-    plan.create()
-        .ifPresent(
-            r -> {
-              revisions.create(deployment, r, deployment.getSpec().getTemplate());
-              k8s.events()
-                  .normal(
-                      deployment,
-                      EventReason.NewRevision,
-                      "Created revision %d (%s)".formatted(r.number(), r.name()));
-            });
-    plan.renumber()
-        .ifPresent(
-            r -> {
-              revisions.renumber(deployment, r);
-              k8s.events()
-                  .normal(
-                      deployment,
-                      EventReason.NewRevision,
-                      "Template of %s is back: it is now revision %d"
-                          .formatted(r.name(), r.number()));
-            });
-    if (!plan.prune().isEmpty()) {
-      plan.prune().forEach(r -> revisions.delete(deployment, r));
-      k8s.events()
-          .normal(
-              deployment,
-              EventReason.RevisionsPruned,
-              "Pruned revisions %s (revisionHistoryLimit)"
-                  .formatted(plan.prune().stream().map(r -> Long.toString(r.number())).toList()));
-    }
-    return new RevisionBook(plan.update(), ControllerRevisions.rolledBack(stored).contains(hash));
-  }
-
-  private static String hashOf(String revisionName) {
-    return revisionName == null ? null : revisionName.substring(revisionName.lastIndexOf('-') + 1);
-  }
-
-  /** The last stable revision; before any rollout completed, the one running now. */
-  private static String stableRevision(AgentDeployment deployment) {
-    AgentDeploymentStatus status = deployment.getStatus();
-    if (status == null) {
-      return null;
-    }
-    return status.getLastStableRevision() != null
-        ? status.getLastStableRevision()
-        : status.getCurrentRevision();
-  }
-
-  private RolloutInput rolloutInput(
-      AgentDeployment deployment,
-      String hash,
-      List<WorkerPod> workers,
-      RevisionBook book,
-      Instant now) {
-    AgentDeploymentSpec spec = deployment.getSpec();
-    AgentDeploymentStatus status = deployment.getStatus();
-    RolloutState state = null;
-    if (status != null && status.getRollout() != null && status.getUpdateRevision() != null) {
-      RolloutStatus r = status.getRollout();
-      state =
-          new RolloutState(
-              hashOf(status.getUpdateRevision()),
-              r.getStep() == null ? 0 : r.getStep(),
-              instant(r.getStartedAt(), now),
-              instant(r.getStepStartedAt(), now),
-              r.getProgressedAt() == null ? null : instant(r.getProgressedAt(), now),
-              r.getUpdatedAvailable() == null ? 0 : r.getUpdatedAvailable(),
-              r.getPromoted());
-    }
-    Map<String, String> annotations = deployment.getMetadata().getAnnotations();
-    return new RolloutInput(
-        spec.getReplicas() == null ? 0 : spec.getReplicas(),
-        hash,
-        workers,
-        spec.getStrategy(),
-        state,
-        Boolean.TRUE.equals(spec.getPaused()),
-        annotations == null ? null : annotations.get(AgentDeploymentAnnotations.PROMOTE),
-        Duration.ofSeconds(
-            spec.getProgressDeadlineSeconds() == null ? 600 : spec.getProgressDeadlineSeconds()),
-        book.blocked(),
-        now);
-  }
-
-  private static Instant instant(String text, Instant fallback) {
-    try {
-      return text == null ? fallback : Instant.parse(text);
-    } catch (RuntimeException e) {
-      return fallback;
-    }
-  }
-
-  /** Events for rollout milestones, each once: a step done, the deadline missed, completion. */
-  private void reportRolloutProgress(
-      AgentDeployment deployment, RolloutPlan plan, Revision update) {
-    RolloutStatus before =
-        deployment.getStatus() == null ? null : deployment.getStatus().getRollout();
-    String phaseBefore = before == null ? null : before.getPhase();
-    if (plan.stepCompleted()) {
-      k8s.events()
-          .normal(
-              deployment,
-              EventReason.RolloutStepCompleted,
-              "Canary of %s at step %d, weight %d%%"
-                  .formatted(update.name(), plan.state().step(), plan.weight()));
-    }
-    if (plan.phase() == RolloutPhase.Failed && !RolloutPhase.Failed.name().equals(phaseBefore)) {
-      k8s.events().warning(deployment, EventReason.ProgressDeadlineExceeded, plan.message());
-    }
-    if (plan.phase() == RolloutPhase.Completed
-        && phaseBefore != null
-        && !RolloutPhase.Completed.name().equals(phaseBefore)) {
-      k8s.events()
-          .normal(
-              deployment,
-              EventReason.RolloutCompleted,
-              "Revision %d (%s) runs on every worker".formatted(update.number(), update.name()));
-    }
-  }
-
-  private Optional<Trouble> checkCredentials(AgentDeployment deployment) {
-    String name = deployment.getSpec().getLivekit().getCredentialsSecret();
-    Secret secret =
-        k8s.client()
-            .secrets()
-            .inNamespace(deployment.getMetadata().getNamespace())
-            .withName(name)
-            .get();
-    if (secret == null) {
-      return Optional.of(
-          new Trouble(
-              EventReason.CredentialsSecretMissing.name(),
-              ("Secret %s not found: spec.livekit.credentialsSecret must name a Secret with keys"
-                      + " %s and %s")
-                  .formatted(
-                      name, PodRenderer.SECRET_KEY_API_KEY, PodRenderer.SECRET_KEY_API_SECRET)));
-    }
-    List<String> missing = new ArrayList<>();
-    for (String k : List.of(PodRenderer.SECRET_KEY_API_KEY, PodRenderer.SECRET_KEY_API_SECRET)) {
-      boolean inData = secret.getData() != null && secret.getData().containsKey(k);
-      boolean inStringData =
-          secret.getStringData() != null && secret.getStringData().containsKey(k);
-      if (!inData && !inStringData) {
-        missing.add(k);
-      }
-    }
-    if (!missing.isEmpty()) {
-      return Optional.of(
-          new Trouble(
-              EventReason.CredentialsSecretMissing.name(),
-              "Secret %s lacks key(s) %s".formatted(name, missing)));
-    }
-    return Optional.empty();
   }
 
   private UpdateControl<AgentDeployment> finish(

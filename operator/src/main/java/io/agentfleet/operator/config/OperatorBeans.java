@@ -6,7 +6,10 @@ import io.agentfleet.operator.autoscale.AutoscalerStateStore;
 import io.agentfleet.operator.events.EventRecorder;
 import io.agentfleet.operator.metrics.FleetMetrics;
 import io.agentfleet.operator.revision.ControllerRevisions;
+import io.agentfleet.operator.revision.RevisionStep;
 import io.agentfleet.operator.rollout.RollbackStep;
+import io.agentfleet.operator.rollout.RolloutStep;
+import io.agentfleet.operator.spec.CredentialsCheck;
 import io.agentfleet.operator.webhook.ExpectedCalls;
 import io.agentfleet.operator.workers.ConfigChecksum;
 import io.agentfleet.operator.workers.FleetWriter;
@@ -61,9 +64,11 @@ public class OperatorBeans {
     return new ReconcilerParts(
         client,
         events,
-        revisions,
+        new RevisionStep(revisions, events),
+        new CredentialsCheck(client),
         new FleetWriter(client, events, new RecentDeletions(clock), new SecureRandom()),
         new ConfigChecksum(client),
+        new RolloutStep(events),
         new RollbackStep(client, revisions, events),
         new RetryBackoff(),
         clock);

@@ -2,8 +2,10 @@ package io.agentfleet.operator.config;
 
 import io.agentfleet.operator.RetryBackoff;
 import io.agentfleet.operator.events.EventRecorder;
-import io.agentfleet.operator.revision.ControllerRevisions;
+import io.agentfleet.operator.revision.RevisionStep;
 import io.agentfleet.operator.rollout.RollbackStep;
+import io.agentfleet.operator.rollout.RolloutStep;
+import io.agentfleet.operator.spec.CredentialsCheck;
 import io.agentfleet.operator.workers.ConfigChecksum;
 import io.agentfleet.operator.workers.FleetWriter;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,9 +15,11 @@ import java.time.Clock;
 public record ReconcilerParts(
     KubernetesClient client,
     EventRecorder events,
-    ControllerRevisions revisions,
+    RevisionStep revisions,
+    CredentialsCheck credentials,
     FleetWriter writer,
     ConfigChecksum checksum,
+    RolloutStep rollouts,
     RollbackStep rollback,
     RetryBackoff backoff,
     Clock clock) {}
