@@ -253,9 +253,14 @@ class SimulatedKubeletTest {
         .until(
             () -> {
               Pod pod = get("crasher");
-              return pod.getStatus() != null
-                  && pod.getStatus().getContainerStatuses() != null
-                  && pod.getStatus().getContainerStatuses().get(0).getRestartCount() >= 2;
+              if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+                return false;
+              }
+              var container = pod.getStatus().getContainerStatuses().get(0);
+              // Between two runs: waiting out the back-off.
+              return container.getRestartCount() >= 2
+                  && container.getState().getWaiting() != null
+                  && "CrashLoopBackOff".equals(container.getState().getWaiting().getReason());
             });
     var status = get("crasher").getStatus().getContainerStatuses().get(0);
     assertThat(status.getLastState().getTerminated().getExitCode()).isEqualTo(3);
