@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     header = "List the revisions, or show one with a diff against the one before.",
     description =
-        "List the revisions of an AgentDeployment, or show one revision's pod template and what changed from the revision before it.")
+        "List the revisions of an AgentDeployment, or show one revision's pod template"
+            + " and what changed from the revision before it.")
 final class HistoryCommand implements Callable<Integer> {
 
   private final Clock clock;

@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     header = "Pause the rollout (spec.paused).",
     description =
-        "Pause the rollout (spec.paused = true): no worker is created or drained for it until resumed. Calls in progress are not affected.")
+        "Pause the rollout (spec.paused = true): no worker is created or drained for it"
+            + " until resumed. Calls in progress are not affected.")
 final class PauseCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     header = "Go on from a canary pause to the next step.",
     description =
-        "End the current canary pause and go on to the next step (sets the agentfleet.io/promote annotation to the current time).")
+        "End the current canary pause and go on to the next step (sets the"
+            + " agentfleet.io/promote annotation to the current time).")
 final class PromoteCommand implements Callable<Integer> {
 
   private final Clock clock;

@@ -19,7 +19,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     header = "Replace every worker, draining the current ones.",
     description =
-        "Replace every worker with a fresh one, draining the current ones: stamps the agentfleet.io/restartedAt annotation of spec.template, which makes a new revision.")
+        "Replace every worker with a fresh one, draining the current ones: stamps the"
+            + " agentfleet.io/restartedAt annotation of spec.template, which makes a new"
+            + " revision.")
 final class RestartCommand implements Callable<Integer> {
 
   private final Clock clock;

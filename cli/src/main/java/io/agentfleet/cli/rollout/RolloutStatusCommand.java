@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     header = "Show the rollout's progress; -w follows it until it finishes.",
     description =
-        "Show the rollout's progress. Exits 0 when the rollout of the current spec completed, 1 when it failed or was rolled back, 3 when it has not finished (yet).")
+        "Show the rollout's progress. Exits 0 when the rollout of the current spec completed,"
+            + " 1 when it failed or was rolled back, 3 when it has not finished (yet).")
 final class RolloutStatusCommand implements Callable<Integer> {
 
   static final Duration POLL = Duration.ofSeconds(1);
@@ -81,12 +82,14 @@ final class RolloutStatusCommand implements Callable<Integer> {
    */
   private RolloutProgress watch(Cluster c, RolloutProgress first, PrintWriter out)
       throws InterruptedException {
-    long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+    long start = System.nanoTime();
     RolloutProgress progress = first;
     out.println(progress.message());
     out.flush();
     while (!progress.finished()) {
-      long left = deadline - System.nanoTime();
+      // Elapsed time, not a deadline: nanoTime may be negative, so start + timeout can overflow.
+      long left =
+          timeout.isZero() ? POLL.toNanos() : timeout.toNanos() - (System.nanoTime() - start);
       if (left <= 0) {
         return new RolloutProgress(
             RolloutProgress.Outcome.IN_PROGRESS,

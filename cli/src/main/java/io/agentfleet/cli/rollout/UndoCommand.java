@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     header = "Roll back to an earlier revision's pod template.",
     description =
-        "Roll back: copy a revision's pod template into spec.template. The operator then rolls the workers over to it, draining the current ones.")
+        "Roll back: copy a revision's pod template into spec.template. The operator"
+            + " then rolls the workers over to it, draining the current ones.")
 final class UndoCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -32,7 +32,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     header = "Show the workers: revision, state, calls, load, age.",
     description =
-        "Show an AgentDeployment's workers: revision, state, calls, load and age of each. Calls and load come from each worker's /worker endpoint through the API server's pod proxy (RBAC: get pods/proxy); \"-\" where that cannot be read.")
+        "Show an AgentDeployment's workers: revision, state, calls, load and age of"
+            + " each. Calls and load come from each worker's /worker endpoint through the API"
+            + " server's pod proxy (RBAC: get pods/proxy); \"-\" where that cannot be read.")
 public final class StatusCommand implements Callable<Integer> {
 
   private final Clock clock;
