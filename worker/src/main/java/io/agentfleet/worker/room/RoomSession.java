@@ -101,7 +101,10 @@ public final class RoomSession implements AutoCloseable {
   // Touched only on the signal thread.
   private boolean publisherNegotiating;
   private boolean publisherNeedsNegotiation;
-  private CompletableFuture<Void> publisherAnswered = CompletableFuture.completedFuture(null);
+  // The answer to the offer in flight, and to the next offer (which will include all changes made
+  // so far): a new track's send stream starts only with the answer to an offer that includes it.
+  private CompletableFuture<Void> answerToSentOffer = CompletableFuture.completedFuture(null);
+  private CompletableFuture<Void> answerToNextOffer = new CompletableFuture<>();
   private int offerId;
   private volatile long lastMessageNanos = System.nanoTime();
   private volatile boolean sawCaller;
@@ -237,8 +240,7 @@ public final class RoomSession implements AutoCloseable {
             synchronized (outputs) {
               outputs.add(output);
             }
-            negotiatePublisher();
-            publisherAnswered
+            negotiatePublisher()
                 .thenCombine(publisherConnected, (a, b) -> null)
                 .whenComplete((v, e) -> settled.complete(null));
             made.complete(output);
@@ -342,7 +344,8 @@ public final class RoomSession implements AutoCloseable {
     // Release every hold on the shared pump, or every other call would go quiet until it times out.
     subscriberConnected.complete(null);
     publisherConnected.complete(null);
-    publisherAnswered.complete(null);
+    answerToSentOffer.complete(null);
+    answerToNextOffer.complete(null);
     reliableOpen.completeExceptionally(new IllegalStateException("session closed"));
     lossyOpen.completeExceptionally(new IllegalStateException("session closed"));
   }
@@ -475,23 +478,27 @@ public final class RoomSession implements AutoCloseable {
             .build());
   }
 
-  private void negotiatePublisher() throws Exception {
+  /** Offers on the publisher connection; completes with the answer to an offer covering now. */
+  private CompletableFuture<Void> negotiatePublisher() throws Exception {
+    CompletableFuture<Void> covering = answerToNextOffer;
     if (publisherNegotiating) {
-      publisherNeedsNegotiation = true;
-      return;
+      publisherNeedsNegotiation = true; // offered again once the answer in flight arrives
+      return covering;
     }
     publisherNegotiating = true;
     publisherNeedsNegotiation = false;
-    publisherAnswered = new CompletableFuture<>();
+    answerToSentOffer = answerToNextOffer;
+    answerToNextOffer = new CompletableFuture<>();
     RTCSessionDescription offer = PeerConnections.offer(publisher);
     PeerConnections.setLocal(publisher, offer);
     send(SignalRequest.newBuilder().setOffer(PeerConnections.toWire(offer, ++offerId)).build());
+    return covering;
   }
 
   private void onPublisherAnswer(livekit.LivekitRtc.SessionDescription answer) throws Exception {
     PeerConnections.setRemote(publisher, PeerConnections.fromWire(answer));
     publisherNegotiating = false;
-    publisherAnswered.complete(null);
+    answerToSentOffer.complete(null);
     if (publisherNeedsNegotiation) {
       negotiatePublisher();
     }

@@ -75,6 +75,7 @@ final class Caller implements AutoCloseable {
     long crossings = 0;
     long firstLoud = -1;
     short last = 0;
+    java.util.List<Integer> loudCrossings = new java.util.ArrayList<>();
     while (System.nanoTime() < end) {
       Optional<AudioFrame> f = room.pollAudio(Duration.ofMillis(50));
       if (f.isEmpty()) {
@@ -88,12 +89,34 @@ final class Caller implements AutoCloseable {
         }
         loudFrames++;
         rmsSum += rms;
-        crossings += f.get().upwardZeroCrossings(last);
+        int c = f.get().upwardZeroCrossings(last);
+        crossings += c;
+        loudCrossings.add(c);
       }
       last = f.get().samples()[AudioFrame.SAMPLES - 1];
     }
-    double hz = loudFrames == 0 ? 0 : crossings / (loudFrames / 100.0);
+    double hz = medianBlockHz(loudCrossings);
     return new Heard(frames, loudFrames, loudFrames == 0 ? 0 : rmsSum / loudFrames, hz, firstLoud);
+  }
+
+  /**
+   * The frequency as the median over 100 ms blocks of loud frames: robust to the few frames around
+   * a gap (concealment, a dropped relay frame) whose extra zero crossings would bias a plain mean.
+   */
+  static double medianBlockHz(java.util.List<Integer> crossingsPerFrame) {
+    java.util.List<Integer> blocks = new java.util.ArrayList<>();
+    for (int i = 0; i + 10 <= crossingsPerFrame.size(); i += 10) {
+      int sum = 0;
+      for (int j = i; j < i + 10; j++) {
+        sum += crossingsPerFrame.get(j);
+      }
+      blocks.add(sum * 10);
+    }
+    if (blocks.isEmpty()) {
+      return 0;
+    }
+    java.util.Collections.sort(blocks);
+    return blocks.get(blocks.size() / 2);
   }
 
   @Override

@@ -208,8 +208,11 @@ public final class MediaScenarios {
           () -> {
             try (Caller caller = Caller.join(engine, server.url(), room, "caller-" + room)) {
               waitFor(() -> !caller.room.remoteParticipants().isEmpty(), Duration.ofSeconds(15));
-              caller.speak(hz, 4);
-              Caller.Heard heard = caller.listen(Duration.ofSeconds(4), 1000);
+              // Every join pauses the relay's audio briefly (see MediaEngine): with many rooms
+              // starting at once the first calls need longer before they flow undisturbed.
+              double seconds = 4 + 0.4 * rooms;
+              caller.speak(hz, seconds);
+              Caller.Heard heard = caller.listen(Duration.ofMillis((long) (seconds * 1000)), 1000);
               System.out.println("INFO " + room + " sent " + hz + " Hz heard " + heard);
               return heard;
             }
