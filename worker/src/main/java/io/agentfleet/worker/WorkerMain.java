@@ -107,7 +107,9 @@ public final class WorkerMain implements Runnable {
 
     @Option(
         names = "--drain-timeout",
-        defaultValue = "${env:AGENTFLEET_DRAIN_TIMEOUT:-3600}",
+        // The operator sets AGENTFLEET_DRAIN_TIMEOUT_SECONDS from spec.drain.timeoutSeconds.
+        defaultValue =
+            "${env:AGENTFLEET_DRAIN_TIMEOUT_SECONDS:-${env:AGENTFLEET_DRAIN_TIMEOUT:-3600}}",
         description = "Seconds SIGTERM waits for running jobs (default: ${DEFAULT-VALUE})")
     long drainTimeoutSeconds;
 
