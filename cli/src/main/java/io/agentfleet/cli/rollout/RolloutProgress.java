@@ -5,6 +5,7 @@ import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
 import io.agentfleet.api.v1alpha1.CanaryStep;
 import io.agentfleet.api.v1alpha1.RolloutStatus;
+import io.agentfleet.api.v1alpha1.StrategyType;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,7 +128,11 @@ public record RolloutProgress(Outcome outcome, String message) {
     AgentDeploymentStatus s = deployment.getStatus();
     RolloutStatus rollout = s.getRollout() == null ? new RolloutStatus() : s.getRollout();
     List<String> parts = new ArrayList<>();
-    if (rollout.getStep() != null && !"Paused".equals(rollout.getPhase())) {
+    // The operator also numbers the single step of a rolling update; only a canary's steps mean
+    // something to the reader.
+    if (canary(deployment.getSpec())
+        && rollout.getStep() != null
+        && !"Paused".equals(rollout.getPhase())) {
       parts.add(canary(deployment.getSpec(), rollout));
     }
     int desired = desired(deployment);
@@ -144,6 +149,12 @@ public record RolloutProgress(Outcome outcome, String message) {
               + (calls == 1 ? " call" : " calls"));
     }
     return parts;
+  }
+
+  public static boolean canary(AgentDeploymentSpec spec) {
+    return spec != null
+        && spec.getStrategy() != null
+        && spec.getStrategy().getType() == StrategyType.CANARY;
   }
 
   private static int desired(AgentDeployment deployment) {

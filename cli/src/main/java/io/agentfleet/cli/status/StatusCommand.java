@@ -10,6 +10,7 @@ import io.agentfleet.cli.output.OutputFormat;
 import io.agentfleet.cli.output.OutputFormatConverter;
 import io.agentfleet.cli.revision.Revision;
 import io.agentfleet.cli.revision.RevisionHistory;
+import io.agentfleet.cli.rollout.RolloutProgress;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -131,18 +132,18 @@ public final class StatusCommand implements Callable<Integer> {
         status.getLoad(),
         update,
         rollout.getPhase(),
-        detail(rollout),
+        detail(rollout, RolloutProgress.canary(deployment.getSpec())),
         rollout.getMessage(),
         workers);
   }
 
   /** Canary position and old workers still draining, when there are any. */
-  private static String detail(RolloutStatus rollout) {
+  private static String detail(RolloutStatus rollout, boolean canary) {
     List<String> parts = new ArrayList<>();
-    if (rollout.getStep() != null) {
+    if (canary && rollout.getStep() != null) {
       parts.add("step " + (rollout.getStep() + 1));
     }
-    if (rollout.getWeight() != null) {
+    if (canary && rollout.getWeight() != null) {
       parts.add("weight " + rollout.getWeight() + "%");
     }
     if (rollout.getDrainingOldWorkers() != null && rollout.getDrainingOldWorkers() > 0) {
