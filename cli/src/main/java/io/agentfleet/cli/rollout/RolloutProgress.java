@@ -110,13 +110,21 @@ public record RolloutProgress(Outcome outcome, String message) {
         + name;
   }
 
-  /** e.g. "canary step 2 of 4 (weight 25%)"; steps are 0-based in status, 1-based here. */
+  /**
+   * e.g. "canary step 2 of 4 (weight 25%)": steps are 0-based in status, 1-based here. Past the
+   * last step the operator is bringing the rest of the workers over: "canary steps done".
+   */
   static String canary(AgentDeploymentSpec spec, RolloutStatus rollout) {
-    StringBuilder out = new StringBuilder("canary step ");
-    out.append(rollout.getStep() == null ? "?" : String.valueOf(rollout.getStep() + 1));
     int total = steps(spec).size();
-    if (total > 0) {
-      out.append(" of ").append(total);
+    Integer step = rollout.getStep();
+    StringBuilder out = new StringBuilder();
+    if (step != null && total > 0 && step >= total) {
+      out.append("canary steps done");
+    } else {
+      out.append("canary step ").append(step == null ? "?" : String.valueOf(step + 1));
+      if (total > 0) {
+        out.append(" of ").append(total);
+      }
     }
     if (rollout.getWeight() != null) {
       out.append(" (weight ").append(rollout.getWeight()).append("%)");

@@ -132,7 +132,10 @@ public final class StatusCommand implements Callable<Integer> {
         status.getLoad(),
         update,
         rollout.getPhase(),
-        detail(rollout, RolloutProgress.canary(deployment.getSpec())),
+        detail(
+            rollout,
+            RolloutProgress.canary(deployment.getSpec())
+                && !"Completed".equals(rollout.getPhase())),
         rollout.getMessage(),
         workers);
   }

@@ -111,6 +111,27 @@ class RolloutProgressTest {
                 "Waiting for rollout of agentdeployment \"voice-agent\" to finish: canary step 3"
                     + " of 4 (weight 50%), 1 of 2 workers updated, 2 ready..."),
             new Case(
+                "past the last canary step",
+                d -> {
+                  canary(d, "Progressing", 4);
+                  d.getStatus().getRollout().setWeight(100);
+                  d.getStatus().setUpdatedReplicas(1);
+                },
+                IN_PROGRESS,
+                "Waiting for rollout of agentdeployment \"voice-agent\" to finish: canary steps"
+                    + " done (weight 100%), 1 of 2 workers updated, 2 ready..."),
+            new Case(
+                "a rolling update's step number is not shown",
+                d -> {
+                  phase(d, "Progressing");
+                  d.getStatus().getRollout().setStep(0);
+                  d.getStatus().getRollout().setWeight(100);
+                  d.getStatus().setUpdatedReplicas(1);
+                },
+                IN_PROGRESS,
+                "Waiting for rollout of agentdeployment \"voice-agent\" to finish: 1 of 2 workers"
+                    + " updated, 2 ready..."),
+            new Case(
                 "canary pause until promoted",
                 d -> canary(d, "Paused", 3),
                 IN_PROGRESS,
