@@ -1,5 +1,6 @@
 package io.agentfleet.worker;
 
+import io.agentfleet.worker.caller.CallCommand;
 import io.agentfleet.worker.config.WorkerConfig;
 import io.agentfleet.worker.job.Agent;
 import io.agentfleet.worker.job.builtin.BuiltInAgents;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "agentfleet-worker",
     mixinStandardHelpOptions = true,
-    subcommands = {WorkerMain.Start.class},
+    subcommands = {WorkerMain.Start.class, CallCommand.class},
     description = "Java LiveKit agent worker.")
 public final class WorkerMain implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
@@ -31,7 +32,8 @@ public final class WorkerMain implements Runnable {
 
   public static void main(String[] args) {
     int code = new CommandLine(new WorkerMain()).execute(args);
-    if (code != 0) {
+    if (code != 0 || (args.length > 0 && args[0].equals("call"))) {
+      // A call leaves native WebRTC threads behind that would keep the JVM alive.
       System.exit(code);
     }
   }

@@ -3,6 +3,7 @@ package io.agentfleet.worker.media;
 import com.sun.net.httpserver.HttpServer;
 import io.agentfleet.devserver.DevServer;
 import io.agentfleet.worker.AgentWorker;
+import io.agentfleet.worker.caller.Caller;
 import io.agentfleet.worker.config.WorkerConfig;
 import io.agentfleet.worker.job.builtin.EchoAgent;
 import io.agentfleet.worker.load.LoadFunction;

@@ -2,6 +2,7 @@ package io.agentfleet.worker.media;
 
 import io.agentfleet.devserver.DevServer;
 import io.agentfleet.worker.AgentWorker;
+import io.agentfleet.worker.caller.Caller;
 import io.agentfleet.worker.config.WorkerConfig;
 import io.agentfleet.worker.job.builtin.EchoAgent;
 import io.agentfleet.worker.load.LoadFunction;

@@ -1,5 +1,8 @@
-package io.agentfleet.worker.media;
+package io.agentfleet.worker.caller;
 
+import io.agentfleet.worker.media.AudioFrame;
+import io.agentfleet.worker.media.AudioOutput;
+import io.agentfleet.worker.media.MediaEngine;
 import io.agentfleet.worker.room.RoomSession;
 import io.livekit.server.AccessToken;
 import io.livekit.server.RoomJoin;
@@ -8,14 +11,23 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * A test participant: joins a room, publishes a sine, and measures what it hears (energy, frequency
- * by zero crossings, delay from its first pushed frame to the first loud frame heard).
+ * A synthetic caller for tests, the sandbox and benchmarks: joins a room, publishes a sine, and
+ * measures what it hears (energy, frequency by zero crossings, delay from its first pushed frame to
+ * the first loud frame heard). {@code agentfleet-worker call} runs one from the command line.
  */
-final class Caller implements AutoCloseable {
-  /** What the caller heard. */
-  record Heard(int frames, int loudFrames, double meanRms, double hz, long firstLoudMs) {}
+public final class Caller implements AutoCloseable {
+  /**
+   * What the caller heard.
+   *
+   * @param frames 10 ms frames received
+   * @param loudFrames frames at or above the loudness threshold
+   * @param meanRms mean RMS of the loud frames
+   * @param hz the loud frames' frequency (median over 100 ms blocks)
+   * @param firstLoudMs from the first frame pushed to the first loud frame heard, -1 if none
+   */
+  public record Heard(int frames, int loudFrames, double meanRms, double hz, long firstLoudMs) {}
 
-  final RoomSession room;
+  public final RoomSession room;
   private AudioOutput out;
   private volatile long firstPushNanos;
 
@@ -23,21 +35,31 @@ final class Caller implements AutoCloseable {
     this.room = room;
   }
 
-  static String token(String room, String identity) {
-    AccessToken token = new AccessToken("devkey", "secret");
+  /** A join token for {@code identity} in {@code room}, signed with the devserver's dev key. */
+  public static String token(String room, String identity) {
+    return token("devkey", "secret", room, identity);
+  }
+
+  public static String token(String apiKey, String apiSecret, String room, String identity) {
+    AccessToken token = new AccessToken(apiKey, apiSecret);
     token.setIdentity(identity);
     token.setName(identity);
     token.addGrants(new RoomJoin(true), new RoomName(room));
     return token.toJwt();
   }
 
-  static Caller join(MediaEngine engine, String url, String room, String identity)
+  public static Caller join(MediaEngine engine, String url, String room, String identity)
       throws Exception {
-    return new Caller(RoomSession.join(engine, url, token(room, identity)));
+    return join(engine, url, room, identity, token(room, identity));
+  }
+
+  public static Caller join(
+      MediaEngine engine, String url, String room, String identity, String token) throws Exception {
+    return new Caller(RoomSession.join(engine, url, token));
   }
 
   /** Publishes {@code seconds} of a sine at {@code hz} (amplitude 10000), paced by the output. */
-  Thread speak(double hz, double seconds) throws Exception {
+  public Thread speak(double hz, double seconds) throws Exception {
     out = room.publishAudio("mic", 20);
     Thread t =
         new Thread(
@@ -67,7 +89,7 @@ final class Caller implements AutoCloseable {
   }
 
   /** Listens for {@code duration}, counting frames louder than {@code loud} RMS. */
-  Heard listen(Duration duration, double loud) throws InterruptedException {
+  public Heard listen(Duration duration, double loud) throws InterruptedException {
     long end = System.nanoTime() + duration.toNanos();
     int frames = 0;
     int loudFrames = 0;
