@@ -354,6 +354,8 @@ class AgentDeploymentMockTest {
                                       + p.getMetadata().getLabels().get(WorkerLabels.REVISION))
                               .isEqualTo(hash));
               assertThat(d.getStatus().getReadyReplicas()).isEqualTo(count);
+              assertThat(d.getStatus().getRollout()).isNotNull();
+              assertThat(d.getStatus().getRollout().getPhase()).isEqualTo("Completed");
             });
   }
 

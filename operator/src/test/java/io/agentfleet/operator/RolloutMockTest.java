@@ -130,8 +130,9 @@ class RolloutMockTest {
               assertThat(condition(d, Conditions.ROLLED_BACK).getStatus()).isEqualTo("True");
               assertThat(condition(d, Conditions.ROLLED_BACK).getMessage()).contains("crash loop");
             });
-    awaitPhase("rb", "Completed");
-    assertThat(images("rb")).containsOnly("agent:1").hasSize(2);
+    // It stays RolledBack (so `kubectl agents rollout status` fails) while back on the stable one.
+    awaitPhase("rb", "RolledBack");
+    await().atMost(WAIT).until(() -> images("rb").equals(List.of("agent:1", "agent:1")));
     assertThat(get("rb").getStatus().getUpdateRevision()).isEqualTo(stable);
     assertThat(reasons()).contains("RolledBack");
     ControllerRevision broken =

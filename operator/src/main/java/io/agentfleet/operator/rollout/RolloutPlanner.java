@@ -96,8 +96,8 @@ public final class RolloutPlanner {
           continue;
         }
         waiting =
-            "canary paused at step %d for %ds more"
-                .formatted(step, Duration.between(now, until).toSeconds());
+            "canary paused at step %d of %d for %ds more"
+                .formatted(step + 1, steps.size(), Duration.between(now, until).toSeconds());
         break;
       }
       if (in.promote() != null && !in.promote().equals(promoted)) {
@@ -108,7 +108,8 @@ public final class RolloutPlanner {
         continue;
       }
       waiting =
-          "canary paused at step %d: run `kubectl agents rollout promote` to go on".formatted(step);
+          "canary paused at step %d of %d: run `kubectl agents rollout promote` to go on"
+              .formatted(step + 1, steps.size());
       break;
     }
     int weight = old.isEmpty() ? 100 : weightAt(steps, step);

@@ -4,6 +4,7 @@ import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
 import io.agentfleet.api.v1alpha1.RolloutStatus;
 import io.agentfleet.operator.autoscale.ScaleDecision;
+import io.agentfleet.operator.rollout.RolloutPhase;
 import io.agentfleet.operator.rollout.RolloutPlan;
 import io.agentfleet.operator.rollout.RolloutState;
 import io.agentfleet.operator.workers.WorkerLabels;
@@ -123,6 +124,19 @@ public final class StatusAggregator {
                     Conditions.of(
                         Conditions.DEGRADED, "False", "AsExpected", "no problems", generation)));
     status.setConditions(Conditions.merge(previous.getConditions(), wantedConditions, now));
+    // After an automatic rollback the rollout stays RolledBack, so `kubectl agents rollout
+    // status` keeps failing, until a different template is rolled out.
+    Condition rolledBack = Conditions.find(wantedConditions, Conditions.ROLLED_BACK);
+    if (rolledBack != null
+        && "True".equals(rolledBack.getStatus())
+        && status.getRollout() != null
+        && view.rollout().isPresent()
+        && view.rollout().get().phase() != RolloutPhase.RolledBack) {
+      status.getRollout().setPhase(RolloutPhase.RolledBack.name());
+      status
+          .getRollout()
+          .setMessage(rolledBack.getMessage() + "; " + view.rollout().get().message());
+    }
     return status;
   }
 

@@ -8,9 +8,12 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import org.jboss.logging.Logger;
@@ -82,13 +85,22 @@ public final class FleetWriter {
     return after;
   }
 
-  /** Pods whose deletion the informer may not have shown yet must not count as capacity. */
-  public List<Pod> withoutRecentlyDeleted(String namespace, java.util.Collection<Pod> cached) {
-    java.util.Set<String> seen = new java.util.HashSet<>();
-    cached.forEach(p -> seen.add(p.getMetadata().getName()));
-    recentDeletions.forgetUnlessSeen(namespace, seen);
+  /**
+   * Pods this operator deleted whose deletion the informer has not shown yet must not count as
+   * capacity. Once the cache shows a pod Terminating (or gone), it speaks for itself: a draining
+   * pod stays in the fleet as draining until it exits.
+   */
+  public List<Pod> withoutRecentlyDeleted(String namespace, Collection<Pod> cached) {
+    Set<String> stillLive = new HashSet<>();
+    cached.stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .forEach(p -> stillLive.add(p.getMetadata().getName()));
+    recentDeletions.forgetUnlessSeen(namespace, stillLive);
     return cached.stream()
-        .filter(p -> !recentDeletions.contains(namespace, p.getMetadata().getName()))
+        .filter(
+            p ->
+                p.getMetadata().getDeletionTimestamp() != null
+                    || !recentDeletions.contains(namespace, p.getMetadata().getName()))
         .toList();
   }
 
