@@ -289,13 +289,16 @@ final class SandboxDispatcher extends Dispatcher {
               new Buffer(applied.toString().getBytes(StandardCharsets.UTF_8))));
     }
     String target = api.objectPath() + (api.subresource() == null ? "" : "/" + api.subresource());
+    // Merged here and stored whole: the store's own merge patch appends to lists, so every status
+    // apply would add the conditions again instead of replacing them.
+    JsonNode merged = JsonPatches.mergePatch(readTree(body(current)), applied);
     return store.dispatch(
         new RecordedRequest(
             "HTTP/1.1",
-            HttpMethod.PATCH,
+            HttpMethod.PUT,
             target,
-            Headers.builder().add("Content-Type", JsonPatches.MERGE).build(),
-            new Buffer(applied.toString().getBytes(StandardCharsets.UTF_8))));
+            Headers.builder().add("Content-Type", "application/json").build(),
+            new Buffer(merged.toString().getBytes(StandardCharsets.UTF_8))));
   }
 
   /** The store cannot apply kubectl's strategic merge patches; the result is stored whole. */

@@ -182,14 +182,18 @@ public final class Sandbox implements AutoCloseable {
    * the mock store has neither; one replica needs no leader election.
    */
   private List<String> operatorCommand(int httpPort) {
-    return List.of(
-        WorkerImage.javaBinary(),
-        "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1",
-        "-Xmx384m",
-        "-Dquarkus.http.port=" + httpPort,
-        "-jar",
-        config.operatorJar().toAbsolutePath().toString());
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                WorkerImage.javaBinary(),
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Xmx384m",
+                "-Dquarkus.http.port=" + httpPort));
+    config.operatorProperties().forEach((k, v) -> command.add("-D" + k + "=" + v));
+    command.add("-jar");
+    command.add(config.operatorJar().toAbsolutePath().toString());
+    return command;
   }
 
   /** Logs of an earlier run would mix with this one's. */

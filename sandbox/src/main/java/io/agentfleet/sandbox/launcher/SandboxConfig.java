@@ -4,12 +4,14 @@ import io.agentfleet.sandbox.kubelet.ImageRule;
 import io.agentfleet.sandbox.kubelet.RestartBackoff;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where things are and which ports to use (0: any free one).
  *
  * @param workdir logs, the kubeconfig and the call ledger go here
  * @param extraImages image rules tried before the built-in worker rule
+ * @param operatorProperties system properties for the operator's JVM (e.g. a shorter resync)
  */
 public record SandboxConfig(
     Path workdir,
@@ -21,7 +23,8 @@ public record SandboxConfig(
     int devserverPort,
     int operatorHttpPort,
     RestartBackoff backoff,
-    List<ImageRule> extraImages) {
+    List<ImageRule> extraImages,
+    Map<String, String> operatorProperties) {
 
   public static final String API_KEY = "devkey";
 
@@ -32,5 +35,31 @@ public record SandboxConfig(
 
   public SandboxConfig {
     extraImages = List.copyOf(extraImages);
+    operatorProperties = Map.copyOf(operatorProperties);
+  }
+
+  public SandboxConfig(
+      Path workdir,
+      Path crd,
+      Path operatorJar,
+      Path workerJar,
+      Path devserverJar,
+      int apiPort,
+      int devserverPort,
+      int operatorHttpPort,
+      RestartBackoff backoff,
+      List<ImageRule> extraImages) {
+    this(
+        workdir,
+        crd,
+        operatorJar,
+        workerJar,
+        devserverJar,
+        apiPort,
+        devserverPort,
+        operatorHttpPort,
+        backoff,
+        extraImages,
+        Map.of());
   }
 }

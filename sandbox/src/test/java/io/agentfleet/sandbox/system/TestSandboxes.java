@@ -2,6 +2,7 @@ package io.agentfleet.sandbox.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.agentfleet.sandbox.kubelet.ImageRule;
 import io.agentfleet.sandbox.kubelet.RestartBackoff;
 import io.agentfleet.sandbox.launcher.Sandbox;
 import io.agentfleet.sandbox.launcher.SandboxConfig;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -22,6 +24,16 @@ final class TestSandboxes {
   private TestSandboxes() {}
 
   static Sandbox start(String name) throws IOException {
+    return start(name, List.of(), Map.of());
+  }
+
+  /**
+   * @param extraImages image rules tried before the worker's (e.g. a worker that cannot start)
+   * @param operatorProperties system properties for the operator (e.g. a shorter resync)
+   */
+  static Sandbox start(
+      String name, List<ImageRule> extraImages, Map<String, String> operatorProperties)
+      throws IOException {
     Path operator = path("sandbox.operator.jar");
     Path worker = path("sandbox.worker.jar");
     Path devserver = path("sandbox.devserver.jar");
@@ -30,18 +42,51 @@ final class TestSandboxes {
           Files.exists(jar), jar + " is missing: build with ./mvnw -pl sandbox -am verify");
     }
     Path workdir = Path.of(System.getProperty("sandbox.workdir", "target/sandbox-tests"), name);
+    // Copies, so a rebuild of a module while the test runs cannot pull classes out from under
+    // running processes (a replaced jar makes a running JVM fail to load its classes).
+    Path jars = workdir.resolve("jars");
     return Sandbox.start(
         new SandboxConfig(
             workdir,
             path("sandbox.crd"),
-            operator,
-            worker,
-            devserver,
+            snapshot(operator.getParent(), jars.resolve("operator"))
+                .resolve(operator.getFileName()),
+            snapshot(worker, jars.resolve(worker.getFileName())),
+            snapshot(devserver, jars.resolve(devserver.getFileName())),
             0,
             0,
             0,
             new RestartBackoff(Duration.ofSeconds(1), Duration.ofSeconds(10)),
-            List.of()));
+            extraImages,
+            operatorProperties));
+  }
+
+  /** Copies a file or a folder (the operator's quarkus-app) to {@code to}, replacing it. */
+  private static Path snapshot(Path from, Path to) throws IOException {
+    if (Files.exists(to)) {
+      try (var old = Files.walk(to)) {
+        for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+    Files.createDirectories(to.getParent());
+    try (var files = Files.walk(from)) {
+      for (Path p : files.toList()) {
+        Files.copy(p, to.resolve(from.relativize(p).toString()));
+      }
+    }
+    return to;
+  }
+
+  /** The {@code kubectl agents} launcher ({@code cli/bin/kubectl-agents}), if its jar is built. */
+  static Path cli() {
+    Path launcher = path("sandbox.cli");
+    Assumptions.assumeTrue(
+        Files.isExecutable(launcher)
+            && Files.exists(launcher.resolveSibling("../target/kubectl-agents.jar").normalize()),
+        "kubectl agents is missing: build with ./mvnw -pl sandbox -am verify");
+    return launcher;
   }
 
   private static Path path(String property) {
