@@ -1,12 +1,12 @@
 package io.agentfleet.devserver.rtc;
 
 import dev.onvoid.webrtc.media.audio.AudioTrack;
-import io.agentfleet.devserver.media.AudioOutput;
-import io.agentfleet.devserver.media.MediaEngine;
 import io.agentfleet.devserver.room.Room;
 import io.agentfleet.devserver.room.Rooms;
 import io.agentfleet.devserver.webhook.WebhookEvents;
 import io.agentfleet.devserver.webhook.WebhookNotifier;
+import io.agentfleet.media.AudioOutput;
+import io.agentfleet.media.MediaEngine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.agentfleet.worker.caller;
 
-import io.agentfleet.worker.media.MediaEngine;
+import io.agentfleet.media.MediaEngine;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;

@@ -1,8 +1,8 @@
 package io.agentfleet.worker.caller;
 
-import io.agentfleet.worker.media.AudioFrame;
-import io.agentfleet.worker.media.AudioOutput;
-import io.agentfleet.worker.media.MediaEngine;
+import io.agentfleet.media.AudioFrame;
+import io.agentfleet.media.AudioOutput;
+import io.agentfleet.media.MediaEngine;
 import io.agentfleet.worker.room.RoomSession;
 import io.livekit.server.AccessToken;
 import io.livekit.server.RoomJoin;

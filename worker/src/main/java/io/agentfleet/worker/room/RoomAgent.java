@@ -1,8 +1,8 @@
 package io.agentfleet.worker.room;
 
+import io.agentfleet.media.MediaEngine;
 import io.agentfleet.worker.job.Agent;
 import io.agentfleet.worker.job.JobContext;
-import io.agentfleet.worker.media.MediaEngine;
 
 /**
  * An {@link Agent} that talks in the job's room: the runtime joins the room with the job's token

@@ -2,6 +2,7 @@ package io.agentfleet.worker.media;
 
 import com.sun.net.httpserver.HttpServer;
 import io.agentfleet.devserver.DevServer;
+import io.agentfleet.media.MediaEngine;
 import io.agentfleet.worker.AgentWorker;
 import io.agentfleet.worker.caller.Caller;
 import io.agentfleet.worker.config.WorkerConfig;

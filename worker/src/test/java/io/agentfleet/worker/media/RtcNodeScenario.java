@@ -1,6 +1,7 @@
 package io.agentfleet.worker.media;
 
 import io.agentfleet.devserver.DevServer;
+import io.agentfleet.media.MediaEngine;
 import io.agentfleet.worker.AgentWorker;
 import io.agentfleet.worker.caller.Caller;
 import io.agentfleet.worker.config.WorkerConfig;

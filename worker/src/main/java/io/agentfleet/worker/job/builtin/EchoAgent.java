@@ -1,8 +1,8 @@
 package io.agentfleet.worker.job.builtin;
 
+import io.agentfleet.media.AudioFrame;
+import io.agentfleet.media.AudioOutput;
 import io.agentfleet.worker.job.JobContext;
-import io.agentfleet.worker.media.AudioFrame;
-import io.agentfleet.worker.media.AudioOutput;
 import io.agentfleet.worker.room.DataMessage;
 import io.agentfleet.worker.room.RoomAgent;
 import io.agentfleet.worker.room.RoomSession;

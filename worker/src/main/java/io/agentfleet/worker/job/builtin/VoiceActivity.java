@@ -1,6 +1,6 @@
 package io.agentfleet.worker.job.builtin;
 
-import io.agentfleet.worker.media.AudioFrame;
+import io.agentfleet.media.AudioFrame;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

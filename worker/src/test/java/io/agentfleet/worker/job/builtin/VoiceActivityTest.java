@@ -2,7 +2,7 @@ package io.agentfleet.worker.job.builtin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.agentfleet.worker.media.AudioFrame;
+import io.agentfleet.media.AudioFrame;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.agentfleet.devserver.media;
+package io.agentfleet.media;
 
 import dev.onvoid.webrtc.media.audio.AudioTrack;
 import dev.onvoid.webrtc.media.audio.CustomAudioSource;

@@ -1,4 +1,4 @@
-package io.agentfleet.devserver.media;
+package io.agentfleet.media;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;

@@ -1,4 +1,4 @@
-package io.agentfleet.worker.room;
+package io.agentfleet.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.agentfleet.worker.media;
+package io.agentfleet.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.agentfleet.worker.media;
+package io.agentfleet.media;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
