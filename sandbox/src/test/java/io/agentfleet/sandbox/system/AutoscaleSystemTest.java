@@ -1,0 +1,241 @@
+package io.agentfleet.sandbox.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.api.v1alpha1.Autoscaling;
+import io.agentfleet.api.v1alpha1.ScalingRules;
+import io.agentfleet.sandbox.calls.Arrivals;
+import io.agentfleet.sandbox.calls.CallOutcome;
+import io.agentfleet.sandbox.calls.CallRecord;
+import io.agentfleet.sandbox.calls.PlannedCall;
+import io.agentfleet.sandbox.launcher.SampleAgent;
+import io.agentfleet.sandbox.launcher.Sandbox;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * Issue 7 end to end: the operator autoscales the Java worker fleet on a call rate that ramps up
+ * and down; the call ledger shows no call ended by a removed worker and none that never found one.
+ */
+@ExtendWith(AutoscaleSystemTest.DumpOnFailure.class)
+class AutoscaleSystemTest {
+  static final String NAME = "autoscaled-agent";
+  static final int MAX_REPLICAS = 6;
+
+  static Sandbox sandbox;
+  static Fleet fleet;
+
+  static final class DumpOnFailure implements TestWatcher {
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+      if (fleet != null) {
+        System.err.println(fleet.dump());
+      }
+    }
+  }
+
+  /** One look at the fleet, once a second. */
+  record Sample(
+      long second, int inCall, int waiting, int livePods, int desired, boolean limitedAtMax) {}
+
+  @BeforeAll
+  static void start() throws IOException {
+    sandbox = TestSandboxes.start("autoscale");
+    fleet = new Fleet(sandbox, NAME);
+  }
+
+  @AfterAll
+  static void stop() throws InterruptedException {
+    if (sandbox != null) {
+      TestSandboxes.closeAndCheckForLeaks(sandbox);
+    }
+  }
+
+  @Test
+  void workersFollowACallRateUpAndDownWithoutDroppingCalls() throws Exception {
+    AgentDeployment d = SampleAgent.deployment(NAME, sandbox.livekitUrl(), 1, true);
+    Autoscaling autoscaling = d.getSpec().getAutoscaling();
+    // By calls: 5 per worker plus one idle worker in reserve, 1 to 6 workers.
+    autoscaling.setMinReplicas(1);
+    autoscaling.setMaxReplicas(MAX_REPLICAS);
+    autoscaling.setJobsPerWorker(5);
+    autoscaling.setIdleWorkers(1);
+    autoscaling.setScaleDown(new ScalingRules(20, 0));
+    d.getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getEnv()
+        .add(new EnvVarBuilder().withName("AGENTFLEET_LOAD_THRESHOLD").withValue("1.0").build());
+    fleet.resource().create(d);
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> fleet.ready().size() == 1 && fleet.registered().size() == 1);
+
+    // Calls per minute: 6 → 60 over the first 50 s, back to 0 at 100 s; ~12 s each, so up to
+    // about 12 at once: the operator wants 12 / 5 + 1 = 4 workers at the peak.
+    Duration rampUp = Duration.ofSeconds(50);
+    Duration end = Duration.ofSeconds(100);
+    Arrivals.RateProfile rate =
+        t ->
+            t < rampUp.toSeconds()
+                ? 6 + 54 * t / rampUp.toSeconds()
+                : t < end.toSeconds()
+                    ? 60 * (end.toSeconds() - t) / (end.toSeconds() - rampUp.toSeconds())
+                    // past the end (never placed): a rate above 0 lets the generator get there
+                    : 60;
+    Iterator<PlannedCall> plan =
+        until(Arrivals.poisson(rate, 60, Duration.ofSeconds(12), NAME, new Random(7)), end);
+
+    List<Sample> samples = new CopyOnWriteArrayList<>();
+    ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+    long start = System.nanoTime();
+    sampler.scheduleWithFixedDelay(
+        () -> {
+          try {
+            samples.add(sample(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)));
+          } catch (RuntimeException e) {
+            // a missed sample
+          }
+        },
+        0,
+        1,
+        TimeUnit.SECONDS);
+    try {
+      sandbox.callers().play(plan);
+      // Calls end; after the quiet window the fleet is back at its minimum.
+      await()
+          .ignoreExceptions()
+          .atMost(Duration.ofMinutes(4))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(
+              () ->
+                  TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) > end.toSeconds()
+                      && fleet.allCalls().stream().allMatch(c -> c.outcome().ended())
+                      && fleet.pods().size() == 1);
+    } finally {
+      sampler.shutdownNow();
+    }
+
+    List<CallRecord> calls = fleet.allCalls();
+    Map<CallOutcome, Long> outcomes =
+        calls.stream().collect(Collectors.groupingBy(CallRecord::outcome, Collectors.counting()));
+    int peakPods = samples.stream().mapToInt(Sample::livePods).max().orElse(0);
+    int peakCalls = samples.stream().mapToInt(Sample::inCall).max().orElse(0);
+    System.out.printf(
+        "autoscale ramp: %d calls %s, peak %d in call, peak %d workers, %d scale events%n",
+        calls.size(), outcomes, peakCalls, peakPods, events("ScalingUp") + events("ScalingDown"));
+    System.out.println("samples (s, in call, waiting, live pods, desired, at max): " + samples);
+
+    // Workers were added while calls rose: more than one worker before the rate peaked.
+    assertThat(
+            samples.stream()
+                .filter(s -> s.second() <= rampUp.toSeconds() + 5)
+                .mapToInt(Sample::livePods)
+                .max()
+                .orElse(0))
+        .as("workers while the rate rises")
+        .isGreaterThan(1);
+    // None removed while the rate rose.
+    List<Sample> rising = samples.stream().filter(s -> s.second() <= rampUp.toSeconds()).toList();
+    for (int i = 1; i < rising.size(); i++) {
+      assertThat(rising.get(i).livePods())
+          .as("workers at %ds", rising.get(i).second())
+          .isGreaterThanOrEqualTo(rising.get(i - 1).livePods());
+    }
+    // And removed after they fell: back to one (the await above), only after the calls ebbed.
+    assertThat(fleet.pods()).hasSize(1);
+    assertThat(events("ScalingUp")).as("scale-up Events").isPositive();
+    assertThat(events("ScalingDown")).as("scale-down Events").isPositive();
+
+    assertThat(calls).hasSizeGreaterThan(30);
+    assertThat(outcomes.getOrDefault(CallOutcome.DROPPED, 0L)).as("dropped").isZero();
+    assertThat(outcomes.getOrDefault(CallOutcome.FAILED, 0L)).as("failed").isZero();
+    assertThat(outcomes.getOrDefault(CallOutcome.ENDED_EARLY, 0L)).as("ended early").isZero();
+    // A call nobody took is allowed only while the operator held the fleet at maxReplicas.
+    sandbox.ledger().close();
+    long neverPlaced =
+        fleet.allCalls().stream().filter(c -> c.outcome() == CallOutcome.NEVER_PLACED).count();
+    if (neverPlaced > 0) {
+      assertThat(samples).as("never placed, yet not held at max").anyMatch(Sample::limitedAtMax);
+    }
+    assertThat(outcomes.getOrDefault(CallOutcome.COMPLETED, 0L))
+        .isEqualTo(calls.size() - neverPlaced);
+  }
+
+  private static Sample sample(long second) {
+    List<CallRecord> calls = fleet.allCalls();
+    AgentDeployment d = fleet.get();
+    boolean atMax = false;
+    int desired = 0;
+    if (d != null && d.getStatus() != null) {
+      desired = d.getStatus().getDesiredReplicas() == null ? 0 : d.getStatus().getDesiredReplicas();
+      for (Condition c : d.getStatus().getConditions()) {
+        atMax |=
+            c.getType().equals("ScalingLimited")
+                && c.getStatus().equals("True")
+                && "TooManyReplicas".equals(c.getReason());
+      }
+    }
+    return new Sample(
+        second,
+        (int) calls.stream().filter(c -> c.outcome() == CallOutcome.IN_CALL).count(),
+        (int) calls.stream().filter(c -> c.outcome() == CallOutcome.WAITING).count(),
+        fleet.live().size(),
+        desired,
+        atMax);
+  }
+
+  private static long events(String reason) {
+    return fleet.events().stream().filter(e -> reason.equals(e.getReason())).count();
+  }
+
+  /** The plan's calls that arrive before {@code end}. */
+  private static Iterator<PlannedCall> until(Iterator<PlannedCall> plan, Duration end) {
+    return new Iterator<>() {
+      PlannedCall next = advance();
+
+      private PlannedCall advance() {
+        PlannedCall call = plan.next();
+        return call.at().compareTo(end) < 0 ? call : null;
+      }
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
+      }
+
+      @Override
+      public PlannedCall next() {
+        if (next == null) {
+          throw new NoSuchElementException();
+        }
+        PlannedCall call = next;
+        next = advance();
+        return call;
+      }
+    };
+  }
+}
