@@ -220,19 +220,17 @@ class RolloutSystemTest {
   void canaryHoldsItsWeightUntilPromoted() throws IOException {
     Set<String> oldPods = Fleet.names(fleet.pods());
     List<CallRecord> calls = placeCalls(8, Duration.ofSeconds(20));
-    fleet
-        .resource()
-        .edit(
-            d -> {
-              Strategy strategy = new Strategy();
-              strategy.setType(StrategyType.CANARY);
-              Canary canary = new Canary();
-              canary.setSteps(List.of(CanaryStep.weight(25), CanaryStep.pause(null)));
-              strategy.setCanary(canary);
-              d.getSpec().setStrategy(strategy);
-              container(d).getEnv().add(env("RELEASE", "3"));
-              return d;
-            });
+    editDeployment(
+        d -> {
+          Strategy strategy = new Strategy();
+          strategy.setType(StrategyType.CANARY);
+          Canary canary = new Canary();
+          canary.setSteps(List.of(CanaryStep.weight(25), CanaryStep.pause(null)));
+          strategy.setCanary(canary);
+          d.getSpec().setStrategy(strategy);
+          container(d).getEnv().add(env("RELEASE", "3"));
+          return d;
+        });
 
     // 25% of 4 workers: one on the new revision, then the rollout waits.
     await()
@@ -267,14 +265,12 @@ class RolloutSystemTest {
     Set<String> oldPods = Fleet.names(fleet.pods());
     String stableRevision = Fleet.revision(fleet.pods().get(0));
     List<CallRecord> calls = placeCalls(8, Duration.ofSeconds(20));
-    fleet
-        .resource()
-        .edit(
-            d -> {
-              d.getSpec().setStrategy(null);
-              container(d).setImage(BROKEN_IMAGE + ":2");
-              return d;
-            });
+    editDeployment(
+        d -> {
+          d.getSpec().setStrategy(null);
+          container(d).setImage(BROKEN_IMAGE + ":2");
+          return d;
+        });
 
     await()
         .ignoreExceptions()
@@ -396,13 +392,28 @@ class RolloutSystemTest {
   }
 
   private static void editTemplate(java.util.function.Consumer<Container> change) {
-    fleet
-        .resource()
-        .edit(
-            d -> {
-              change.accept(container(d));
-              return d;
-            });
+    editDeployment(
+        d -> {
+          change.accept(container(d));
+          return d;
+        });
+  }
+
+  /**
+   * An edit of the AgentDeployment as kubectl edit makes it: read, change, write, and again on a
+   * 409 when the operator wrote the status in between.
+   */
+  private static void editDeployment(java.util.function.UnaryOperator<AgentDeployment> change) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        fleet.resource().edit(change);
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 20) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static Container container(AgentDeployment d) {

@@ -198,21 +198,31 @@ class SandboxSystemTest {
           .thenRun(() -> exitOfPod.put(name, Instant.now()));
     }
 
-    client
-        .resources(AgentDeployment.class)
-        .inNamespace("default")
-        .withName(NAME)
-        .edit(
-            d -> {
-              d.getSpec()
-                  .getTemplate()
-                  .getSpec()
-                  .getContainers()
-                  .get(0)
-                  .getEnv()
-                  .add(new EnvVarBuilder().withName("RELEASE").withValue("2").build());
-              return d;
-            });
+    // As kubectl edit: again on a 409 when the operator wrote the status in between.
+    for (int attempt = 0; ; attempt++) {
+      try {
+        client
+            .resources(AgentDeployment.class)
+            .inNamespace("default")
+            .withName(NAME)
+            .edit(
+                d -> {
+                  d.getSpec()
+                      .getTemplate()
+                      .getSpec()
+                      .getContainers()
+                      .get(0)
+                      .getEnv()
+                      .add(new EnvVarBuilder().withName("RELEASE").withValue("2").build());
+                  return d;
+                });
+        break;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 20) {
+          throw e;
+        }
+      }
+    }
 
     // New revision's workers register; old pods drain through Terminating and exit.
     await()
