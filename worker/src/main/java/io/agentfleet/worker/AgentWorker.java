@@ -126,11 +126,11 @@ public final class AgentWorker implements AutoCloseable {
           "draining: {} active jobs, waiting up to {} s", runner.activeJobs(), timeout.toSeconds());
       sendStatus();
     }
-    boolean idle = runner.awaitIdle(timeout);
+    boolean idle = state.awaitIdle(timeout);
     if (!idle) {
       LOG.warn("drain timed out with {} jobs running; cancelling them", runner.activeJobs());
       runner.cancelAll("drain timeout");
-      runner.awaitIdle(Duration.ofSeconds(5));
+      state.awaitIdle(Duration.ofSeconds(5));
     } else {
       LOG.info("drained: no jobs running");
     }
@@ -214,7 +214,6 @@ public final class AgentWorker implements AutoCloseable {
   }
 
   private void jobEnded(JobOutcome outcome) {
-    state.finished(outcome.jobId());
     (outcome.succeeded() ? succeeded : failed).incrementAndGet();
     LOG.info(
         "job {} {}{}",
@@ -225,6 +224,7 @@ public final class AgentWorker implements AutoCloseable {
         outcome.jobId(),
         outcome.succeeded() ? JobStatus.JS_SUCCESS : JobStatus.JS_FAILED,
         outcome.error());
+    state.finished(outcome.jobId());
     sendStatus();
   }
 

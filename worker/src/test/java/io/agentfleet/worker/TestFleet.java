@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.agentfleet.devserver.DevServer;
 import io.agentfleet.devserver.agent.Worker;
 import io.agentfleet.worker.config.WorkerConfig;
+import io.agentfleet.worker.job.Agent;
 import io.agentfleet.worker.job.builtin.HoldAgent;
 import io.agentfleet.worker.load.LoadFunction;
 import io.agentfleet.worker.protocol.Backoff;
@@ -60,7 +61,12 @@ final class TestFleet implements AutoCloseable {
 
   AgentWorker startWorker(String agentName, UnaryOperator<WorkerConfig.Builder> tweak)
       throws Exception {
-    AgentWorker worker = new AgentWorker(tweak.apply(config(agentName)).build(), new HoldAgent());
+    return startWorker(agentName, tweak, new HoldAgent());
+  }
+
+  AgentWorker startWorker(String agentName, UnaryOperator<WorkerConfig.Builder> tweak, Agent agent)
+      throws Exception {
+    AgentWorker worker = new AgentWorker(tweak.apply(config(agentName)).build(), agent);
     workers.add(worker);
     worker.start();
     await()

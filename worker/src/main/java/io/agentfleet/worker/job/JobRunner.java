@@ -1,6 +1,5 @@
 package io.agentfleet.worker.job;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -23,7 +22,6 @@ public final class JobRunner implements AutoCloseable {
   private final ExecutorService pool;
   private final Consumer<JobOutcome> onEnd;
   private final Map<String, Cancellation> active = new ConcurrentHashMap<>();
-  private final Object idle = new Object();
 
   public JobRunner(Agent agent, int maxJobs, Consumer<JobOutcome> onEnd) {
     this.agent = agent;
@@ -61,13 +59,7 @@ public final class JobRunner implements AutoCloseable {
       outcome = JobOutcome.failure(context.jobId(), String.valueOf(e.getMessage()));
     }
     active.remove(context.jobId());
-    try {
-      onEnd.accept(outcome);
-    } finally {
-      synchronized (idle) {
-        idle.notifyAll();
-      }
-    }
+    onEnd.accept(outcome);
   }
 
   /** Asks one job to stop; returns false if it is not running here. */
@@ -86,21 +78,6 @@ public final class JobRunner implements AutoCloseable {
 
   public int activeJobs() {
     return active.size();
-  }
-
-  /** Waits until no job runs or the timeout passes; returns true when idle. */
-  public boolean awaitIdle(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (idle) {
-      while (!active.isEmpty()) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        TimeUnit.NANOSECONDS.timedWait(idle, left);
-      }
-    }
-    return true;
   }
 
   @Override

@@ -1,9 +1,11 @@
 package io.agentfleet.worker.protocol;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import livekit.LivekitAgent.AvailabilityResponse;
 import livekit.LivekitAgent.UpdateWorkerStatus;
 import livekit.LivekitAgent.WorkerStatus;
@@ -50,6 +52,7 @@ public final class WorkerState {
   public synchronized void disconnected() {
     registered = false;
     reserved.clear();
+    notifyAll();
   }
 
   /** Starts draining; returns false if already draining. */
@@ -96,10 +99,32 @@ public final class WorkerState {
   /** An accepted job was never assigned in time; free its slot. */
   public synchronized void assignmentTimedOut(String jobId) {
     reserved.remove(jobId);
+    notifyAll();
   }
 
+  /**
+   * A job ended. Call it only once LiveKit was told how the job ended: {@link #awaitIdle} lets the
+   * worker close its socket, and a job whose end the server never heard stays running there.
+   */
   public synchronized void finished(String jobId) {
     running.remove(jobId);
+    notifyAll();
+  }
+
+  /**
+   * Waits until no job is running and none is accepted but not yet assigned (its assignment may
+   * still arrive), or until the timeout; returns true when idle.
+   */
+  public synchronized boolean awaitIdle(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (occupied() > 0) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return true;
   }
 
   /** The load the job count alone implies, for load functions that use it. */

@@ -3,6 +3,9 @@ package io.agentfleet.worker.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import livekit.LivekitAgent.AvailabilityResponse;
 import livekit.LivekitAgent.UpdateWorkerStatus;
 import livekit.LivekitAgent.WorkerStatus;
@@ -111,6 +114,56 @@ class WorkerStateTest {
 
     assertThat(state.runningJobs()).containsExactly("AJ_1");
     assertThat(state.status(0).getJobCount()).isEqualTo(1);
+  }
+
+  @Test
+  void idleWithNothingAcceptedOrRunning() throws Exception {
+    assertThat(new WorkerState("", 1, 1.0).awaitIdle(Duration.ZERO)).isTrue();
+  }
+
+  @Test
+  void anAcceptedJobKeepsTheWorkerBusyUntilItsAssignmentTimesOut() throws Exception {
+    WorkerState state = new WorkerState("", 2, 1.0);
+    state.offer("AJ_1", 0);
+    state.drain();
+
+    assertThat(state.awaitIdle(Duration.ofMillis(50)))
+        .as("the assignment may still arrive")
+        .isFalse();
+    state.assignmentTimedOut("AJ_1");
+    assertThat(state.awaitIdle(Duration.ZERO)).isTrue();
+  }
+
+  @Test
+  void anAssignmentArrivingDuringADrainIsWaitedFor() throws Exception {
+    WorkerState state = new WorkerState("", 2, 1.0);
+    state.offer("AJ_1", 0);
+    state.drain();
+    CompletableFuture<Boolean> drained =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return state.awaitIdle(Duration.ofSeconds(30));
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+
+    assertThat(state.assigned("AJ_1")).as("accepted before the drain, so it runs").isTrue();
+    assertThat(drained).isNotDone();
+    state.finished("AJ_1");
+
+    assertThat(drained.get(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void aLostConnectionReleasesReservations() throws Exception {
+    WorkerState state = new WorkerState("", 2, 1.0);
+    state.offer("AJ_1", 0);
+
+    state.disconnected();
+
+    assertThat(state.awaitIdle(Duration.ZERO)).isTrue();
   }
 
   @Test
