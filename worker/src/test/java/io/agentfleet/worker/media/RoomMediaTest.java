@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Audio both ways between callers and the Java worker's built-in agents through the devserver's
  * relay, in a private network namespace (see {@link MediaScenarios} for what is checked). Skipped
- * with a message where the namespace or the native library cannot be had; {@code -Dmedia.rooms=10}
- * runs the concurrent part with ten rooms (default 3, the machine is shared).
+ * with a message where the namespace or the native library cannot be had. The build runs ten rooms
+ * at once and a leak check after 50 calls ({@code media.rooms}, {@code media.calls} in the POM).
  */
 class RoomMediaTest {
 
@@ -23,8 +23,8 @@ class RoomMediaTest {
       System.err.println("RoomMediaTest skipped: " + why.get());
     }
     assumeTrue(why.isEmpty(), () -> "media tests need a private network namespace: " + why.get());
-    String rooms = System.getProperty("media.rooms", "3");
-    String calls = System.getProperty("media.calls", "5");
+    String rooms = System.getProperty("media.rooms", "10");
+    String calls = System.getProperty("media.calls", "50");
     NetNs.Result result =
         NetNs.runJava(MediaScenarios.class, Duration.ofMinutes(6), NetNs.HOST, rooms, calls);
     System.out.println(result.output());
@@ -42,11 +42,13 @@ class RoomMediaTest {
             "greeter-goodbye",
             "parrot-replays-after-silence",
             "concurrent-0",
+            "concurrent-" + (Integer.parseInt(rooms) - 1),
             "room-deleted-caller-leaves",
             "room-deleted-job-ends",
             "worker-released-media",
             "room-closes-after-departure-timeout",
-            "participant-job-per-caller");
+            "participant-job-per-caller",
+            "no-leak-after-" + calls + "-calls");
     assertThat(checks).allSatisfy(l -> assertThat(l).contains(" ok "));
     assertThat(result.exitCode()).isZero();
   }
