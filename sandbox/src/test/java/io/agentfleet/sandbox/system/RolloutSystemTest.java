@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,14 +42,15 @@ import org.junit.jupiter.api.extension.TestWatcher;
 /**
  * Issue 8 end to end: one AgentDeployment through a rolling update under 50 calls, a canary
  * promoted with {@code kubectl agents}, a broken image rolled back automatically, {@code rollout
- * undo --to-revision 1}, and a ConfigMap rotation — each checked against the call ledger. The
- * methods run in order on one fleet (each starts from where the last one left it).
+ * undo --to-revision 1}, a ConfigMap rotation and a Secret rotation — each checked against the call
+ * ledger. The methods run in order on one fleet (each starts from where the last one left it).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith(RolloutSystemTest.DumpOnFailure.class)
 class RolloutSystemTest {
   static final String NAME = "rollout-agent";
   static final String CONFIG_MAP = "agent-config";
+  static final String SECRET = "agent-secrets";
   static final String BROKEN_IMAGE = "agentfleet/broken";
   static final Duration ROLLOUT = Duration.ofMinutes(4);
   static final Duration SLOW = Duration.ofSeconds(90);
@@ -112,6 +114,18 @@ class RolloutSystemTest {
                 .withData(Map.of("greeting", "v1"))
                 .build())
         .create();
+    sandbox
+        .client()
+        .secrets()
+        .inNamespace("default")
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(SECRET)
+                .endMetadata()
+                .withStringData(Map.of("speech-api-key", "key-1"))
+                .build())
+        .create();
     AgentDeployment d = SampleAgent.deployment(NAME, sandbox.livekitUrl(), 6);
     container(d)
         .getEnv()
@@ -123,6 +137,18 @@ class RolloutSystemTest {
                 .withName(CONFIG_MAP)
                 .withKey("greeting")
                 .endConfigMapKeyRef()
+                .endValueFrom()
+                .build());
+    container(d)
+        .getEnv()
+        .add(
+            new EnvVarBuilder()
+                .withName("SPEECH_API_KEY")
+                .withNewValueFrom()
+                .withNewSecretKeyRef()
+                .withName(SECRET)
+                .withKey("speech-api-key")
+                .endSecretKeyRef()
                 .endValueFrom()
                 .build());
     // Full at 10 calls rather than at the default load threshold of 0.7: 6 workers hold 60 calls.
@@ -341,6 +367,31 @@ class RolloutSystemTest {
     awaitRolledOutTo(oldPods, 4);
     assertThat(fleet.live()).noneMatch(p -> Fleet.revision(p).equals(firstRevision));
     awaitEnded(calls);
+    assertNoneDropped();
+  }
+
+  @Test
+  @Order(6)
+  void rotatedSecretRollsOutANewRevision() throws IOException {
+    Set<String> oldPods = Fleet.names(fleet.pods());
+    String before = Fleet.revision(fleet.pods().get(0));
+    List<CallRecord> calls = placeCalls(8, Duration.ofSeconds(20));
+    sandbox
+        .client()
+        .secrets()
+        .inNamespace("default")
+        .withName(SECRET)
+        .edit(
+            secret -> {
+              secret.setData(null);
+              secret.setStringData(Map.of("speech-api-key", "key-2"));
+              return secret;
+            });
+
+    awaitRolledOutTo(oldPods, 4);
+    assertThat(fleet.live()).noneMatch(p -> Fleet.revision(p).equals(before));
+    awaitEnded(calls);
+    assertThat(fleet.outcomes(calls)).containsExactly(Map.entry(CallOutcome.COMPLETED, 8L));
     assertNoneDropped();
   }
 
