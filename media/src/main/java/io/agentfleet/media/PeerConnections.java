@@ -4,23 +4,28 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
 import dev.onvoid.webrtc.RTCAnswerOptions;
+import dev.onvoid.webrtc.RTCDataChannel;
 import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCOfferOptions;
 import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.SetSessionDescriptionObserver;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import livekit.LivekitRtc.SessionDescription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Blocking forms of the asynchronous peer-connection calls, and the LiveKit wire forms of SDP and
  * ICE candidates. Callers must hold no lock a peer-connection callback could need.
  */
 public final class PeerConnections {
+  private static final Logger LOG = LoggerFactory.getLogger(PeerConnections.class);
   private static final long TIMEOUT_SECONDS = 10;
 
   private PeerConnections() {}
@@ -88,6 +93,41 @@ public final class PeerConnections {
             ? json.get("sdpMLineIndex").getAsInt()
             : 0;
     return new RTCIceCandidate(mid, index, json.get("candidate").getAsString());
+  }
+
+  /**
+   * Frees what one participant's session holds, in the order the media probe found safe: data
+   * channels closed, connections closed, audio outputs disposed, channels disposed (never the
+   * tracks). Run it on the thread that negotiates, so no negotiation runs meanwhile; empties both
+   * lists. Null connections (never created) are skipped.
+   */
+  public static void release(
+      List<RTCDataChannel> channels, List<AudioOutput> outputs, RTCPeerConnection... connections) {
+    for (RTCDataChannel channel : channels) {
+      try {
+        channel.unregisterObserver();
+        channel.close();
+      } catch (Throwable e) {
+        LOG.debug("closing data channel", e);
+      }
+    }
+    for (RTCPeerConnection pc : connections) {
+      if (pc != null) {
+        pc.close();
+      }
+    }
+    synchronized (outputs) {
+      outputs.forEach(AudioOutput::dispose);
+      outputs.clear();
+    }
+    for (RTCDataChannel channel : channels) {
+      try {
+        channel.dispose();
+      } catch (Throwable e) {
+        LOG.debug("disposing data channel", e);
+      }
+    }
+    channels.clear();
   }
 
   private static CreateSessionDescriptionObserver observer(

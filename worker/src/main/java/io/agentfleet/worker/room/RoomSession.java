@@ -316,32 +316,7 @@ public final class RoomSession implements AutoCloseable {
   }
 
   private void releaseNative() {
-    for (RTCDataChannel channel : channels) {
-      try {
-        channel.unregisterObserver();
-        channel.close();
-      } catch (Throwable e) {
-        LOG.debug("closing data channel", e);
-      }
-    }
-    if (publisher != null) {
-      publisher.close();
-    }
-    if (subscriber != null) {
-      subscriber.close();
-    }
-    synchronized (outputs) {
-      outputs.forEach(AudioOutput::dispose);
-      outputs.clear();
-    }
-    for (RTCDataChannel channel : channels) {
-      try {
-        channel.dispose();
-      } catch (Throwable e) {
-        LOG.debug("disposing data channel", e);
-      }
-    }
-    channels.clear();
+    PeerConnections.release(channels, outputs, publisher, subscriber);
     // Release every hold on the shared pump, or every other call would go quiet until it times out.
     subscriberConnected.complete(null);
     publisherConnected.complete(null);

@@ -1,24 +1,13 @@
 package io.agentfleet.worker.media;
 
 import com.sun.net.httpserver.HttpServer;
-import io.agentfleet.devserver.DevServer;
-import io.agentfleet.media.MediaEngine;
-import io.agentfleet.worker.AgentWorker;
 import io.agentfleet.worker.caller.Caller;
-import io.agentfleet.worker.config.WorkerConfig;
-import io.agentfleet.worker.job.builtin.EchoAgent;
-import io.agentfleet.worker.load.LoadFunction;
-import io.agentfleet.worker.protocol.Backoff;
-import io.livekit.server.AgentDispatchServiceClient;
 import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The browser interop scenario, as a program run inside the private network namespace: a devserver,
@@ -30,89 +19,40 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BrowserScenario {
   public static void main(String[] args) {
-    int code = 1;
-    try {
-      code = run(args[0], Path.of(args[1]));
-    } catch (Throwable t) {
-      t.printStackTrace();
-      System.out.println("CHECK browser-scenario FAIL " + t);
-    } finally {
-      System.out.flush();
-      Runtime.getRuntime().halt(code);
-    }
+    ScenarioProcess.exitWith("browser-scenario", () -> run(args[0], Path.of(args[1])));
   }
 
   private static int run(String host, Path project) throws Exception {
-    DevServer server =
-        DevServer.start(
-            new DevServer.Config(
-                host,
-                0,
-                Map.of("devkey", "secret"),
-                false,
-                Duration.ofSeconds(10),
-                Duration.ofSeconds(10),
-                List.of()));
-    AgentWorker worker =
-        new AgentWorker(
-                WorkerConfig.builder(server.url(), "devkey", "secret")
-                    .agentName("media")
-                    .loadFunction(LoadFunction.JOBS)
-                    .loadThreshold(1.0)
-                    .http(host, 0)
-                    .backoff(new Backoff(Duration.ofMillis(100), Duration.ofMillis(500)))
-                    .build(),
-                new EchoAgent())
-            .start();
-    HttpServer web = HttpServer.create(new InetSocketAddress(host, 0), 0);
-    serve(web, "/call.html", project.resolve("call.html"), "text/html");
-    serve(
-        web,
-        "/livekit-client.umd.js",
-        project.resolve("node_modules/livekit-client/dist/livekit-client.umd.js"),
-        "text/javascript");
-    web.start();
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (server.workers().all().isEmpty() && System.nanoTime() < end) {
-      Thread.sleep(50);
+    boolean ok;
+    boolean data;
+    try (EchoRig rig = EchoRig.start(host)) {
+      HttpServer web = HttpServer.create(new InetSocketAddress(host, 0), 0);
+      serve(web, "/call.html", project.resolve("call.html"), "text/html");
+      serve(
+          web,
+          "/livekit-client.umd.js",
+          project.resolve("node_modules/livekit-client/dist/livekit-client.umd.js"),
+          "text/javascript");
+      web.start();
+      rig.dispatch("browser-room", "{\"delay_ms\":100}");
+      String page =
+          "http://"
+              + host
+              + ":"
+              + web.getAddress().getPort()
+              + "/call.html?url="
+              + URLEncoder.encode(rig.server.url(), StandardCharsets.UTF_8)
+              + "&token="
+              + URLEncoder.encode(
+                  Caller.token("browser-room", "chromium-caller"), StandardCharsets.UTF_8);
+      String result = ScenarioProcess.runNode(project, List.of("node", "browser-call.mjs", page));
+      ok = result.contains("\"ok\":true");
+      System.out.println("CHECK browser-hears-java-echo " + (ok ? "ok " : "FAIL ") + result);
+      data = result.contains("data echo hi from chromium");
+      System.out.println("CHECK browser-data-echo " + (data ? "ok " : "FAIL ") + result);
+      web.stop(0);
     }
-    AgentDispatchServiceClient.createClient(server.httpUrl(), "devkey", "secret")
-        .createDispatch("browser-room", "media", "{\"delay_ms\":100}")
-        .execute();
-    String page =
-        "http://"
-            + host
-            + ":"
-            + web.getAddress().getPort()
-            + "/call.html?url="
-            + URLEncoder.encode(server.url(), StandardCharsets.UTF_8)
-            + "&token="
-            + URLEncoder.encode(
-                Caller.token("browser-room", "chromium-caller"), StandardCharsets.UTF_8);
-    Process node =
-        new ProcessBuilder("node", "browser-call.mjs", page)
-            .directory(project.toFile())
-            .redirectErrorStream(true)
-            .start();
-    String output;
-    try {
-      output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      node.waitFor(90, TimeUnit.SECONDS);
-    } finally {
-      node.descendants().forEach(ProcessHandle::destroyForcibly);
-      node.destroyForcibly();
-    }
-    System.out.println(output);
-    String result =
-        output.lines().filter(l -> l.startsWith("RESULT ")).findFirst().orElse("RESULT none");
-    boolean ok = result.contains("\"ok\":true");
-    System.out.println("CHECK browser-hears-java-echo " + (ok ? "ok " : "FAIL ") + result);
-    boolean data = result.contains("data echo hi from chromium");
-    System.out.println("CHECK browser-data-echo " + (data ? "ok " : "FAIL ") + result);
-    worker.close();
-    web.stop(0);
-    server.close();
-    MediaEngine.shared().close();
+    ScenarioProcess.closeMedia();
     return ok && data ? 0 : 1;
   }
 

@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -45,16 +44,8 @@ public final class MediaScenarios {
   private static final List<String> failures = new ArrayList<>();
 
   public static void main(String[] args) {
-    int code = 1;
-    try {
-      code = run(args[0], Integer.parseInt(args[1]), Integer.parseInt(args[2]));
-    } catch (Throwable t) {
-      t.printStackTrace();
-      System.out.println("CHECK scenarios FAIL " + t);
-    } finally {
-      System.out.flush();
-      Runtime.getRuntime().halt(code);
-    }
+    ScenarioProcess.exitWith(
+        "scenarios", () -> run(args[0], Integer.parseInt(args[1]), Integer.parseInt(args[2])));
   }
 
   private static int run(String host, int rooms, int sequentialCalls) throws Exception {
@@ -73,41 +64,21 @@ public final class MediaScenarios {
           exchange.close();
         });
     hooks.start();
-    DevServer server =
-        DevServer.start(
-            new DevServer.Config(
-                host,
-                0,
-                Map.of("devkey", "secret"),
-                false,
-                Duration.ofSeconds(10),
-                Duration.ofSeconds(10),
-                List.of(
-                    URI.create(
-                        "http://"
-                            + host
-                            + ":"
-                            + hooks.getAddress().getPort()
-                            + "/livekit/webhook"))));
-    AgentWorker worker =
-        new AgentWorker(
-                WorkerConfig.builder(server.url(), "devkey", "secret")
-                    .agentName("media")
-                    .loadFunction(LoadFunction.JOBS)
-                    .loadThreshold(1.0)
-                    .maxJobs(Math.max(8, rooms + 2))
-                    .http(host, 0)
-                    .statusInterval(Duration.ofMillis(500))
-                    .backoff(new Backoff(Duration.ofMillis(100), Duration.ofMillis(500)))
-                    .build(),
-                BuiltInAgents.selectableByMetadata(new EchoAgent()))
-            .start();
+    EchoRig rig =
+        EchoRig.start(
+            host,
+            List.of(
+                URI.create(
+                    "http://" + host + ":" + hooks.getAddress().getPort() + "/livekit/webhook")),
+            BuiltInAgents.selectableByMetadata(new EchoAgent()),
+            b -> b.maxJobs(Math.max(8, rooms + 2)).statusInterval(Duration.ofMillis(500)));
+    DevServer server = rig.server;
+    AgentWorker worker = rig.worker;
     MediaEngine engine = MediaEngine.shared();
     AgentDispatchServiceClient dispatch =
         AgentDispatchServiceClient.createClient(server.httpUrl(), "devkey", "secret");
     RoomServiceClient roomService =
         RoomServiceClient.createClient(server.httpUrl(), "devkey", "secret");
-    waitFor(() -> server.workers().all().size() == 1, Duration.ofSeconds(10));
 
     // 1. Echo: the caller hears its own 440 Hz back; data packets both ways.
     dispatch
@@ -361,8 +332,7 @@ public final class MediaScenarios {
             + " -> "
             + fdsAfter);
 
-    worker.close();
-    server.close();
+    rig.close();
     hooks.stop(0);
     engine.close();
     System.out.println(failures.isEmpty() ? "ALL OK" : "FAILED " + failures);
