@@ -22,6 +22,7 @@ import io.agentfleet.operator.status.Conditions;
 import io.agentfleet.operator.status.FleetView;
 import io.agentfleet.operator.status.StatusAggregator;
 import io.agentfleet.operator.status.Trouble;
+import io.agentfleet.operator.workers.ConfigChecksum;
 import io.agentfleet.operator.workers.PodRenderer;
 import io.agentfleet.operator.workers.WorkerLabels;
 import io.agentfleet.operator.workers.WorkerPod;
@@ -31,8 +32,11 @@ import io.agentfleet.operator.workerstatus.StatusAddress;
 import io.agentfleet.operator.workerstatus.StatusTarget;
 import io.agentfleet.operator.workerstatus.WorkerStatusPoller;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -53,6 +57,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -111,7 +117,35 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
         new SimpleInboundEventSource<>("worker-status");
     poller.onMaterialChange(workerStatus::propagateEvent);
     poller.ownersStillExist(id -> context.getPrimaryCache().get(id).isPresent());
-    return List.of(podInformer, workerStatus);
+    // A rotated Secret or ConfigMap wakes the deployments whose pods read it at once, rather than
+    // at the next resync: the new checksum makes a revision that rolls out with drain.
+    InformerEventSource<Secret, AgentDeployment> secrets =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Secret.class, AgentDeployment.class)
+                .withName("secrets")
+                .withSecondaryToPrimaryMapper(s -> readersOf(context, s))
+                .withNamespacesInheritedFromController()
+                .build(),
+            context);
+    InformerEventSource<ConfigMap, AgentDeployment> configMaps =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(ConfigMap.class, AgentDeployment.class)
+                .withName("configmaps")
+                .withSecondaryToPrimaryMapper(c -> readersOf(context, c))
+                .withNamespacesInheritedFromController()
+                .build(),
+            context);
+    return List.of(podInformer, workerStatus, secrets, configMaps);
+  }
+
+  private static Set<ResourceID> readersOf(
+      EventSourceContext<AgentDeployment> context, HasMetadata object) {
+    return context
+        .getPrimaryCache()
+        .list(object.getMetadata().getNamespace())
+        .filter(d -> d.getSpec() != null && ConfigChecksum.refs(d.getSpec()).include(object))
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,16 @@ import java.util.TreeSet;
 public final class ConfigChecksum {
 
   /** What the pods read, by kind and name. */
-  public record Refs(TreeSet<String> secrets, TreeSet<String> configMaps) {}
+  public record Refs(TreeSet<String> secrets, TreeSet<String> configMaps) {
+
+    /** Whether the pods read this Secret or ConfigMap (same namespace assumed). */
+    public boolean include(HasMetadata object) {
+      String name = object.getMetadata().getName();
+      return object instanceof Secret
+          ? secrets.contains(name)
+          : object instanceof ConfigMap && configMaps.contains(name);
+    }
+  }
 
   private final KubernetesClient client;
 
