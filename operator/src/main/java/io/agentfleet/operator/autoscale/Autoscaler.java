@@ -99,11 +99,12 @@ public final class Autoscaler {
     }
 
     int carrying = current - policy.idleWorkers() - notReporting - stuck;
-    int demandWorkers;
-    if (carrying > 0 && expected == 0 && Math.abs(demand / carrying - 1) <= policy.tolerance()) {
-      demandWorkers = carrying;
-    } else {
-      demandWorkers = (int) Math.ceil(demand - 1e-9);
+    int needed = (int) Math.ceil(demand - 1e-9);
+    int demandWorkers = needed;
+    if (carrying > 0 && Math.abs(demand / carrying - 1) <= policy.tolerance()) {
+      // Calls announced by webhooks may only add workers: keeping the band's size when they push
+      // demand up, never dropping below it, keeps the answer monotonic in demand.
+      demandWorkers = expected == 0 ? carrying : Math.max(carrying, needed);
     }
     int raw = demandWorkers + policy.idleWorkers() + notReporting + stuck;
 

@@ -237,6 +237,29 @@ class AutoscalerTest {
   }
 
   @Test
+  void aCallAnnouncedByWebhookNeverLowersAnAnswerHeldByTheToleranceBand() {
+    // 44 calls at 6 a worker: 7.33 workers, within 20% of the 9 carrying, so 9 + 1 idle are kept.
+    Autoscaling a =
+        spec(
+            s -> {
+              s.setJobsPerWorker(6);
+              s.setIdleWorkers(1);
+              s.setTolerance(0.2);
+              s.setMinReplicas(5);
+              s.setMaxReplicas(10);
+            });
+    List<WorkerPod> fleet = new ArrayList<>();
+    int[] calls = {0, 1, 5, 7, 6, 6, 4, 7, 2, 6};
+    for (int i = 0; i < calls.length; i++) {
+      fleet.add(worker("w" + i, 0.5, calls[i]));
+    }
+
+    assertThat(decide(a, 10, fleet).replicas()).isEqualTo(10);
+    // Found by AutoscalerPropertiesTest: one expected call used to leave the band and give 9.
+    assertThat(decide(a, 10, fleet, 1, ScalingHistory.empty(), T0).replicas()).isEqualTo(10);
+  }
+
+  @Test
   void reasonSaysWhyInWords() {
     ScaleDecision d =
         decide(
