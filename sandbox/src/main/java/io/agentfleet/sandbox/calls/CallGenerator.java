@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Synthetic callers: each call is a room plus an agent dispatch whose metadata asks the worker's
- * hold agent to stay for the call's length ({@code {"hold_ms": n}}), recorded in the ledger.
+ * hold agent to stay for the call's length ({@code {"hold_ms": n}}), recorded in the ledger. With
+ * {@link MediaCallers}, calls placed while a media slot is free are real audio calls instead: the
+ * dispatch asks for the echo agent and a caller process talks to it for the call's length.
  */
 public final class CallGenerator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CallGenerator.class);
@@ -25,6 +27,7 @@ public final class CallGenerator implements AutoCloseable {
   private final AtomicInteger sequence = new AtomicInteger();
   private final ExecutorService senders;
   private Thread schedule;
+  private MediaCallers media;
 
   public CallGenerator(LiveKitRooms rooms, CallLedger ledger, Clock clock) {
     this.rooms = rooms;
@@ -50,11 +53,43 @@ public final class CallGenerator implements AutoCloseable {
     return record;
   }
 
+  /**
+   * Places a media call now, in a slot taken from {@code media}: the echo agent is dispatched and
+   * the caller started, which gives the slot back when it ends. {@code length} is raised to what a
+   * caller needs to measure a tone.
+   */
+  private CallRecord placeMedia(String agentName, Duration length, MediaCallers media)
+      throws IOException {
+    String room = "call-" + sequence.incrementAndGet();
+    Duration mediaLength = MediaCallers.length(length);
+    Instant at = clock.instant();
+    String dispatchId;
+    try {
+      dispatchId = rooms.dispatch(room, agentName, "{\"agent\":\"echo\"}");
+    } catch (IOException | RuntimeException e) {
+      media.releaseSlot();
+      throw e;
+    }
+    CallRecord record = CallRecord.dispatched(room, dispatchId, agentName, mediaLength, at);
+    ledger.dispatched(record);
+    media.start(record, media.nextTone());
+    return record;
+  }
+
   /** Places the planned calls at their times, from now on, on a background thread. */
-  public synchronized void play(Iterator<PlannedCall> plan) {
+  public void play(Iterator<PlannedCall> plan) {
+    play(plan, null);
+  }
+
+  /**
+   * As {@link #play(Iterator)}, with up to {@code media}'s limit of them real audio calls at a
+   * time; null for none. The media callers are closed with the generator.
+   */
+  public synchronized void play(Iterator<PlannedCall> plan, MediaCallers media) {
     if (schedule != null) {
       throw new IllegalStateException("already playing");
     }
+    this.media = media;
     long start = System.nanoTime();
     schedule =
         new Thread(
@@ -78,6 +113,15 @@ public final class CallGenerator implements AutoCloseable {
   }
 
   private void placeQuietly(PlannedCall call) {
+    MediaCallers mediaCallers = media;
+    if (mediaCallers != null && mediaCallers.tryTakeSlot()) {
+      try {
+        placeMedia(call.agentName(), call.length(), mediaCallers);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("could not place a media call: {}", e.getMessage());
+      }
+      return;
+    }
     try {
       place(call.agentName(), call.length());
     } catch (IOException | RuntimeException e) {
@@ -91,5 +135,8 @@ public final class CallGenerator implements AutoCloseable {
       schedule.interrupt();
     }
     senders.shutdownNow();
+    if (media != null) {
+      media.close();
+    }
   }
 }

@@ -19,6 +19,16 @@ import java.util.Set;
 public final class CallLedger {
   private final Clock clock;
   private final Map<String, CallRecord> byDispatch = new LinkedHashMap<>();
+  private final Map<String, MediaResult> mediaByDispatch = new LinkedHashMap<>();
+
+  /**
+   * Media calls (see {@code --media}) at a glance.
+   *
+   * @param inCall callers still in their call
+   * @param heard callers that heard their own tone back
+   * @param notHeard callers that finished without hearing it (silent, wrong tone or failed)
+   */
+  public record MediaTally(int inCall, int heard, int notHeard) {}
 
   public CallLedger(Clock clock) {
     this.clock = clock;
@@ -26,6 +36,29 @@ public final class CallLedger {
 
   public synchronized void dispatched(CallRecord record) {
     byDispatch.put(record.dispatchId(), record);
+  }
+
+  /** What a media call's caller heard so far; replaces the call's previous result. */
+  public synchronized void media(String dispatchId, MediaResult result) {
+    mediaByDispatch.put(dispatchId, result);
+  }
+
+  /** Media results by dispatch id, in the order the calls were placed. */
+  public synchronized Map<String, MediaResult> mediaResults() {
+    return new LinkedHashMap<>(mediaByDispatch);
+  }
+
+  public synchronized MediaTally mediaTally() {
+    int inCall = 0;
+    int heard = 0;
+    for (MediaResult r : mediaByDispatch.values()) {
+      if (!r.done()) {
+        inCall++;
+      } else if (r.heardOwnTone()) {
+        heard++;
+      }
+    }
+    return new MediaTally(inCall, heard, mediaByDispatch.size() - inCall - heard);
   }
 
   /** Folds one devserver snapshot into the ledger. */
@@ -58,11 +91,14 @@ public final class CallLedger {
     return counts;
   }
 
-  /** The ledger as CSV, one call a line. */
+  /**
+   * The ledger as CSV, one call a line. {@code media} is empty for calls without media; the outcome
+   * stays the last column, as scripts reading earlier ledgers expect.
+   */
   public synchronized void write(Path file) throws IOException {
     StringBuilder csv =
         new StringBuilder(
-            "room,dispatch_id,agent,length_s,dispatched_at,joined_at,ended_at,worker_id,outcome\n");
+            "room,dispatch_id,agent,length_s,dispatched_at,joined_at,ended_at,worker_id,media,outcome\n");
     for (CallRecord r : byDispatch.values()) {
       csv.append(r.room())
           .append(',')
@@ -79,6 +115,11 @@ public final class CallLedger {
           .append(r.endedAt() == null ? "" : r.endedAt())
           .append(',')
           .append(r.workerId() == null ? "" : r.workerId())
+          .append(',')
+          .append(
+              mediaByDispatch.containsKey(r.dispatchId())
+                  ? mediaByDispatch.get(r.dispatchId()).csv()
+                  : "")
           .append(',')
           .append(r.outcome())
           .append('\n');

@@ -47,6 +47,11 @@ public final class LiveKitRooms {
     return twirp("livekit.AgentDispatchService/CreateDispatch", room, dispatch).path("id").asText();
   }
 
+  /** Deletes the room, which ends its agent's job (as {@code JobTermination}). */
+  public void deleteRoom(String room) throws IOException {
+    twirp("livekit.RoomService/DeleteRoom", room, JSON.createObjectNode().put("room", room));
+  }
+
   /** The devserver's view: workers and jobs. */
   public DevServerState state() throws IOException {
     HttpRequest request =

@@ -2,8 +2,10 @@ package io.agentfleet.sandbox.launcher;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.sandbox.calls.Arrivals;
+import io.agentfleet.sandbox.calls.CallLedger;
 import io.agentfleet.sandbox.calls.CallOutcome;
 import io.agentfleet.sandbox.calls.DevServerState;
+import io.agentfleet.sandbox.calls.MediaCallers;
 import io.agentfleet.sandbox.calls.PlannedCall;
 import io.agentfleet.sandbox.kubelet.ImageRule;
 import io.agentfleet.sandbox.kubelet.RestartBackoff;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -24,7 +27,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code ./sandbox/run}: the whole system on this machine, with callers, until Ctrl-C. */
 @Command(
@@ -108,7 +113,7 @@ public final class SandboxMain implements Callable<Integer> {
       names = "--profile",
       defaultValue = "wave",
       description =
-          "steady, or wave: the rate swings +-80% over --period (default: ${DEFAULT-VALUE}).")
+          "steady, or wave: the rate swings +-80%% over --period (default: ${DEFAULT-VALUE}).")
   String profile;
 
   @Option(
@@ -169,15 +174,39 @@ public final class SandboxMain implements Callable<Integer> {
           "Run another image as a command: IMAGE=COMMAND ARGS..., {port} is the pod's status port. Repeatable.")
   List<String> images = new ArrayList<>();
 
-  @Option(names = "--media", description = "Make N calls real audio calls (not available yet).")
-  Integer media;
+  @Option(
+      names = "--media",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "Up to N calls at a time are real audio calls: the echo agent and a caller process that"
+              + " speaks a tone through the devserver and checks it hears it back. Runs the whole"
+              + " sandbox in a private network namespace (needs root, unshare, ip, libpulse0);"
+              + " kubectl and the LiveKit port stay reachable on 127.0.0.1 (default:"
+              + " ${DEFAULT-VALUE}).")
+  int media;
+
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
-    if (media != null) {
-      System.err.println("--media is not available yet: calls hold without audio.");
+    if (media < 0) {
+      System.err.println("--media wants a number of calls, 0 or more; got " + media);
       return 2;
+    }
+    if (media > 0 && !NetworkNamespace.inside()) {
+      Optional<String> missing = NetworkNamespace.missing();
+      if (missing.isPresent()) {
+        System.err.println(
+            "--media needs a private network namespace for WebRTC, which needs "
+                + missing.get()
+                + "; without --media calls hold without audio.");
+        return 2;
+      }
+      return new NamespacedRun(
+              spec.commandLine().getParseResult().originalArgs(), apiPort, livekitPort)
+          .run(out, System.err);
     }
     SandboxConfig config =
         new SandboxConfig(
@@ -214,28 +243,77 @@ public final class SandboxMain implements Callable<Integer> {
           .resource(SampleAgent.deployment(agentName, sandbox.livekitUrl(), replicas, !noAutoscale))
           .createOr(existing -> existing.update());
       printWhereThingsAre(out, sandbox, agentFile, started);
+      MediaCallers mediaCallers = null;
+      if (media > 0) {
+        mediaCallers =
+            new MediaCallers(
+                media,
+                WorkerImage.command(config.workerJar()),
+                sandbox.livekitUrl(),
+                SandboxConfig.API_KEY,
+                SandboxConfig.API_SECRET,
+                workdir.resolve("logs").resolve("callers"),
+                sandbox.ledger(),
+                sandbox.rooms());
+      }
+      List<SocketRelay> relays = NamespacedRun.relaysInside(sandbox);
       if (!noCalls) {
-        sandbox.callers().play(plan());
+        sandbox.callers().play(plan(), mediaCallers);
       }
       CountDownLatch stop = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-      long runStart = System.nanoTime();
-      while (!stop.await(1, TimeUnit.SECONDS)) {
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - runStart);
-        out.println(summary(sandbox, elapsed));
-        if (durationSeconds > 0 && elapsed.toSeconds() >= durationSeconds) {
-          break;
-        }
+      CountDownLatch reported = new CountDownLatch(1);
+      // On Ctrl-C the JVM halts when its hooks are done; this one waits for the ledger and the
+      // last lines, which could otherwise lose the race against the sandbox's own hook.
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    stop.countDown();
+                    try {
+                      reported.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  }));
+      try {
+        report(out, sandbox, stop, relays);
+      } finally {
+        reported.countDown();
       }
-      sandbox.callers().close();
-      sandbox.ledger().close();
-      Path ledgerFile = workdir.resolve("calls.csv");
-      sandbox.ledger().write(ledgerFile);
-      Map<CallOutcome, Integer> counts = sandbox.ledger().counts();
-      out.println("Calls: " + counts + " (ledger: " + ledgerFile + ")");
-      out.println("Stopping...");
     }
     return 0;
+  }
+
+  /** The summary line a second until stopped, then the ledger and the counts. */
+  private void report(
+      PrintStream out, Sandbox sandbox, CountDownLatch stop, List<SocketRelay> relays)
+      throws IOException, InterruptedException {
+    long runStart = System.nanoTime();
+    while (!stop.await(1, TimeUnit.SECONDS)) {
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - runStart);
+      out.println(summary(sandbox, elapsed));
+      if (durationSeconds > 0 && elapsed.toSeconds() >= durationSeconds) {
+        break;
+      }
+    }
+    sandbox.callers().close();
+    sandbox.ledger().close();
+    Path ledgerFile = workdir.resolve("calls.csv");
+    sandbox.ledger().write(ledgerFile);
+    Map<CallOutcome, Integer> counts = sandbox.ledger().counts();
+    out.println("Calls: " + counts + " (ledger: " + ledgerFile + ")");
+    if (media > 0) {
+      CallLedger.MediaTally tally = sandbox.ledger().mediaTally();
+      out.printf(
+          "Media calls: %d heard their own tone back, %d did not, %d were still in their call"
+              + " (media column of the ledger; callers' logs in %s)%n",
+          tally.heard(),
+          tally.notHeard(),
+          tally.inCall(),
+          workdir.resolve("logs").resolve("callers"));
+    }
+    out.println("Stopping...");
+    relays.forEach(SocketRelay::close);
   }
 
   private Iterator<PlannedCall> plan() throws IOException {
@@ -276,6 +354,7 @@ public final class SandboxMain implements Callable<Integer> {
       return SummaryLine.render(
           elapsed,
           sandbox.ledger().counts(),
+          media > 0 ? sandbox.ledger().mediaTally() : null,
           pods,
           state.snapshot(agentName),
           deployment == null ? null : deployment.getStatus());
@@ -301,7 +380,7 @@ public final class SandboxMain implements Callable<Integer> {
           workers         pods run as processes; logs in %s (or kubectl logs <pod>)
           agent           AgentDeployment %s from %s
           calls           %s; ledger written to %s at the end
-        Ctrl-C stops everything.
+        %sCtrl-C stops everything.
         """,
         Duration.ofNanos(System.nanoTime() - started).toSeconds(),
         sandbox.api().url(),
@@ -322,7 +401,26 @@ public final class SandboxMain implements Callable<Integer> {
             : trace != null
                 ? "replayed from " + trace + " at " + timeScale + "x"
                 : String.format("%s, about %.0f/min, mean %.0f s", profile, rate, meanCallSeconds),
-        workdir.resolve("calls.csv"));
+        workdir.resolve("calls.csv"),
+        media > 0 ? mediaLines() : "");
+  }
+
+  private String mediaLines() {
+    return String.format(
+        """
+          media           up to %d calls at a time are audio calls: the echo agent and a caller
+                          process that speaks a tone and listens (logs in %s);
+                          what each heard is in the ledger's media column
+          network         all of this runs in a private network namespace (veth %s-%s), so no
+                          media leaves the machine. The API and LiveKit ports are relayed to the
+                          host's 127.0.0.1: kubectl works from any shell. Anything else (operator
+                          metrics, pods' status ports): %s <command>
+        """,
+        media,
+        workdir.resolve("logs").resolve("callers"),
+        NetworkNamespace.ADDRESS,
+        NetworkNamespace.PEER_ADDRESS,
+        NetworkNamespace.enterCommand(ProcessHandle.current().pid()));
   }
 
   static ImageRule imageRule(String spec) {
@@ -349,6 +447,22 @@ public final class SandboxMain implements Callable<Integer> {
           .findFirst()
           .orElse(dir.resolve(prefix + "VERSION-runnable.jar"));
     }
+  }
+
+  /** {@code args} with {@code name}'s value set to {@code value}, wherever it was given. */
+  static List<String> withOption(List<String> args, String name, String value) {
+    List<String> result = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (arg.equals(name)) {
+        i++;
+      } else if (!arg.startsWith(name + "=")) {
+        result.add(arg);
+      }
+    }
+    result.add(name);
+    result.add(value);
+    return result;
   }
 
   public static void main(String[] args) {

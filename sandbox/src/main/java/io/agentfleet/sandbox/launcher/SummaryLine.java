@@ -1,6 +1,7 @@
 package io.agentfleet.sandbox.launcher;
 
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
+import io.agentfleet.sandbox.calls.CallLedger;
 import io.agentfleet.sandbox.calls.CallOutcome;
 import io.agentfleet.sandbox.calls.DevServerState;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -25,6 +26,20 @@ final class SummaryLine {
       List<Pod> pods,
       DevServerState.WorkerSnapshot workers,
       AgentDeploymentStatus status) {
+    return render(elapsed, calls, null, pods, workers, status);
+  }
+
+  /**
+   * @param media the media calls' tally after the calls, e.g. {@code (media 2 in call, 5 heard, 0
+   *     not)}; null leaves it out
+   */
+  static String render(
+      Duration elapsed,
+      Map<CallOutcome, Integer> calls,
+      CallLedger.MediaTally media,
+      List<Pod> pods,
+      DevServerState.WorkerSnapshot workers,
+      AgentDeploymentStatus status) {
     StringBuilder line = new StringBuilder();
     line.append(String.format(Locale.ROOT, "[%4ds] ", elapsed.toSeconds()));
     int done =
@@ -40,6 +55,15 @@ final class SummaryLine {
             done,
             lost,
             calls.getOrDefault(CallOutcome.WAITING, 0)));
+    if (media != null) {
+      line.append(
+          String.format(
+              Locale.ROOT,
+              " (media %d in call, %d heard, %d not)",
+              media.inCall(),
+              media.heard(),
+              media.notHeard()));
+    }
     line.append(" | pods ");
     Map<String, Map<String, Integer>> byRevision = new TreeMap<>();
     for (Pod pod : pods) {

@@ -13,9 +13,21 @@ public final class WorkerImage {
   private WorkerImage() {}
 
   public static ImageRule rule(Path workerJar) {
-    List<String> entrypoint = new ArrayList<>(List.of(javaBinary()));
+    return new ImageRule(
+        IMAGE,
+        command(workerJar),
+        List.of("start"),
+        Map.of(
+            "AGENTFLEET_HTTP_PORT", "{port}",
+            // The operator names it ..._SECONDS; the worker reads AGENTFLEET_DRAIN_TIMEOUT.
+            "AGENTFLEET_DRAIN_TIMEOUT", "{env:AGENTFLEET_DRAIN_TIMEOUT_SECONDS}"));
+  }
+
+  /** The worker jar's command line without its subcommand (workers, and callers of media calls). */
+  public static List<String> command(Path workerJar) {
+    List<String> command = new ArrayList<>(List.of(javaBinary()));
     // Small, quick-starting JVMs: many workers share two cores here.
-    entrypoint.addAll(
+    command.addAll(
         List.of(
             "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1",
@@ -24,14 +36,7 @@ public final class WorkerImage {
             "-XX:-UsePerfData",
             "-jar",
             workerJar.toAbsolutePath().toString()));
-    return new ImageRule(
-        IMAGE,
-        entrypoint,
-        List.of("start"),
-        Map.of(
-            "AGENTFLEET_HTTP_PORT", "{port}",
-            // The operator names it ..._SECONDS; the worker reads AGENTFLEET_DRAIN_TIMEOUT.
-            "AGENTFLEET_DRAIN_TIMEOUT", "{env:AGENTFLEET_DRAIN_TIMEOUT_SECONDS}"));
+    return command;
   }
 
   /** The java of the JVM running the sandbox, so workers run on the same version. */

@@ -3,6 +3,7 @@ package io.agentfleet.sandbox.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
+import io.agentfleet.sandbox.calls.CallLedger;
 import io.agentfleet.sandbox.calls.CallOutcome;
 import io.agentfleet.sandbox.calls.DevServerState;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -48,5 +49,21 @@ class SummaryLineTest {
             "[  42s] calls 5 in call, 7 done, 0 dropped/failed, 1 waiting | pods 1234: 1"
                 + " terminating; abcd: 1 ready, 1 starting | registered 3, load 0.25 | desired 3"
                 + " ready 2");
+  }
+
+  @Test
+  void showsMediaCallsWhenThereAreAny() {
+    String line =
+        SummaryLine.render(
+            Duration.ofSeconds(7),
+            Map.of(CallOutcome.IN_CALL, 3, CallOutcome.COMPLETED, 4),
+            new CallLedger.MediaTally(2, 3, 1),
+            List.of(pod("abcdef", true, false)),
+            new DevServerState.WorkerSnapshot(1, 0.3),
+            null);
+    assertThat(line)
+        .isEqualTo(
+            "[   7s] calls 3 in call, 4 done, 0 dropped/failed, 0 waiting (media 2 in call, 3"
+                + " heard, 1 not) | pods abcd: 1 ready | registered 1, load 0.30");
   }
 }

@@ -1,0 +1,49 @@
+package io.agentfleet.sandbox.calls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CallLedgerTest {
+  static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+  @Test
+  void mediaColumnBeforeTheOutcomeWhichStaysLast(@TempDir Path dir) throws Exception {
+    CallLedger ledger = new CallLedger(Clock.fixed(T0, ZoneOffset.UTC));
+    ledger.dispatched(CallRecord.dispatched("call-1", "AD_1", "a", Duration.ofSeconds(5), T0));
+    ledger.dispatched(CallRecord.dispatched("call-2", "AD_2", "a", Duration.ofSeconds(5), T0));
+    ledger.media("AD_2", MediaResult.inCall(350));
+    ledger.media("AD_2", new MediaResult(350, 350, 420, 700, null, true));
+    ledger.close();
+    Path csv = dir.resolve("calls.csv");
+    ledger.write(csv);
+
+    List<String> lines = Files.readAllLines(csv);
+    assertThat(lines.get(0))
+        .isEqualTo(
+            "room,dispatch_id,agent,length_s,dispatched_at,joined_at,ended_at,worker_id,media,outcome");
+    assertThat(lines.get(1)).endsWith(",,,,NEVER_PLACED").startsWith("call-1,");
+    assertThat(lines.get(2))
+        .endsWith(",sent 350Hz heard 350Hz loud 420 delay 700ms,NEVER_PLACED")
+        .startsWith("call-2,");
+    assertThat(lines).allMatch(l -> l.split(",", -1).length == 10);
+  }
+
+  @Test
+  void tallyOfMediaCalls() {
+    CallLedger ledger = new CallLedger(Clock.systemUTC());
+    ledger.media("AD_1", MediaResult.inCall(300));
+    ledger.media("AD_2", new MediaResult(350, 350, 420, 700, null, true));
+    ledger.media("AD_3", new MediaResult(400, 0, 0, -1, null, true));
+    ledger.media("AD_4", MediaResult.failed(450, "caller exited with 1 and no measurement"));
+    assertThat(ledger.mediaTally()).isEqualTo(new CallLedger.MediaTally(1, 1, 2));
+  }
+}

@@ -1,0 +1,163 @@
+package io.agentfleet.sandbox.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.agentfleet.sandbox.launcher.NetworkNamespace;
+import io.agentfleet.sandbox.launcher.SandboxMain;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * {@code ./sandbox/run --media 2} for a short while: the launcher re-executes itself in a private
+ * network namespace, media calls go through the devserver's relay to the worker's echo agent and
+ * back, every caller hears its own tone, and the Kubernetes API stays reachable from the test's
+ * (the host's) namespace through the relay.
+ */
+class MediaLauncherTest {
+  private static final Pattern HEARD = Pattern.compile("sent (\\d+)Hz heard (\\d+)Hz loud (\\d+)");
+
+  @Test
+  void mediaCallsHearTheirOwnToneBackAndKubectlStillReachesTheApi() throws Exception {
+    Optional<String> missing = NetworkNamespace.missing();
+    if (missing.isPresent()) {
+      System.err.println("MediaLauncherTest skipped: --media needs " + missing.get());
+    }
+    Assumptions.assumeTrue(missing.isEmpty(), () -> "--media needs " + missing.get());
+    String operator = System.getProperty("sandbox.operator.jar");
+    String worker = System.getProperty("sandbox.worker.jar");
+    String devserver = System.getProperty("sandbox.devserver.jar");
+    for (String jar : List.of(operator, worker, devserver)) {
+      Assumptions.assumeTrue(Files.exists(Path.of(jar)), jar + " is missing");
+    }
+    Path workdir = Path.of(System.getProperty("sandbox.workdir"), "launcher-media");
+    Files.deleteIfExists(workdir.resolve("kubeconfig"));
+    AtomicReference<String> fromHost = new AtomicReference<>("never reached");
+    Thread apiProbe = new Thread(() -> probeApiFromHost(workdir.resolve("kubeconfig"), fromHost));
+    apiProbe.setDaemon(true);
+    apiProbe.start();
+
+    PrintStream console = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    int code;
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      code =
+          new CommandLine(new SandboxMain())
+              .execute(
+                  "--workdir",
+                  workdir.toString(),
+                  "--crd",
+                  System.getProperty("sandbox.crd"),
+                  "--operator-jar",
+                  operator,
+                  "--worker-jar",
+                  worker,
+                  "--devserver-jar",
+                  devserver,
+                  "--livekit-port",
+                  "0",
+                  "--profile",
+                  "steady",
+                  "--rate",
+                  "20",
+                  "--mean-call",
+                  "4",
+                  "--media",
+                  "2",
+                  "--duration",
+                  "30");
+    } finally {
+      System.setOut(console);
+    }
+    apiProbe.interrupt();
+    String out = captured.toString(StandardCharsets.UTF_8);
+    console.print(out);
+
+    assertThat(code).isZero();
+    assertThat(out)
+        .contains("private network namespace", "nsenter --net=/proc/", "Media calls:")
+        .containsPattern("\\[ *\\d+s] calls .* \\(media \\d+ in call, \\d+ heard, \\d+ not\\)");
+    assertThat(fromHost.get())
+        .as("the API from the host's network namespace, through the relay")
+        .isEqualTo("sandbox-agent listed");
+
+    List<String> ledger = Files.readAllLines(workdir.resolve("calls.csv"));
+    assertThat(ledger.get(0)).endsWith(",worker_id,media,outcome");
+    List<String[]> rows = ledger.subList(1, ledger.size()).stream().map(l -> l.split(",")).toList();
+    assertThat(rows).noneMatch(r -> r[9].equals("DROPPED") || r[9].equals("FAILED"));
+    List<String[]> media = rows.stream().filter(r -> !r[8].isEmpty()).toList();
+    List<String[]> heard = media.stream().filter(r -> HEARD.matcher(r[8]).find()).toList();
+    assertThat(heard).as("media calls whose caller heard something").hasSizeGreaterThanOrEqualTo(2);
+    for (String[] call : heard) {
+      Matcher m = HEARD.matcher(call[8]);
+      assertThat(m.find()).isTrue();
+      assertThat(Math.abs(Integer.parseInt(m.group(1)) - Integer.parseInt(m.group(2))))
+          .as("%s: %s", call[0], call[8])
+          .isLessThan(40);
+      assertThat(Integer.parseInt(m.group(3))).as("%s: %s", call[0], call[8]).isGreaterThan(100);
+      assertThat(call[9])
+          .as("%s ended by its caller leaving", call[0])
+          .isIn("COMPLETED", "IN_CALL");
+    }
+    assertThat(heard).anyMatch(r -> r[9].equals("COMPLETED"));
+    assertThat(media)
+        .as("media calls are only ever heard, or cut off in their call by the end of the run")
+        .allMatch(r -> HEARD.matcher(r[8]).find() || r[8].endsWith("in call"));
+    Thread.sleep(500);
+    assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList())
+        .as("processes left behind by the launcher")
+        .isEmpty();
+  }
+
+  /** Lists AgentDeployments at the kubeconfig's server, as kubectl in another shell would. */
+  private static void probeApiFromHost(Path kubeconfig, AtomicReference<String> result) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    Pattern server = Pattern.compile("server: *(\\S+)");
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        Thread.sleep(500);
+        if (!Files.exists(kubeconfig)) {
+          continue;
+        }
+        Matcher m = server.matcher(Files.readString(kubeconfig));
+        if (!m.find()) {
+          continue;
+        }
+        HttpResponse<String> response =
+            http.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            m.group(1)
+                                + "/apis/agentfleet.io/v1alpha1/namespaces/default/agentdeployments"))
+                    .timeout(Duration.ofSeconds(5))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200 && response.body().contains("\"sandbox-agent\"")) {
+          result.set("sandbox-agent listed");
+          return;
+        }
+        result.set(response.statusCode() + ": " + response.body());
+      } catch (InterruptedException e) {
+        return;
+      } catch (Exception e) {
+        result.set(e.toString());
+      }
+    }
+  }
+}
