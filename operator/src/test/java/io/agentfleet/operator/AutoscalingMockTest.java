@@ -61,16 +61,14 @@ class AutoscalingMockTest {
 
   @BeforeEach
   void setUp() {
-    cluster = new MockCluster(client, "as");
+    cluster = MockCluster.withWorkers(client, "as");
     namespace = cluster.namespace;
-    kubelet = new TestingKubelet(client, namespace, true);
-    cluster.createCredentials("livekit", "s");
+    kubelet = cluster.kubelet();
   }
 
   @AfterEach
   void tearDown() {
-    kubelet.close();
-    cluster.deleteEverything();
+    cluster.close();
   }
 
   @Test

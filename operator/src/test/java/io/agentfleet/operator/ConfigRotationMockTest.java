@@ -44,19 +44,15 @@ class ConfigRotationMockTest {
   @Inject KubernetesClient client;
 
   MockCluster cluster;
-  TestingKubelet kubelet;
 
   @BeforeEach
   void setUp() {
-    cluster = new MockCluster(client, "cfg");
-    kubelet = new TestingKubelet(client, cluster.namespace, true);
-    cluster.createCredentials("livekit", "s1");
+    cluster = MockCluster.withWorkers(client, "cfg");
   }
 
   @AfterEach
   void tearDown() {
-    kubelet.close();
-    cluster.deleteEverything();
+    cluster.close();
   }
 
   @Test

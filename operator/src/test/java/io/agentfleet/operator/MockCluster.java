@@ -19,10 +19,34 @@ final class MockCluster {
 
   final KubernetesClient client;
   final String namespace;
+  private TestingKubelet kubelet;
 
   MockCluster(KubernetesClient client, String prefix) {
     this.client = client;
     this.namespace = prefix + "-" + Long.toHexString(System.nanoTime());
+  }
+
+  /**
+   * A namespace with the LiveKit credentials Secret {@code livekit} and a kubelet whose pods serve
+   * scripted worker status: where the autoscaling and rollout tests start.
+   */
+  static MockCluster withWorkers(KubernetesClient client, String prefix) {
+    MockCluster cluster = new MockCluster(client, prefix);
+    cluster.kubelet = new TestingKubelet(client, cluster.namespace, true);
+    cluster.createCredentials("livekit", "s1");
+    return cluster;
+  }
+
+  TestingKubelet kubelet() {
+    return kubelet;
+  }
+
+  /** Stops the kubelet, then removes what deleting the namespace would. */
+  void close() {
+    if (kubelet != null) {
+      kubelet.close();
+    }
+    deleteEverything();
   }
 
   /** The LiveKit credentials Secret the AgentDeployments refer to. */

@@ -49,16 +49,14 @@ class RolloutMockTest {
 
   @BeforeEach
   void setUp() {
-    cluster = new MockCluster(client, "ro");
+    cluster = MockCluster.withWorkers(client, "ro");
     namespace = cluster.namespace;
-    kubelet = new TestingKubelet(client, namespace, true);
-    cluster.createCredentials("livekit", "s1");
+    kubelet = cluster.kubelet();
   }
 
   @AfterEach
   void tearDown() {
-    kubelet.close();
-    cluster.deleteEverything();
+    cluster.close();
   }
 
   @Test

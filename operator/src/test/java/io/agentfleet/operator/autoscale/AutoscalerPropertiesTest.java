@@ -225,50 +225,32 @@ class AutoscalerPropertiesTest {
   }
 
   static ScalingPolicy withDownWindow(ScalingPolicy p, Duration window) {
-    return new ScalingPolicy(
-        p.minReplicas(),
-        p.maxReplicas(),
-        p.targetLoad(),
-        p.jobsPerWorker(),
-        p.idleWorkers(),
-        p.tolerance(),
-        p.startupAllowance(),
-        p.upWindow(),
-        p.upPerMinute(),
-        window,
-        p.downPerMinute(),
-        p.schedules());
+    return adjusted(p, p.jobsPerWorker(), p.tolerance(), 0, window);
   }
 
   static ScalingPolicy withRates(ScalingPolicy p, int perMinute) {
-    return new ScalingPolicy(
-        p.minReplicas(),
-        p.maxReplicas(),
-        p.targetLoad(),
-        p.jobsPerWorker(),
-        p.idleWorkers(),
-        p.tolerance(),
-        p.startupAllowance(),
-        p.upWindow(),
-        perMinute,
-        p.downWindow(),
-        perMinute,
-        p.schedules());
+    return adjusted(p, p.jobsPerWorker(), p.tolerance(), perMinute, p.downWindow());
   }
 
   static ScalingPolicy byCalls(ScalingPolicy p, int perWorker) {
+    return adjusted(p, perWorker, 0.0, 0, p.downWindow());
+  }
+
+  /** A copy with the fields the properties vary; rates apply both ways. */
+  static ScalingPolicy adjusted(
+      ScalingPolicy p, int jobsPerWorker, double tolerance, int perMinute, Duration downWindow) {
     return new ScalingPolicy(
         p.minReplicas(),
         p.maxReplicas(),
         p.targetLoad(),
-        perWorker,
+        jobsPerWorker,
         p.idleWorkers(),
-        0.0,
+        tolerance,
         p.startupAllowance(),
         p.upWindow(),
-        p.upPerMinute(),
-        p.downWindow(),
-        p.downPerMinute(),
+        perMinute,
+        downWindow,
+        perMinute,
         p.schedules());
   }
 }
