@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -65,7 +66,7 @@ final class NamespacedRun {
     inner.getOutputStream().close();
     Thread copyOut = copy(inner.getInputStream(), out, "inner-stdout");
     Thread copyErr = copy(inner.getErrorStream(), err, "inner-stderr");
-    List<SocketRelay> relays = new ArrayList<>();
+    List<SocketRelay> relays = new CopyOnWriteArrayList<>();
     relay(api, relayDir.resolve(API_SOCKET), "Kubernetes API", relays, err);
     relay(livekit, relayDir.resolve(LIVEKIT_SOCKET), "LiveKit", relays, err);
     // Ctrl-C reaches both processes; a SIGTERM only this one. Either way this waits for the inner
@@ -76,6 +77,8 @@ final class NamespacedRun {
             () -> {
               inner.toHandle().destroy();
               awaitQuietly(inner, copyOut, copyErr);
+              // The JVM halts when the hooks are done, maybe before the finally below has run.
+              cleanUp(relays, relayDir);
             },
             "sandbox-netns-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -94,9 +97,13 @@ final class NamespacedRun {
         inner.toHandle().destroy();
         awaitQuietly(inner, copyOut, copyErr);
       }
-      relays.forEach(SocketRelay::close);
-      deleteTree(relayDir);
+      cleanUp(relays, relayDir);
     }
+  }
+
+  private static void cleanUp(List<SocketRelay> relays, Path relayDir) {
+    relays.forEach(SocketRelay::close);
+    deleteTree(relayDir);
   }
 
   /**
