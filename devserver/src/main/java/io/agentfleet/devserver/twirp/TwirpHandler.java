@@ -71,6 +71,9 @@ public final class TwirpHandler extends Handler.Abstract {
     if (!"POST".equals(request.getMethod())) {
       throw TwirpException.badRoute("unsupported method " + request.getMethod());
     }
+    // Read before any answer, errors included: an answer that leaves the body unread makes Jetty
+    // close the connection, and a client that reuses it for its next request gets no response.
+    byte[] raw = readBody(request);
     TwirpMethod<?, ?> method = methods.get(route);
     if (method == null) {
       throw TwirpException.badRoute("no handler for path /twirp/" + route);
@@ -94,7 +97,7 @@ public final class TwirpHandler extends Handler.Abstract {
     } else {
       throw TwirpException.badRoute("unexpected Content-Type: " + contentType);
     }
-    Message decoded = decode(method.prototype(), readBody(request), json);
+    Message decoded = decode(method.prototype(), raw, json);
     Message reply = method.invoke(claims, decoded);
     byte[] body;
     if (json) {

@@ -11,10 +11,14 @@ import io.livekit.server.RoomAdmin;
 import io.livekit.server.RoomList;
 import io.livekit.server.RoomName;
 import io.livekit.server.RoomServiceClient;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import livekit.LivekitAgentDispatch.AgentDispatch;
 import livekit.LivekitModels.Room;
@@ -171,6 +175,50 @@ class TwirpTest {
         post("/twirp/livekit.RoomService/ListRooms", admin, "application/json", "{not json");
     assertThat(malformed.statusCode()).isEqualTo(400);
     assertThat(malformed.body()).contains("malformed");
+  }
+
+  @Test
+  void anErrorAnswerLeavesTheConnectionUsableForTheNextRequest() throws Exception {
+    String admin = token(new RoomList(true));
+    String badType =
+        "POST /twirp/livekit.RoomService/ListRooms HTTP/1.1\r\nHost: x\r\n"
+            + "Authorization: Bearer "
+            + admin
+            + "\r\nContent-Type: text/xml\r\nContent-Length: 2\r\n\r\n";
+    String good =
+        "POST /twirp/livekit.RoomService/ListRooms HTTP/1.1\r\nHost: x\r\n"
+            + "Authorization: Bearer "
+            + admin
+            + "\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(5000);
+      OutputStream out = socket.getOutputStream();
+      // The body of the refused request arrives after its headers, as the JDK client sends it.
+      out.write(badType.getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      Thread.sleep(300);
+      out.write("{}".getBytes(StandardCharsets.US_ASCII));
+      out.write(good.getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+
+      String answers = readUntil(socket.getInputStream(), "\"rooms\"");
+      assertThat(answers).startsWith("HTTP/1.1 404").contains("bad_route");
+      assertThat(answers.indexOf("HTTP/1.1 200")).as(answers).isPositive();
+    }
+  }
+
+  private static String readUntil(InputStream in, String marker) throws Exception {
+    StringBuilder text = new StringBuilder();
+    byte[] buffer = new byte[4096];
+    int n;
+    try {
+      while (!text.toString().contains(marker) && (n = in.read(buffer)) > 0) {
+        text.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+      }
+    } catch (java.net.SocketTimeoutException e) {
+      // what arrived is the answer
+    }
+    return text.toString();
   }
 
   private String token(io.livekit.server.VideoGrant... grants) {
