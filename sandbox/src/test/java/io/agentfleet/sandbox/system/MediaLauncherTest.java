@@ -3,14 +3,10 @@ package io.agentfleet.sandbox.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentfleet.sandbox.launcher.NetworkNamespace;
-import io.agentfleet.sandbox.launcher.SandboxMain;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +17,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code ./sandbox/run --media 2} for a short while: the launcher re-executes itself in a private
@@ -39,12 +34,6 @@ class MediaLauncherTest {
       System.err.println("MediaLauncherTest skipped: --media needs " + missing.get());
     }
     Assumptions.assumeTrue(missing.isEmpty(), () -> "--media needs " + missing.get());
-    String operator = System.getProperty("sandbox.operator.jar");
-    String worker = System.getProperty("sandbox.worker.jar");
-    String devserver = System.getProperty("sandbox.devserver.jar");
-    for (String jar : List.of(operator, worker, devserver)) {
-      Assumptions.assumeTrue(Files.exists(Path.of(jar)), jar + " is missing");
-    }
     Path workdir = Path.of(System.getProperty("sandbox.workdir"), "launcher-media");
     Files.deleteIfExists(workdir.resolve("kubeconfig"));
     AtomicReference<String> fromHost = new AtomicReference<>("never reached");
@@ -52,52 +41,28 @@ class MediaLauncherTest {
     apiProbe.setDaemon(true);
     apiProbe.start();
 
-    PrintStream console = System.out;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    int code;
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      code =
-          new CommandLine(new SandboxMain())
-              .execute(
-                  "--workdir",
-                  workdir.toString(),
-                  "--crd",
-                  System.getProperty("sandbox.crd"),
-                  "--operator-jar",
-                  operator,
-                  "--worker-jar",
-                  worker,
-                  "--devserver-jar",
-                  devserver,
-                  "--livekit-port",
-                  "0",
-                  "--profile",
-                  "steady",
-                  "--rate",
-                  "20",
-                  "--mean-call",
-                  "4",
-                  "--media",
-                  "2",
-                  "--duration",
-                  "30");
-    } finally {
-      System.setOut(console);
-    }
+    LauncherRun run =
+        LauncherRun.execute(
+            "launcher-media",
+            "--rate",
+            "20",
+            "--mean-call",
+            "4",
+            "--media",
+            "2",
+            "--duration",
+            "30");
     apiProbe.interrupt();
-    String out = captured.toString(StandardCharsets.UTF_8);
-    console.print(out);
 
-    assertThat(code).isZero();
-    assertThat(out)
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.output())
         .contains("private network namespace", "nsenter --net=/proc/", "Media calls:")
         .containsPattern("\\[ *\\d+s] calls .* \\(media \\d+ in call, \\d+ heard, \\d+ not\\)");
     assertThat(fromHost.get())
         .as("the API from the host's network namespace, through the relay")
         .isEqualTo("sandbox-agent listed");
 
-    List<String> ledger = Files.readAllLines(workdir.resolve("calls.csv"));
+    List<String> ledger = run.ledger();
     assertThat(ledger.get(0)).endsWith(",worker_id,media,outcome");
     List<String[]> rows = ledger.subList(1, ledger.size()).stream().map(l -> l.split(",")).toList();
     assertThat(rows).noneMatch(r -> r[9].equals("DROPPED") || r[9].equals("FAILED"));
@@ -119,10 +84,7 @@ class MediaLauncherTest {
     assertThat(media)
         .as("media calls are only ever heard, or cut off in their call by the end of the run")
         .allMatch(r -> HEARD.matcher(r[8]).find() || r[8].endsWith("in call"));
-    Thread.sleep(500);
-    assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList())
-        .as("processes left behind by the launcher")
-        .isEmpty();
+    LauncherRun.assertNothingLeftBehind();
   }
 
   /** Lists AgentDeployments at the kubeconfig's server, as kubectl in another shell would. */

@@ -1,0 +1,74 @@
+package io.agentfleet.sandbox.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.agentfleet.sandbox.launcher.SandboxMain;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import picocli.CommandLine;
+
+/**
+ * {@code ./sandbox/run} as its build leaves it, run in this JVM with the built jars: its exit code,
+ * what it printed (echoed to the console too) and its work directory.
+ */
+record LauncherRun(int exitCode, String output, Path workdir) {
+
+  /** Runs the launcher in {@code sandbox.workdir/<name>} with steady calls and {@code args}. */
+  static LauncherRun execute(String name, String... args) {
+    String operator = System.getProperty("sandbox.operator.jar");
+    String worker = System.getProperty("sandbox.worker.jar");
+    String devserver = System.getProperty("sandbox.devserver.jar");
+    for (String jar : List.of(operator, worker, devserver)) {
+      Assumptions.assumeTrue(Files.exists(Path.of(jar)), jar + " is missing");
+    }
+    Path workdir = Path.of(System.getProperty("sandbox.workdir"), name);
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "--workdir",
+                workdir.toString(),
+                "--crd",
+                System.getProperty("sandbox.crd"),
+                "--operator-jar",
+                operator,
+                "--worker-jar",
+                worker,
+                "--devserver-jar",
+                devserver,
+                "--livekit-port",
+                "0",
+                "--profile",
+                "steady"));
+    command.addAll(List.of(args));
+    PrintStream console = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    int code;
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      code = new CommandLine(new SandboxMain()).execute(command.toArray(String[]::new));
+    } finally {
+      System.setOut(console);
+    }
+    String out = captured.toString(StandardCharsets.UTF_8);
+    console.print(out);
+    return new LauncherRun(code, out, workdir);
+  }
+
+  List<String> ledger() throws java.io.IOException {
+    return Files.readAllLines(workdir.resolve("calls.csv"));
+  }
+
+  /** After a run, no process the launcher started may be alive. */
+  static void assertNothingLeftBehind() throws InterruptedException {
+    Thread.sleep(500);
+    assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList())
+        .as("processes left behind by the launcher")
+        .isEmpty();
+  }
+}
