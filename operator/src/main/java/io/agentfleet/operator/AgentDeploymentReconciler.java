@@ -23,6 +23,7 @@ import io.agentfleet.operator.status.FleetView;
 import io.agentfleet.operator.status.StatusAggregator;
 import io.agentfleet.operator.status.Trouble;
 import io.agentfleet.operator.workers.ConfigChecksum;
+import io.agentfleet.operator.workers.MetadataOnlyStore;
 import io.agentfleet.operator.workers.PodRenderer;
 import io.agentfleet.operator.workers.WorkerLabels;
 import io.agentfleet.operator.workers.WorkerPod;
@@ -118,11 +119,13 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
     poller.onMaterialChange(workerStatus::propagateEvent);
     poller.ownersStillExist(id -> context.getPrimaryCache().get(id).isPresent());
     // A rotated Secret or ConfigMap wakes the deployments whose pods read it at once, rather than
-    // at the next resync: the new checksum makes a revision that rolls out with drain.
+    // at the next resync: the new checksum makes a revision that rolls out with drain. The caches
+    // keep metadata only; the checksum reads the few objects a deployment uses.
     InformerEventSource<Secret, AgentDeployment> secrets =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Secret.class, AgentDeployment.class)
                 .withName("secrets")
+                .withItemStore(MetadataOnlyStore.secrets())
                 .withSecondaryToPrimaryMapper(s -> readersOf(context, s))
                 .withNamespacesInheritedFromController()
                 .build(),
@@ -131,6 +134,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(ConfigMap.class, AgentDeployment.class)
                 .withName("configmaps")
+                .withItemStore(MetadataOnlyStore.configMaps())
                 .withSecondaryToPrimaryMapper(c -> readersOf(context, c))
                 .withNamespacesInheritedFromController()
                 .build(),

@@ -9,6 +9,7 @@ import io.agentfleet.api.v1alpha1.LiveKitConnection;
 import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -69,8 +70,8 @@ class ConfigRotationMockTest {
         .withName("unrelated")
         .edit(c -> new ConfigMapBuilder(c).addToData("v", "y").build());
     await()
-        .during(Duration.ofSeconds(2))
-        .atMost(Duration.ofSeconds(3))
+        .during(Duration.ofSeconds(4))
+        .atMost(Duration.ofSeconds(5))
         .until(() -> cluster.get("cfg").getStatus().getUpdateRevision().equals(before));
 
     client
@@ -85,6 +86,27 @@ class ConfigRotationMockTest {
                 !cluster.get("cfg").getStatus().getUpdateRevision().equals(before)
                     && rolledOut("cfg"));
     assertThat(cluster.revisions("cfg")).hasSize(2);
+  }
+
+  @Test
+  void rotatingTheCredentialsSecretRollsOutAtOnce() {
+    configMap("prompts", "be brief");
+    cluster.create(readingPrompts("creds"));
+    await().atMost(WAIT).until(() -> rolledOut("creds") && cluster.pods("creds").size() == 1);
+    String before = cluster.get("creds").getStatus().getUpdateRevision();
+
+    client
+        .secrets()
+        .inNamespace(cluster.namespace)
+        .withName("livekit")
+        .edit(s -> new SecretBuilder(s).addToStringData("api-secret", "s2").build());
+
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                !cluster.get("creds").getStatus().getUpdateRevision().equals(before)
+                    && rolledOut("creds"));
   }
 
   boolean rolledOut(String name) {
