@@ -51,7 +51,32 @@ public final class NetworkNamespace {
       return Optional.of(
           "libpulse.so.0, which webrtc-java needs (Debian: apt-get install libpulse0)");
     }
-    return Optional.empty();
+    return refusedSetup();
+  }
+
+  /**
+   * Root is not always enough (a container without CAP_SYS_ADMIN or CAP_NET_ADMIN): try the setup
+   * once in a throwaway namespace, so a refusal is reported here rather than by a failed start.
+   */
+  private static Optional<String> refusedSetup() {
+    try {
+      Process probe = new ProcessBuilder(wrap(List.of("true"))).redirectErrorStream(true).start();
+      if (!probe.waitFor(10, TimeUnit.SECONDS)) {
+        probe.destroyForcibly();
+        return Optional.of("a network namespace that can be set up (the probe did not finish)");
+      }
+      if (probe.exitValue() != 0) {
+        String why = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return Optional.of(
+            "permission to create a network namespace with a veth pair (" + why.strip() + ")");
+      }
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.of("a network namespace (" + e.getMessage() + ")");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of("a network namespace (interrupted while probing)");
+    }
   }
 
   /** {@code command} run inside a new namespace with the veth pair up. */

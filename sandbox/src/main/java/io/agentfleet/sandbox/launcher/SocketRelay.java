@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Forwards each connection accepted on one address to another, byte for byte, TCP or Unix socket on
@@ -19,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the host, so kubectl keeps working while the sandbox runs in the namespace.
  */
 final class SocketRelay implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SocketRelay.class);
   private final ServerSocketChannel listener;
   private final SocketAddress listening;
   private final SocketAddress target;
@@ -54,22 +57,50 @@ final class SocketRelay implements AutoCloseable {
       SocketChannel in;
       try {
         in = listener.accept();
-      } catch (IOException closed) {
-        return;
-      }
-      SocketChannel out;
-      try {
-        out = SocketChannel.open(target);
-      } catch (IOException | RuntimeException unreachable) {
-        closeQuietly(in);
+      } catch (IOException e) {
+        if (!listener.isOpen()) {
+          return;
+        }
+        // Out of file descriptors or an aborted handshake: the listener is still there, so
+        // stopping would leave clients hanging in its backlog instead of failing.
+        LOG.warn("relay {}: accept failed ({}); retrying", listening, e.toString());
+        sleepQuietly(200);
         continue;
       }
       open.add(in);
-      open.add(out);
-      // Each side is closed once both directions have ended (half-closes are passed on).
-      AtomicInteger directions = new AtomicInteger(2);
-      pump(in, out, directions);
-      pump(out, in, directions);
+      // Connecting can wait on a slow target; off this thread, so other clients are accepted.
+      Thread connect = new Thread(() -> connect(in), "relay-connect");
+      connect.setDaemon(true);
+      connect.start();
+    }
+  }
+
+  private void connect(SocketChannel in) {
+    SocketChannel out;
+    try {
+      out = SocketChannel.open(target);
+    } catch (IOException | RuntimeException unreachable) {
+      closeQuietly(in);
+      return;
+    }
+    open.add(out);
+    if (!listener.isOpen()) {
+      // close() ran meanwhile and may have missed this pair.
+      closeQuietly(in);
+      closeQuietly(out);
+      return;
+    }
+    // Each side is closed once both directions have ended (half-closes are passed on).
+    AtomicInteger directions = new AtomicInteger(2);
+    pump(in, out, directions);
+    pump(out, in, directions);
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -44,16 +44,25 @@ final class NetNs {
     if (!libraryPresent("libpulse.so.0")) {
       return Optional.of("libpulse.so.0 is missing (Debian: apt-get install libpulse0)");
     }
+    // Root without CAP_NET_ADMIN (a container) cannot set the pair up: skip, do not fail.
+    try {
+      Process probe =
+          new ProcessBuilder(inNamespace(List.of("true"))).redirectErrorStream(true).start();
+      if (!probe.waitFor(10, TimeUnit.SECONDS) || probe.exitValue() != 0) {
+        probe.destroyForcibly();
+        return Optional.of(
+            "a network namespace with a veth pair cannot be set up here: "
+                + new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                    .strip());
+      }
+    } catch (IOException | InterruptedException e) {
+      return Optional.of("a network namespace cannot be set up here: " + e);
+    }
     return Optional.empty();
   }
 
-  static Result runJava(Class<?> main, Duration timeout, String... args) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> javaCmd =
-        new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
-    javaCmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
-    javaCmd.add(main.getName());
-    javaCmd.addAll(List.of(args));
+  /** {@code command} run in a new network namespace with the veth pair up. */
+  private static List<String> inNamespace(List<String> command) {
     String script =
         String.join(
             " && ",
@@ -64,8 +73,19 @@ final class NetNs {
             "ip link set v0 up",
             "ip link set v1 up",
             "exec \"$@\"");
-    List<String> command = new ArrayList<>(List.of("unshare", "-n", "sh", "-c", script, "netns"));
-    command.addAll(javaCmd);
+    List<String> wrapped = new ArrayList<>(List.of("unshare", "-n", "sh", "-c", script, "netns"));
+    wrapped.addAll(command);
+    return wrapped;
+  }
+
+  static Result runJava(Class<?> main, Duration timeout, String... args) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> javaCmd =
+        new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
+    javaCmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+    javaCmd.add(main.getName());
+    javaCmd.addAll(List.of(args));
+    List<String> command = inNamespace(javaCmd);
     Path log = Files.createTempFile("media-scenarios", ".log");
     Process p =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
