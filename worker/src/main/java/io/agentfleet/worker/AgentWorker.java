@@ -250,7 +250,9 @@ public final class AgentWorker implements AutoCloseable {
     if (!error.isEmpty()) {
       update.setError(error);
     }
-    connection.send(WorkerMessage.newBuilder().setUpdateJob(update).build());
+    if (!connection.send(WorkerMessage.newBuilder().setUpdateJob(update).build())) {
+      LOG.warn("could not tell LiveKit that job {} is {}: not connected", jobId, status);
+    }
   }
 
   private String workerToken() {

@@ -48,18 +48,28 @@ public final class JobRunner implements AutoCloseable {
 
   private void run(JobContext context) {
     JobOutcome outcome;
+    boolean interrupted = false;
     try {
       agent.run(context);
       outcome = JobOutcome.success(context.jobId());
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      interrupted = true;
       outcome = JobOutcome.failure(context.jobId(), "interrupted");
     } catch (Exception | Error e) {
       LOG.warn("job {} failed", context.jobId(), e);
       outcome = JobOutcome.failure(context.jobId(), String.valueOf(e.getMessage()));
     }
+    // An interrupt still pending (thrown or merely set by the agent) would make the report of
+    // the job's end fail to send: report first, then restore it for the pool.
+    interrupted |= Thread.interrupted();
     active.remove(context.jobId());
-    onEnd.accept(outcome);
+    try {
+      onEnd.accept(outcome);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** Asks one job to stop; returns false if it is not running here. */

@@ -57,7 +57,12 @@ final class EchoRig implements AutoCloseable {
             .backoff(new Backoff(Duration.ofMillis(100), Duration.ofMillis(500)));
     AgentWorker worker = new AgentWorker(tweak.apply(config).build(), agent).start();
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (server.workers().all().isEmpty() && System.nanoTime() < end) {
+    while (server.workers().all().isEmpty()) {
+      if (System.nanoTime() > end) {
+        worker.close();
+        server.close();
+        throw new IllegalStateException("the worker did not register with the devserver in 10 s");
+      }
       Thread.sleep(50);
     }
     return new EchoRig(server, worker);

@@ -3,6 +3,7 @@ package io.agentfleet.worker.media;
 import io.agentfleet.media.MediaEngine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -42,15 +43,24 @@ final class ScenarioProcess {
    */
   static String runNode(Path project, List<String> command)
       throws IOException, InterruptedException {
+    // To a file, not a pipe: reading a pipe to its end would wait past the limit for a hung script.
+    Path log = Files.createTempFile("node-scenario", ".log");
     Process node =
-        new ProcessBuilder(command).directory(project.toFile()).redirectErrorStream(true).start();
+        new ProcessBuilder(command)
+            .directory(project.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     String output;
     try {
-      output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      node.waitFor(90, TimeUnit.SECONDS);
+      if (!node.waitFor(90, TimeUnit.SECONDS)) {
+        System.out.println("node did not finish in 90 s: " + command);
+      }
     } finally {
       node.descendants().forEach(ProcessHandle::destroyForcibly);
       node.destroyForcibly();
+      output = Files.readString(log, StandardCharsets.UTF_8);
+      Files.deleteIfExists(log);
     }
     System.out.println(output);
     return output.lines().filter(l -> l.startsWith("RESULT ")).findFirst().orElse("RESULT none");

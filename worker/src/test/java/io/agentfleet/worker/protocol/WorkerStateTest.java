@@ -139,18 +139,26 @@ class WorkerStateTest {
     WorkerState state = new WorkerState("", 2, 1.0);
     state.offer("AJ_1", 0);
     state.drain();
-    CompletableFuture<Boolean> drained =
-        CompletableFuture.supplyAsync(
+    CompletableFuture<Boolean> drained = new CompletableFuture<>();
+    Thread drainer =
+        new Thread(
             () -> {
               try {
-                return state.awaitIdle(Duration.ofSeconds(30));
+                drained.complete(state.awaitIdle(Duration.ofSeconds(30)));
               } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
+                drained.completeExceptionally(e);
               }
-            });
+            },
+            "drainer");
+    drainer.start();
+    // The drain is already waiting on the reservation when the assignment comes.
+    while (drainer.getState() != Thread.State.TIMED_WAITING) {
+      Thread.sleep(5);
+    }
 
     assertThat(state.assigned("AJ_1")).as("accepted before the drain, so it runs").isTrue();
-    assertThat(drained).isNotDone();
+    Thread.sleep(50);
+    assertThat(drained).as("still waiting for the running job").isNotDone();
     state.finished("AJ_1");
 
     assertThat(drained.get(10, TimeUnit.SECONDS)).isTrue();
