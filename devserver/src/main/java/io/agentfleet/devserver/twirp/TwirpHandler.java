@@ -73,7 +73,7 @@ public final class TwirpHandler extends Handler.Abstract {
     }
     // Read before any answer, errors included: an answer that leaves the body unread makes Jetty
     // close the connection, and a client that reuses it for its next request gets no response.
-    byte[] raw = readBody(request);
+    byte[] raw = readBody(request, response);
     TwirpMethod<?, ?> method = methods.get(route);
     if (method == null) {
       throw TwirpException.badRoute("no handler for path /twirp/" + route);
@@ -116,10 +116,12 @@ public final class TwirpHandler extends Handler.Abstract {
     response.write(true, ByteBuffer.wrap(body), callback);
   }
 
-  private static byte[] readBody(Request request) throws TwirpException {
+  private static byte[] readBody(Request request, Response response) throws TwirpException {
     try (InputStream in = Content.Source.asInputStream(request)) {
       byte[] body = in.readNBytes(MAX_BODY + 1);
       if (body.length > MAX_BODY) {
+        // The rest stays unread, so say the connection ends rather than let a client reuse it.
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
         throw TwirpException.invalidArgument("request body too large");
       }
       return body;

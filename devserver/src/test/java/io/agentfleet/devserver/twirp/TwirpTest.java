@@ -207,6 +207,21 @@ class TwirpTest {
     }
   }
 
+  @Test
+  void aBodyOverTheLimitIsRefusedAndTheConnectionClosed() throws Exception {
+    String admin = token(new RoomList(true));
+    HttpResponse<String> tooLarge =
+        post(
+            "/twirp/livekit.RoomService/ListRooms",
+            admin,
+            "application/json",
+            " ".repeat(10 * 1024 * 1024 + 1));
+
+    assertThat(tooLarge.statusCode()).isEqualTo(400);
+    assertThat(tooLarge.body()).contains("invalid_argument", "too large");
+    assertThat(tooLarge.headers().firstValue("connection")).hasValue("close");
+  }
+
   private static String readUntil(InputStream in, String marker) throws Exception {
     StringBuilder text = new StringBuilder();
     byte[] buffer = new byte[4096];
