@@ -64,11 +64,34 @@ record LauncherRun(int exitCode, String output, Path workdir) {
     return Files.readAllLines(workdir.resolve("calls.csv"));
   }
 
-  /** After a run, no process the launcher started may be alive. */
+  /**
+   * After a run, no process the launcher started may be alive: none below this JVM, and none of
+   * ours in another network namespace (with {@code --media} the sandbox runs in its own, and a
+   * process its inner JVM left behind is re-parented away from this one).
+   */
   static void assertNothingLeftBehind() throws InterruptedException {
     Thread.sleep(500);
     assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList())
         .as("processes left behind by the launcher")
         .isEmpty();
+    String ours = networkNamespace(ProcessHandle.current().pid());
+    assertThat(
+            ProcessHandle.allProcesses()
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().commandLine().orElse("").contains("agentfleet"))
+                .filter(p -> !networkNamespace(p.pid()).equals(ours))
+                .filter(p -> !networkNamespace(p.pid()).isEmpty())
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
+                .toList())
+        .as("our processes left in another network namespace")
+        .isEmpty();
+  }
+
+  private static String networkNamespace(long pid) {
+    try {
+      return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", "net")).toString();
+    } catch (java.io.IOException | UnsupportedOperationException e) {
+      return ""; // gone meanwhile, or not Linux
+    }
   }
 }
