@@ -11,9 +11,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import livekit.LivekitAgent.JobStatus;
 import livekit.LivekitAgentDispatch.AgentDispatch;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A drained worker closes its socket only after LiveKit has heard how every job ended. If the
@@ -21,17 +20,7 @@ import org.junit.jupiter.api.RepeatedTest;
  * watching, a dropped call.
  */
 class DrainHandoverTest {
-  private TestFleet fleet;
-
-  @BeforeEach
-  void start() throws Exception {
-    fleet = new TestFleet();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    fleet.close();
-  }
+  @RegisterExtension final TestFleet fleet = TestFleet.perTest();
 
   @RepeatedTest(3)
   void everyJobEndReachesTheServerBeforeTheWorkerCloses() throws Exception {

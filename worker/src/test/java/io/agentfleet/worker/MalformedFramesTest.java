@@ -21,26 +21,15 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Garbage and oversized frames end only the connection that sent them: the devserver closes that
  * socket and keeps serving; the worker drops a bad server connection and reconnects.
  */
 public class MalformedFramesTest {
-  private TestFleet fleet;
-
-  @BeforeEach
-  void start() throws Exception {
-    fleet = new TestFleet();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    fleet.close();
-  }
+  @RegisterExtension final TestFleet fleet = TestFleet.perTest();
 
   @Test
   void devserverClosesASocketThatSendsGarbageAndKeepsServing() throws Exception {

@@ -21,12 +21,14 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 import livekit.LivekitAgent.Job;
 import livekit.LivekitAgentDispatch.AgentDispatch;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A devserver on a free port plus in-process workers connected to it, torn down together.
  * Dispatches go through the LiveKit Kotlin SDK's Twirp client, as a real backend would create them.
  */
-final class TestFleet implements AutoCloseable {
+final class TestFleet implements AutoCloseable, AfterEachCallback {
   static final String KEY = "devkey";
   static final String SECRET = "secret";
 
@@ -36,6 +38,23 @@ final class TestFleet implements AutoCloseable {
 
   TestFleet() throws Exception {
     server = DevServer.start(DevServer.Config.dev().withPort(0));
+  }
+
+  /**
+   * A fleet for one test method, closed after it: {@code @RegisterExtension final TestFleet fleet =
+   * TestFleet.perTest();}
+   */
+  static TestFleet perTest() {
+    try {
+      return new TestFleet();
+    } catch (Exception e) {
+      throw new IllegalStateException("the devserver did not start", e);
+    }
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws Exception {
+    close();
   }
 
   DevServer server() {

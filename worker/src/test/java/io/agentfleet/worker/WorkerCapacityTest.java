@@ -9,23 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import livekit.LivekitAgent.WorkerStatus;
 import livekit.LivekitAgentDispatch.AgentDispatch;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Capacity, load and FULL as the devserver sees them. */
 class WorkerCapacityTest {
-  private TestFleet fleet;
-
-  @BeforeEach
-  void start() throws Exception {
-    fleet = new TestFleet();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    fleet.close();
-  }
+  @RegisterExtension final TestFleet fleet = TestFleet.perTest();
 
   @Test
   void runsTwentyJobsAtOnceOnOneWorker() throws Exception {

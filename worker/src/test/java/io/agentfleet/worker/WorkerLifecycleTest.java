@@ -10,23 +10,12 @@ import java.time.Duration;
 import livekit.LivekitAgent.Job;
 import livekit.LivekitAgent.JobStatus;
 import livekit.LivekitAgentDispatch.AgentDispatch;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Java worker against the real devserver over real sockets: register, run, end jobs. */
 class WorkerLifecycleTest {
-  private TestFleet fleet;
-
-  @BeforeEach
-  void start() throws Exception {
-    fleet = new TestFleet();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    fleet.close();
-  }
+  @RegisterExtension final TestFleet fleet = TestFleet.perTest();
 
   @Test
   void registersAndIsReady() throws Exception {

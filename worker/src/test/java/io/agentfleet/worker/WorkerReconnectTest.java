@@ -4,23 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A LiveKit server restart must not cost a call: the worker re-registers, jobs keep running. */
 class WorkerReconnectTest {
-  private TestFleet fleet;
-
-  @BeforeEach
-  void start() throws Exception {
-    fleet = new TestFleet();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    fleet.close();
-  }
+  @RegisterExtension final TestFleet fleet = TestFleet.perTest();
 
   @Test
   void reconnectsAfterAServerRestartAndTheJobKeepsRunning() throws Exception {
