@@ -209,13 +209,14 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
         });
     channels.add(reliable);
     channels.add(lossy);
+    List<ParticipantInfo> others = room.admit(this);
     send(
         SignalResponse.newBuilder()
             .setJoin(
                 JoinResponse.newBuilder()
                     .setRoom(room.info())
                     .setParticipant(info)
-                    .addAllOtherParticipants(room.othersOf(this))
+                    .addAllOtherParticipants(others)
                     .setSubscriberPrimary(true)
                     .setServerVersion(serverInfo.getVersion())
                     .setServerInfo(serverInfo)
@@ -346,16 +347,17 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
   }
 
   /**
-   * Sends on the matching subscriber channel. Reliable packets that come before the channel is open
-   * (a participant greeted right after joining) are held and sent when it opens.
+   * Sends on the matching subscriber channel. Reliable packets that come before the channel exists
+   * or is open (a participant greeted right after joining, before its subscriber connection is
+   * negotiated) are held and sent when it opens.
    */
   private void deliverNow(DataPacket packet) {
     boolean lossyKind = packet.getKind() == DataPacket.Kind.LOSSY;
     RTCDataChannel channel = lossyKind ? lossy : reliable;
-    if (channel == null || closed) {
+    if (closed) {
       return;
     }
-    if (channel.getState() != RTCDataChannelState.OPEN) {
+    if (channel == null || channel.getState() != RTCDataChannelState.OPEN) {
       if (!lossyKind && heldPackets.size() < MAX_HELD_PACKETS) {
         heldPackets.add(packet);
       }

@@ -85,8 +85,21 @@ final class RtcRoom {
     return tracks.values().stream().filter(t -> !t.ownerSid().equals(p.sid())).toList();
   }
 
-  void joined(RtcParticipant p) {
+  /**
+   * Adds p and returns everyone else, in one step. Two participants joining at once each run on
+   * their own thread: with a separate look and add, each could miss the other (neither in the
+   * other's join response, nor announced to it), and an agent would wait for a caller who is there.
+   * Now the later one sees the earlier in its list, and the earlier hears of the later from {@link
+   * #joined}.
+   */
+  synchronized List<ParticipantInfo> admit(RtcParticipant p) {
+    List<ParticipantInfo> others = othersOf(p);
     participants.put(p.sid(), p);
+    return others;
+  }
+
+  /** Announces an admitted participant to the others, the webhooks and the room's listeners. */
+  void joined(RtcParticipant p) {
     if (!p.isAgent()) {
       onCallerJoined.accept(this);
       rooms.participantJoined(name, p.info());

@@ -131,7 +131,7 @@ public final class MediaScenarios {
     // 2. Greeter: hello, a steady 660 Hz, goodbye.
     dispatch
         .createDispatch(
-            "greeter-room", "media", "{\"agent\":\"greeter\",\"tone_hz\":660,\"tone_ms\":2500}")
+            "greeter-room", "media", "{\"agent\":\"greeter\",\"tone_hz\":660,\"tone_ms\":6000}")
         .execute();
     try (Caller caller = Caller.join(engine, server.url(), "greeter-room", "caller-greeter")) {
       Optional<DataMessage> hello = caller.room.pollData(Duration.ofSeconds(10));
