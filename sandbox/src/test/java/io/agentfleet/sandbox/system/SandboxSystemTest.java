@@ -175,7 +175,7 @@ class SandboxSystemTest {
   @Test
   @Order(3)
   void templateChangeWithTwentyCallsInFlightDropsNone() throws IOException {
-    Set<String> oldPods = names(workerPods());
+    Set<String> oldPods = Fleet.names(workerPods());
     List<CallRecord> calls = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       calls.add(sandbox.callers().place(NAME, Duration.ofSeconds(12 + i % 5)));
@@ -190,7 +190,7 @@ class SandboxSystemTest {
     Map<String, Instant> exitOfPod = new ConcurrentHashMap<>();
     for (Pod pod : workerPods()) {
       String name = pod.getMetadata().getName();
-      workerOfPod.put(name, workerId(pod));
+      workerOfPod.put(name, Fleet.workerId(pod));
       long pid = sandbox.kubelet().pod("default", name).orElseThrow().pid().orElseThrow();
       ProcessHandle.of(pid)
           .orElseThrow()
@@ -230,7 +230,7 @@ class SandboxSystemTest {
         .atMost(Duration.ofMinutes(3))
         .until(
             () -> {
-              Set<String> now = names(workerPods());
+              Set<String> now = Fleet.names(workerPods());
               return now.size() == 4
                   && now.stream().noneMatch(oldPods::contains)
                   && readyPods().size() == 4
@@ -334,33 +334,6 @@ class SandboxSystemTest {
 
   private static List<DevServerState.WorkerView> registered() throws IOException {
     return sandbox.rooms().state().workersFor(NAME);
-  }
-
-  private static Set<String> names(List<Pod> pods) {
-    return pods.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
-  }
-
-  /** The worker id a pod's status server reports, through the kubelet's status address. */
-  private static String workerId(Pod pod) {
-    String address = pod.getMetadata().getAnnotations().get(SimulatedKubelet.STATUS_ADDRESS);
-    try {
-      var response =
-          java.net.http.HttpClient.newHttpClient()
-              .send(
-                  java.net.http.HttpRequest.newBuilder(
-                          java.net.URI.create("http://" + address + "/worker"))
-                      .build(),
-                  java.net.http.HttpResponse.BodyHandlers.ofString());
-      return new com.fasterxml.jackson.databind.ObjectMapper()
-          .readTree(response.body())
-          .path("worker_id")
-          .asText();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   private static List<CallRecord> ledgerOf(List<CallRecord> placed) {
