@@ -1,5 +1,6 @@
 package io.agentfleet.sandbox.launcher;
 
+import io.agentfleet.controlplane.ChildProcess;
 import io.agentfleet.sandbox.api.GarbageCollector;
 import io.agentfleet.sandbox.api.SandboxApi;
 import io.agentfleet.sandbox.calls.CallGenerator;

@@ -1,4 +1,4 @@
-package io.agentfleet.sandbox.launcher;
+package io.agentfleet.controlplane;
 
 import java.io.IOException;
 import java.net.URI;
@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A process the sandbox itself runs (the devserver, the operator), logging to a file. */
+/** A process run beside the tests or the sandbox (a server, the operator), logging to a file. */
 public final class ChildProcess implements AutoCloseable {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
