@@ -1,11 +1,17 @@
 package io.agentfleet.sandbox.kubelet;
 
+import io.fabric8.kubernetes.api.model.Binding;
+import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,10 +33,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One pod's life on the simulated node: claim it (finalizer, node, status address), run its first
- * container as a process, probe it, restart it with back-off, and on deletion send SIGTERM, wait up
- * to the grace period, kill, and release the finalizer. All state changes happen under this
- * object's lock; API writes are small patches, so the operator's writes never conflict with them.
+ * One pod's life on the simulated node: bind it here through the Binding subresource (with its
+ * status address), run its first container as a process, probe it, restart it with back-off, and
+ * when the API server marks it deleted send SIGTERM, wait up to the deletion's grace period, kill,
+ * write the final status and delete it for good. All state changes happen under this object's lock;
+ * API writes go to the binding and status subresources or are small patches, so the operator's
+ * writes never conflict with them.
  */
 final class PodRunner {
   private static final Logger LOG = LoggerFactory.getLogger(PodRunner.class);
@@ -102,38 +110,79 @@ final class PodRunner {
 
   /** Binds the pod here and starts its container. */
   synchronized void start() {
-    try {
-      node.client()
-          .pods()
-          .inNamespace(namespace)
-          .withName(name)
-          .edit(
-              p -> {
-                List<String> finalizers = new ArrayList<>();
-                if (p.getMetadata().getFinalizers() != null) {
-                  finalizers.addAll(p.getMetadata().getFinalizers());
-                }
-                if (!finalizers.contains(SimulatedKubelet.FINALIZER)) {
-                  finalizers.add(SimulatedKubelet.FINALIZER);
-                }
-                p.getMetadata().setFinalizers(finalizers);
-                Map<String, String> annotations = new LinkedHashMap<>();
-                if (p.getMetadata().getAnnotations() != null) {
-                  annotations.putAll(p.getMetadata().getAnnotations());
-                }
-                annotations.put(SimulatedKubelet.STATUS_ADDRESS, PodStatuses.IP + ":" + port);
-                p.getMetadata().setAnnotations(annotations);
-                p.getSpec().setNodeName(node.config().nodeName());
-                return p;
-              });
-    } catch (KubernetesClientException e) {
-      LOG.info("pod {}/{} went away before it could be bound: {}", namespace, name, e.getMessage());
-      finish();
+    if (!claim()) {
+      node.onFinished().run();
+      finished = true;
       return;
     }
     startTime = node.clock().instant();
     writeStatus();
     launch();
+  }
+
+  /**
+   * Binds an unbound pod to this node, as the scheduler would, with the status address as the
+   * binding's annotation (the API server copies it onto the pod in the same write); a pod already
+   * bound here only gets the annotation. False if the pod is gone or another node has it.
+   */
+  private boolean claim() {
+    String address = PodStatuses.IP + ":" + port;
+    String nodeName = node.config().nodeName();
+    try {
+      String boundTo = pod.getSpec().getNodeName();
+      if (boundTo == null || boundTo.isEmpty()) {
+        Binding binding =
+            new BindingBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .withUid(pod.getMetadata().getUid())
+                .withAnnotations(Map.of(SimulatedKubelet.STATUS_ADDRESS, address))
+                .endMetadata()
+                .withNewTarget()
+                .withApiVersion("v1")
+                .withKind("Node")
+                .withName(nodeName)
+                .endTarget()
+                .build();
+        node.client().raw(podPath() + "/binding", "POST", binding);
+      } else {
+        node.client()
+            .pods()
+            .inNamespace(namespace)
+            .withName(name)
+            .patch(
+                PatchContext.of(PatchType.JSON_MERGE),
+                node.client()
+                    .getKubernetesSerialization()
+                    .asJson(
+                        Map.of(
+                            "metadata",
+                            Map.of(
+                                "annotations", Map.of(SimulatedKubelet.STATUS_ADDRESS, address)))));
+      }
+      Pod bound = node.client().pods().inNamespace(namespace).withName(name).get();
+      if (bound == null
+          || !bound.getMetadata().getUid().equals(pod.getMetadata().getUid())
+          || !nodeName.equals(bound.getSpec().getNodeName())) {
+        LOG.info("pod {}/{} is not this node's after all", namespace, name);
+        return false;
+      }
+      pod = bound;
+      return true;
+    } catch (KubernetesClientException e) {
+      // 409: another kubelet bound it first, or the name is a new pod's; 404: deleted meanwhile.
+      LOG.info("pod {}/{} not bound here: {}", namespace, name, e.getMessage());
+      return false;
+    }
+  }
+
+  private String podPath() {
+    return podPath(namespace, name);
+  }
+
+  private static String podPath(String namespace, String name) {
+    return "/api/v1/namespaces/" + namespace + "/pods/" + name;
   }
 
   /** A newer version of the pod from the API. */
@@ -144,7 +193,7 @@ final class PodRunner {
     }
   }
 
-  /** The pod is gone from the API without our finalizer's release (e.g. forced): stop now. */
+  /** The pod is gone from the API before the process ended (a forced deletion): stop now. */
   synchronized void vanished() {
     terminating = true;
     cancelTimers();
@@ -335,7 +384,7 @@ final class PodRunner {
                 TimeUnit.MILLISECONDS));
   }
 
-  /** SIGTERM now, SIGKILL when the grace period runs out; the finalizer goes after the exit. */
+  /** SIGTERM now, SIGKILL when the grace period runs out; the pod is deleted after the exit. */
   private void terminate() {
     if (terminating) {
       return;
@@ -381,6 +430,10 @@ final class PodRunner {
     return Optional.empty();
   }
 
+  /**
+   * The container has ended for good: the final status, and if the pod is being deleted the
+   * deletion's last step, which only the kubelet takes.
+   */
   private void finish() {
     if (finished) {
       return;
@@ -389,24 +442,66 @@ final class PodRunner {
     phase =
         state instanceof ContainerView.Terminated t && t.exitCode() == 0 ? "Succeeded" : "Failed";
     writeStatus();
-    try {
-      node.client()
-          .pods()
-          .inNamespace(namespace)
-          .withName(name)
-          .edit(
-              p -> {
-                if (p.getMetadata().getFinalizers() != null) {
-                  List<String> rest = new ArrayList<>(p.getMetadata().getFinalizers());
-                  rest.remove(SimulatedKubelet.FINALIZER);
-                  p.getMetadata().setFinalizers(rest);
-                }
-                return p;
-              });
-    } catch (KubernetesClientException e) {
-      LOG.debug("pod {}/{} already gone: {}", namespace, name, e.getMessage());
+    if (pod.getMetadata().getDeletionTimestamp() != null) {
+      deleteForGood(node.client(), pod);
     }
     node.onFinished().run();
+  }
+
+  /**
+   * A pod marked deleted that no process of this kubelet runs (it never started here, or an earlier
+   * kubelet ran it): a terminal phase if it had none, then the deletion's last step.
+   */
+  static void finishOrphan(KubernetesClient client, Pod pod) {
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    if (!"Succeeded".equals(phase) && !"Failed".equals(phase)) {
+      try {
+        client
+            .pods()
+            .inNamespace(pod.getMetadata().getNamespace())
+            .withName(pod.getMetadata().getName())
+            .subresource("status")
+            .patch(
+                PatchContext.of(PatchType.JSON_MERGE),
+                client
+                    .getKubernetesSerialization()
+                    .asJson(Map.of("status", Map.of("phase", "Failed", "reason", "Terminated"))));
+      } catch (KubernetesClientException e) {
+        LOG.debug(
+            "status of pod {}/{} not written: {}",
+            pod.getMetadata().getNamespace(),
+            pod.getMetadata().getName(),
+            e.getMessage());
+      }
+    }
+    deleteForGood(client, pod);
+  }
+
+  /**
+   * Deletes the pod at once: grace period 0, and only this pod (its UID), never a new pod that took
+   * its name meanwhile.
+   */
+  private static void deleteForGood(KubernetesClient client, Pod pod) {
+    DeleteOptions options =
+        new DeleteOptionsBuilder()
+            .withGracePeriodSeconds(0L)
+            .withNewPreconditions()
+            .withUid(pod.getMetadata().getUid())
+            .endPreconditions()
+            .build();
+    try {
+      client.raw(
+          podPath(pod.getMetadata().getNamespace(), pod.getMetadata().getName()),
+          "DELETE",
+          options);
+    } catch (KubernetesClientException e) {
+      // 404: gone already; 409: the name is a new pod's now.
+      LOG.debug(
+          "pod {}/{} not deleted: {}",
+          pod.getMetadata().getNamespace(),
+          pod.getMetadata().getName(),
+          e.getMessage());
+    }
   }
 
   private void retryLater(Duration wait) {

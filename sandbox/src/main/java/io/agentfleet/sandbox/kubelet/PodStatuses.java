@@ -56,7 +56,11 @@ final class PodStatuses {
         .withStartTime(startTime == null ? null : startTime.toString())
         .withConditions(conditions)
         .withContainerStatuses(status)
-        .withQosClass("BestEffort")
+        // Set by the API server at creation from the pod's resources, and never changed after.
+        .withQosClass(
+            previous != null && previous.getQosClass() != null
+                ? previous.getQosClass()
+                : "BestEffort")
         .build();
   }
 

@@ -28,19 +28,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A kubelet for one simulated node: every pod bound to it, or to no node yet, runs as a local
- * process (see {@link ImageRule}), with its status kept the way a kubelet keeps it.
+ * A kubelet for one simulated node: it registers its {@code Node}, binds every pod that has no node
+ * yet to itself (there is no scheduler), and runs each pod bound to it as a local process (see
+ * {@link ImageRule}), with its status kept the way a kubelet keeps it, through the status
+ * subresource.
  *
  * <p>Many workers share 127.0.0.1 here, so each pod gets its own status port: the pod's IP is
  * 127.0.0.1 and the annotation {@value #STATUS_ADDRESS} says {@code 127.0.0.1:<port>}. Probes go to
- * that port whatever port they name. Deleting a pod is graceful because the kubelet's finalizer
- * {@value #FINALIZER} holds it (Terminating, with a deletionTimestamp) until the process has
- * exited.
+ * that port whatever port they name. Deletion is the API server's graceful deletion: a bound pod
+ * stays, Terminating, with its deletionTimestamp until this kubelet has stopped the process and
+ * deleted it for good.
  */
 public final class SimulatedKubelet implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SimulatedKubelet.class);
 
-  public static final String FINALIZER = "sandbox.agentfleet.io/kubelet";
   public static final String STATUS_ADDRESS = "agentfleet.io/status-address";
 
   private final KubernetesClient client;
@@ -72,6 +73,7 @@ public final class SimulatedKubelet implements AutoCloseable {
   }
 
   public SimulatedKubelet start() {
+    NodeRegistration.register(client, config.nodeName());
     informer =
         client
             .pods()
@@ -102,12 +104,7 @@ public final class SimulatedKubelet implements AutoCloseable {
 
   private void resync() {
     try {
-      for (Pod cached : informer.getStore().list()) {
-        PodRunner runner = runners.get(cached.getMetadata().getUid());
-        if (runner != null && cached.getMetadata().getDeletionTimestamp() != null) {
-          runner.update(cached);
-        }
-      }
+      informer.getStore().list().forEach(this::seen);
     } catch (RuntimeException e) {
       LOG.debug("resync failed: {}", e.toString());
     }
@@ -121,12 +118,23 @@ public final class SimulatedKubelet implements AutoCloseable {
       return;
     }
     String boundTo = pod.getSpec().getNodeName();
-    boolean ours = boundTo == null || boundTo.isEmpty() || boundTo.equals(config.nodeName());
+    boolean unbound = boundTo == null || boundTo.isEmpty();
+    if (!unbound && !boundTo.equals(config.nodeName())) {
+      return;
+    }
+    if (pod.getMetadata().getDeletionTimestamp() != null) {
+      // Nothing of it runs here (it was deleted before it started, or by a kubelet before this
+      // one): what is left is to take it out of the API, as a restarted kubelet does.
+      if (!unbound) {
+        PodRunner.finishOrphan(client, pod);
+      }
+      return;
+    }
     boolean ended =
         pod.getStatus() != null
             && ("Succeeded".equals(pod.getStatus().getPhase())
                 || "Failed".equals(pod.getStatus().getPhase()));
-    if (!ours || ended || pod.getMetadata().getDeletionTimestamp() != null) {
+    if (ended) {
       return;
     }
     int port = freePort();

@@ -119,7 +119,7 @@ final class NamespacedRun {
     return List.of(
         SocketRelay.start(
             UnixDomainSocketAddress.of(Path.of(dir, API_SOCKET)),
-            new InetSocketAddress(loopback, sandbox.api().port())),
+            new InetSocketAddress(loopback, sandbox.controlPlane().apiPort())),
         SocketRelay.start(
             UnixDomainSocketAddress.of(Path.of(dir, LIVEKIT_SOCKET)),
             new InetSocketAddress(loopback, URI.create(sandbox.livekitUrl()).getPort())));

@@ -1,8 +1,7 @@
 package io.agentfleet.sandbox.launcher;
 
 import io.agentfleet.controlplane.ChildProcess;
-import io.agentfleet.sandbox.api.GarbageCollector;
-import io.agentfleet.sandbox.api.SandboxApi;
+import io.agentfleet.controlplane.ControlPlane;
 import io.agentfleet.sandbox.calls.CallGenerator;
 import io.agentfleet.sandbox.calls.CallLedger;
 import io.agentfleet.sandbox.calls.LiveKitRooms;
@@ -14,7 +13,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,9 +30,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole system on one machine, started in dependency order: the Kubernetes API (with a garbage
- * collector), the devserver, the LiveKit credentials Secret, the simulated kubelet, the operator,
- * and the callers with their ledger. The launcher and the system tests both use it.
+ * The whole system on one machine, started in dependency order: a real Kubernetes control plane
+ * (etcd, kube-apiserver, kube-controller-manager) with the CRD and the operator's RBAC installed,
+ * the devserver, the LiveKit credentials Secret, the simulated kubelet, the operator, and the
+ * callers with their ledger. The launcher and the system tests both use it.
  */
 public final class Sandbox implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
@@ -40,7 +42,7 @@ public final class Sandbox implements AutoCloseable {
   private final SandboxConfig config;
   private final List<AutoCloseable> started = new ArrayList<>();
   private final Thread shutdownHook;
-  private SandboxApi api;
+  private ControlPlane controlPlane;
   private Path kubeconfig;
   private ChildProcess devserver;
   private String devserverUrl;
@@ -74,15 +76,23 @@ public final class Sandbox implements AutoCloseable {
     Path logs = config.workdir().resolve("logs");
     Path podLogs = logs.resolve("pods");
     deleteTree(logs);
-    api =
-        SandboxApi.start(
-            config.apiPort(),
-            List.of(Crds.read(config.crd())),
-            (namespace, pod) ->
-                java.util.Optional.of(podLogs.resolve(namespace + "_" + pod + ".log")));
-    started.add(api);
-    kubeconfig = api.writeKubeconfig(config.workdir().resolve("kubeconfig"));
-    started.add(new GarbageCollector(api.client(), Duration.ofSeconds(1)));
+    controlPlane =
+        ControlPlane.start(
+            ControlPlane.Options.in(config.workdir().resolve("controlplane"))
+                .withApiPort(config.apiPort()));
+    started.add(controlPlane);
+    childPids.addAll(controlPlane.pids());
+    Crds.install(client(), config.crd(), Duration.ofSeconds(60));
+    kubeconfig = config.workdir().resolve("kubeconfig");
+    // The admin's token is in it: readable by its owner only, as the control plane wrote it.
+    Files.copy(
+        controlPlane.adminKubeconfig(),
+        kubeconfig,
+        StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.COPY_ATTRIBUTES);
+    OperatorAccount operatorAccount =
+        OperatorAccount.install(
+            controlPlane, config.deploy(), config.workdir().resolve("operator.kubeconfig"));
 
     int lkPort = config.devserverPort() == 0 ? freePort() : config.devserverPort();
     operatorPort = config.operatorHttpPort() == 0 ? freePort() : config.operatorHttpPort();
@@ -139,14 +149,7 @@ public final class Sandbox implements AutoCloseable {
         ChildProcess.start(
             "operator",
             operatorCommand(operatorPort),
-            Map.of(
-                "KUBECONFIG",
-                kubeconfig.toAbsolutePath().toString(),
-                // The key the devserver signs webhooks with.
-                "LIVEKIT_API_KEY",
-                SandboxConfig.API_KEY,
-                "LIVEKIT_API_SECRET",
-                SandboxConfig.API_SECRET),
+            withWebhookKey(operatorAccount.env()),
             logs.resolve("operator.log"));
     childPids.add(operator.pid());
     started.add(operator);
@@ -179,8 +182,8 @@ public final class Sandbox implements AutoCloseable {
   }
 
   /**
-   * The real operator app against the sandbox API. Server-side apply and CRD checks are off because
-   * the mock store has neither; one replica needs no leader election.
+   * The operator app as built, in its prod profile: server-side apply, the CRD check at start and
+   * leader election through a Lease in its namespace, as one replica on a cluster runs it.
    */
   private List<String> operatorCommand(int httpPort) {
     List<String> command =
@@ -195,6 +198,14 @@ public final class Sandbox implements AutoCloseable {
     command.add("-jar");
     command.add(config.operatorJar().toAbsolutePath().toString());
     return command;
+  }
+
+  private static Map<String, String> withWebhookKey(Map<String, String> env) {
+    Map<String, String> all = new java.util.HashMap<>(env);
+    // The key the devserver signs webhooks with.
+    all.put("LIVEKIT_API_KEY", SandboxConfig.API_KEY);
+    all.put("LIVEKIT_API_SECRET", SandboxConfig.API_SECRET);
+    return all;
   }
 
   /** Logs of an earlier run would mix with this one's. */
@@ -215,14 +226,16 @@ public final class Sandbox implements AutoCloseable {
     }
   }
 
+  /** A cluster-admin client, as the user of {@link #kubeconfig()} is. */
   public KubernetesClient client() {
-    return api.client();
+    return controlPlane.admin();
   }
 
-  public SandboxApi api() {
-    return api;
+  public ControlPlane controlPlane() {
+    return controlPlane;
   }
 
+  /** The admin kubeconfig, for kubectl. */
   public Path kubeconfig() {
     return kubeconfig;
   }
@@ -260,7 +273,7 @@ public final class Sandbox implements AutoCloseable {
     return callers;
   }
 
-  /** Every process the sandbox started: devserver, operator and every worker. */
+  /** Every process the sandbox started: the control plane, devserver, operator, every worker. */
   public Set<Long> startedPids() {
     Set<Long> pids = new HashSet<>(childPids);
     if (kubelet != null) {

@@ -9,13 +9,18 @@ import java.util.Map;
 /**
  * Where things are and which ports to use (0: any free one).
  *
- * @param workdir logs, the kubeconfig and the call ledger go here
+ * @param workdir logs, the kubeconfig, the control plane's files and the call ledger go here
+ * @param crd the AgentDeployment CRD users install
+ * @param deploy the folder of {@code namespace.yaml} and {@code rbac.yaml}: the operator runs as
+ *     the ServiceAccount they define, with their ClusterRole
+ * @param apiPort the Kubernetes API server's port
  * @param extraImages image rules tried before the built-in worker rule
  * @param operatorProperties system properties for the operator's JVM (e.g. a shorter resync)
  */
 public record SandboxConfig(
     Path workdir,
     Path crd,
+    Path deploy,
     Path operatorJar,
     Path workerJar,
     Path devserverJar,
@@ -41,6 +46,7 @@ public record SandboxConfig(
   public SandboxConfig(
       Path workdir,
       Path crd,
+      Path deploy,
       Path operatorJar,
       Path workerJar,
       Path devserverJar,
@@ -52,6 +58,7 @@ public record SandboxConfig(
     this(
         workdir,
         crd,
+        deploy,
         operatorJar,
         workerJar,
         devserverJar,

@@ -37,8 +37,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     subcommands = KubeletCommand.class,
     description = {
-      "Runs Agentfleet on this machine: a Kubernetes API, the operator, a simulated kubelet that"
-          + " runs worker pods as processes, a LiveKit devserver and synthetic callers.",
+      "Runs Agentfleet on this machine: a Kubernetes control plane (etcd, kube-apiserver,"
+          + " kube-controller-manager), the operator, a simulated kubelet that runs worker pods as"
+          + " processes, a LiveKit devserver and synthetic callers.",
       "kubectl works against it: export KUBECONFIG=<workdir>/kubeconfig."
     })
 public final class SandboxMain implements Callable<Integer> {
@@ -54,6 +55,14 @@ public final class SandboxMain implements Callable<Integer> {
       defaultValue = "crds/agentdeployments.agentfleet.io-v1.yml",
       description = "The AgentDeployment CRD (default: ${DEFAULT-VALUE}).")
   Path crd;
+
+  @Option(
+      names = "--deploy",
+      defaultValue = "deploy",
+      description =
+          "The folder of namespace.yaml and rbac.yaml: the operator runs as their ServiceAccount"
+              + " (default: ${DEFAULT-VALUE}).")
+  Path deploy;
 
   @Option(
       names = "--operator-jar",
@@ -212,6 +221,7 @@ public final class SandboxMain implements Callable<Integer> {
         new SandboxConfig(
             workdir,
             crd,
+            deploy,
             operatorJar,
             workerJar != null ? workerJar : find(Path.of("worker/target"), "agentfleet-worker-"),
             devserverJar != null
@@ -223,14 +233,19 @@ public final class SandboxMain implements Callable<Integer> {
             new RestartBackoff(Duration.ofSeconds(backoffSeconds), Duration.ofMinutes(5)),
             images.stream().map(SandboxMain::imageRule).toList());
     for (Path required :
-        List.of(config.crd(), config.operatorJar(), config.workerJar(), config.devserverJar())) {
+        List.of(
+            config.crd(),
+            config.deploy().resolve("rbac.yaml"),
+            config.operatorJar(),
+            config.workerJar(),
+            config.devserverJar())) {
       if (!Files.exists(required)) {
         System.err.println(
             required + " is missing: run ./sandbox/run from the repository root, which builds it.");
         return 1;
       }
     }
-    out.println("Starting the sandbox (Kubernetes API, devserver, kubelet, operator)...");
+    out.println("Starting the sandbox (Kubernetes control plane, devserver, kubelet, operator)...");
     long started = System.nanoTime();
     try (Sandbox sandbox = Sandbox.start(config)) {
       Path agentFile = workdir.resolve("agent.yaml");
@@ -372,18 +387,20 @@ public final class SandboxMain implements Callable<Integer> {
     out.printf(
         """
         Agentfleet sandbox is up (%ds):
-          Kubernetes API  %s
+          Kubernetes API  %s  (kube-apiserver, etcd, kube-controller-manager; logs in %s)
                           export KUBECONFIG=%s
                           kubectl get agd; kubectl get pods; kubectl scale agd/%s --replicas=4
           LiveKit         %s  (devserver; API key %s, secret %s; state %s/devserver/state)
           operator        metrics %s/q/metrics, health %s/q/health, log %s
-          workers         pods run as processes; logs in %s (or kubectl logs <pod>)
+          workers         pods run as processes on node %s; logs in %s/<namespace>_<pod>.log
+                          (not kubectl logs: there is no kubelet server to serve them)
           agent           AgentDeployment %s from %s
           calls           %s; ledger written to %s at the end
         %sCtrl-C stops everything.
         """,
         Duration.ofNanos(System.nanoTime() - started).toSeconds(),
-        sandbox.api().url(),
+        sandbox.controlPlane().url(),
+        sandbox.controlPlane().logs(),
         sandbox.kubeconfig().toAbsolutePath(),
         agentName,
         lk,
@@ -393,6 +410,7 @@ public final class SandboxMain implements Callable<Integer> {
         op,
         op,
         logs.resolve("operator.log"),
+        Sandbox.NODE,
         logs.resolve("pods"),
         agentName,
         agentFile,

@@ -3,12 +3,16 @@ package io.agentfleet.sandbox.kubelet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.agentfleet.sandbox.api.PodLogs;
-import io.agentfleet.sandbox.api.SandboxApi;
+import io.agentfleet.controlplane.ControlPlane;
+import io.agentfleet.sandbox.apiserver.TestControlPlane;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,27 +20,34 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The simulated kubelet against the sandbox API, with shell and Python one-liners as images:
- * status, probes, env from Secrets, crash-loop restarts, and graceful deletion through its
- * finalizer.
+ * The simulated kubelet against a real API server, with shell and Python one-liners as images: node
+ * registration, binding, status and status address, probes, env from Secrets, crash-loop restarts,
+ * and the API server's graceful deletion carried through to the end.
  */
+@ExtendWith(TestControlPlane.class)
 class SimulatedKubeletTest {
 
   @TempDir Path dir;
-  SandboxApi api;
-  KubernetesClient client;
+  ControlPlane plane;
+  NamespacedKubernetesClient client;
   SimulatedKubelet kubelet;
 
   @BeforeEach
-  void start() {
-    api = SandboxApi.start(0, List.of(), PodLogs.NONE);
-    client = api.client();
+  void start(ControlPlane plane) {
+    this.plane = plane;
+    client = TestControlPlane.namespace(plane, "kubelet");
+    kubelet = newKubelet();
+  }
+
+  private SimulatedKubelet newKubelet() {
     List<ImageRule> images =
         List.of(
             rule(
@@ -50,23 +61,24 @@ class SimulatedKubeletTest {
                 List.of("python3", "-m", "http.server", "--bind", "127.0.0.1", "{port}"),
                 List.of(),
                 Map.of()));
-    kubelet =
-        new SimulatedKubelet(
-                client,
-                new KubeletConfig(
-                    "sandbox",
-                    dir,
-                    images,
-                    new RestartBackoff(Duration.ofMillis(300), Duration.ofSeconds(2)),
-                    Duration.ofSeconds(2)))
-            .start();
+    return new SimulatedKubelet(
+            client,
+            new KubeletConfig(
+                "sandbox",
+                dir,
+                images,
+                new RestartBackoff(Duration.ofMillis(300), Duration.ofSeconds(2)),
+                Duration.ofSeconds(2)))
+        .start();
   }
 
   @AfterEach
   void stop() {
+    // Forced, so nothing of this test is left for the next test's kubelet to run.
+    client.pods().withGracePeriod(0).delete();
+    await().atMost(Duration.ofSeconds(20)).until(() -> client.pods().list().getItems().isEmpty());
     Set<Long> pids = kubelet.startedPids();
     kubelet.close();
-    api.close();
     assertThat(pids)
         .allSatisfy(
             pid ->
@@ -79,6 +91,10 @@ class SimulatedKubeletTest {
   }
 
   private Pod create(String name, String image, Long grace) {
+    return create(name, image, grace, null);
+  }
+
+  private Pod create(String name, String image, Long grace, String nodeName) {
     return client
         .pods()
         .resource(
@@ -87,6 +103,7 @@ class SimulatedKubeletTest {
                 .withName(name)
                 .endMetadata()
                 .withNewSpec()
+                .withNodeName(nodeName)
                 .withTerminationGracePeriodSeconds(grace)
                 .addNewContainer()
                 .withName("main")
@@ -109,18 +126,49 @@ class SimulatedKubeletTest {
   }
 
   @Test
-  void aPodRunsAsAProcessWithItsOwnStatusAddress() {
+  void theNodeIsRegisteredReadyWithThisMachinesCapacity() {
+    Node node = client.nodes().withName("sandbox").get();
+    assertThat(node).isNotNull();
+    assertThat(node.getStatus().getConditions())
+        .anySatisfy(
+            c -> {
+              assertThat(c.getType()).isEqualTo("Ready");
+              assertThat(c.getStatus()).isEqualTo("True");
+            });
+    assertThat(node.getStatus().getCapacity().get("cpu").getAmount())
+        .isEqualTo(Integer.toString(Runtime.getRuntime().availableProcessors()));
+    assertThat(node.getStatus().getCapacity()).containsKeys("memory", "pods");
+    assertThat(node.getStatus().getAddresses())
+        .anySatisfy(a -> assertThat(a.getAddress()).isEqualTo("127.0.0.1"));
+  }
+
+  @Test
+  void aPodIsBoundAndRunsAsAProcessWithItsOwnStatusAddress() {
     create("sleeper", "test/sleeper:1", 5L);
     await().atMost(Duration.ofSeconds(20)).until(() -> ready(get("sleeper")));
     Pod pod = get("sleeper");
     assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
     assertThat(pod.getStatus().getPodIP()).isEqualTo("127.0.0.1");
     assertThat(pod.getSpec().getNodeName()).isEqualTo("sandbox");
-    assertThat(pod.getMetadata().getFinalizers()).contains(SimulatedKubelet.FINALIZER);
-    int port = kubelet.pod("default", "sleeper").orElseThrow().port();
+    assertThat(pod.getMetadata().getFinalizers()).isNullOrEmpty();
+    int port = kubelet.pod(client.getNamespace(), "sleeper").orElseThrow().port();
     assertThat(pod.getMetadata().getAnnotations())
         .containsEntry(SimulatedKubelet.STATUS_ADDRESS, "127.0.0.1:" + port);
-    assertThat(kubelet.pod("default", "sleeper").orElseThrow().pid()).isPresent();
+    assertThat(kubelet.pod(client.getNamespace(), "sleeper").orElseThrow().pid()).isPresent();
+    // spec.nodeName cannot be changed by an update on a real API server: the binding set it.
+    assertThat(auditedSubresources("sleeper")).contains("binding", "status");
+  }
+
+  @Test
+  void aPodBoundToAnotherNodeIsLeftAlone() {
+    create("elsewhere", "test/sleeper", 5L, "another-node");
+    create("here", "test/sleeper", 5L);
+    // Both were seen by the time the later pod runs.
+    await().atMost(Duration.ofSeconds(20)).until(() -> ready(get("here")));
+    assertThat(kubelet.pod(client.getNamespace(), "elsewhere")).isEmpty();
+    Pod elsewhere = get("elsewhere");
+    assertThat(elsewhere.getSpec().getNodeName()).isEqualTo("another-node");
+    assertThat(elsewhere.getStatus().getContainerStatuses()).isNullOrEmpty();
   }
 
   @Test
@@ -193,7 +241,7 @@ class SimulatedKubeletTest {
                 .endSpec()
                 .build())
         .create();
-    Path log = kubelet.logFile("default", "env");
+    Path log = kubelet.logFile(client.getNamespace(), "env");
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> Files.exists(log) && Files.readString(log).contains("key=devkey port=8081"));
@@ -268,31 +316,93 @@ class SimulatedKubeletTest {
   }
 
   @Test
-  void deletionWaitsForTheProcessThenReleasesThePod() throws Exception {
+  void deletionWaitsForTheProcessThenWritesTheFinalStatusAndDeletesThePod() throws Exception {
     create("sleeper", "test/sleeper", 30L);
     await().atMost(Duration.ofSeconds(20)).until(() -> ready(get("sleeper")));
-    long pid = kubelet.pod("default", "sleeper").orElseThrow().pid().orElseThrow();
+    long pid = kubelet.pod(client.getNamespace(), "sleeper").orElseThrow().pid().orElseThrow();
+    List<Pod> seen = new CopyOnWriteArrayList<>();
+    try (Watch watch = client.pods().withName("sleeper").watch(recording(seen))) {
+      client.pods().withName("sleeper").delete();
 
-    client.pods().withName("sleeper").delete();
-
-    await().atMost(Duration.ofSeconds(20)).until(() -> get("sleeper") == null);
+      await().atMost(Duration.ofSeconds(20)).until(() -> get("sleeper") == null);
+    }
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
-    assertThat(Files.readString(kubelet.logFile("default", "sleeper"))).contains("got TERM");
+    assertThat(Files.readString(kubelet.logFile(client.getNamespace(), "sleeper")))
+        .contains("got TERM");
+    // The API server kept it, marked with the grace period; the kubelet's final status came last.
+    assertThat(seen)
+        .anySatisfy(
+            p -> {
+              assertThat(p.getMetadata().getDeletionTimestamp()).isNotNull();
+              assertThat(p.getMetadata().getDeletionGracePeriodSeconds()).isEqualTo(30L);
+              assertThat(p.getStatus().getPhase()).isEqualTo("Succeeded");
+            });
   }
 
   @Test
   void aPodThatIgnoresSigtermStaysTerminatingUntilTheGracePeriodEndsThenIsKilled() {
     create("stubborn", "test/stubborn", 2L);
     await().atMost(Duration.ofSeconds(20)).until(() -> ready(get("stubborn")));
-    long pid = kubelet.pod("default", "stubborn").orElseThrow().pid().orElseThrow();
+    long pid = kubelet.pod(client.getNamespace(), "stubborn").orElseThrow().pid().orElseThrow();
 
     client.pods().withName("stubborn").delete();
 
-    // The store keeps the pod, marked, while the kubelet's finalizer is on it.
+    // The API server keeps a bound pod, marked, until its kubelet deletes it for good.
     Pod terminating = get("stubborn");
     assertThat(terminating).isNotNull();
     assertThat(terminating.getMetadata().getDeletionTimestamp()).isNotNull();
     await().atMost(Duration.ofSeconds(20)).until(() -> get("stubborn") == null);
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
+  }
+
+  @Test
+  void aKubeletStartedLaterFinishesThePodsDeletedWhileNoneRan() {
+    create("left", "test/sleeper", 30L);
+    await().atMost(Duration.ofSeconds(20)).until(() -> ready(get("left")));
+    kubelet.close();
+
+    client.pods().withName("left").delete();
+    // No kubelet: the API server keeps it Terminating.
+    assertThat(get("left").getMetadata().getDeletionTimestamp()).isNotNull();
+
+    kubelet = newKubelet();
+    await().atMost(Duration.ofSeconds(20)).until(() -> get("left") == null);
+  }
+
+  private static Watcher<Pod> recording(List<Pod> seen) {
+    return new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, Pod pod) {
+        if (action == Action.MODIFIED) {
+          seen.add(pod);
+        }
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {}
+    };
+  }
+
+  /** The subresources written for this test's pod {@code name}, from the API server's audit log. */
+  private List<String> auditedSubresources(String name) {
+    try {
+      var json = new com.fasterxml.jackson.databind.ObjectMapper();
+      return Files.readAllLines(plane.auditLog()).stream()
+          .map(
+              line -> {
+                try {
+                  return json.readTree(line).path("objectRef");
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              })
+          .filter(ref -> ref.path("namespace").asText().equals(client.getNamespace()))
+          .filter(ref -> ref.path("name").asText().equals(name))
+          .map(ref -> ref.path("subresource").asText())
+          .filter(sub -> !sub.isEmpty())
+          .toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

@@ -35,6 +35,8 @@ record LauncherRun(int exitCode, String output, Path workdir) {
                 workdir.toString(),
                 "--crd",
                 System.getProperty("sandbox.crd"),
+                "--deploy",
+                System.getProperty("sandbox.deploy"),
                 "--operator-jar",
                 operator,
                 "--worker-jar",

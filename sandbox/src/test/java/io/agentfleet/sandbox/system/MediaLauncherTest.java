@@ -2,14 +2,13 @@ package io.agentfleet.sandbox.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.sandbox.launcher.NetworkNamespace;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -87,34 +86,34 @@ class MediaLauncherTest {
     LauncherRun.assertNothingLeftBehind();
   }
 
-  /** Lists AgentDeployments at the kubeconfig's server, as kubectl in another shell would. */
+  /**
+   * Lists AgentDeployments with the kubeconfig (its server, CA and token), as kubectl in another
+   * shell would.
+   */
   private static void probeApiFromHost(Path kubeconfig, AtomicReference<String> result) {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    Pattern server = Pattern.compile("server: *(\\S+)");
     while (!Thread.currentThread().isInterrupted()) {
       try {
         Thread.sleep(500);
         if (!Files.exists(kubeconfig)) {
           continue;
         }
-        Matcher m = server.matcher(Files.readString(kubeconfig));
-        if (!m.find()) {
-          continue;
+        Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+          List<String> names =
+              client
+                  .resources(AgentDeployment.class)
+                  .inNamespace("default")
+                  .list()
+                  .getItems()
+                  .stream()
+                  .map(d -> d.getMetadata().getName())
+                  .toList();
+          if (names.contains("sandbox-agent")) {
+            result.set("sandbox-agent listed");
+            return;
+          }
+          result.set("listed " + names);
         }
-        HttpResponse<String> response =
-            http.send(
-                HttpRequest.newBuilder(
-                        URI.create(
-                            m.group(1)
-                                + "/apis/agentfleet.io/v1alpha1/namespaces/default/agentdeployments"))
-                    .timeout(Duration.ofSeconds(5))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 200 && response.body().contains("\"sandbox-agent\"")) {
-          result.set("sandbox-agent listed");
-          return;
-        }
-        result.set(response.statusCode() + ": " + response.body());
       } catch (InterruptedException e) {
         return;
       } catch (Exception e) {

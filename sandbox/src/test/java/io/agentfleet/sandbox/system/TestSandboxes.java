@@ -49,6 +49,7 @@ final class TestSandboxes {
         new SandboxConfig(
             workdir,
             path("sandbox.crd"),
+            path("sandbox.deploy"),
             snapshot(operator.getParent(), jars.resolve("operator"))
                 .resolve(operator.getFileName()),
             snapshot(worker, jars.resolve(worker.getFileName())),

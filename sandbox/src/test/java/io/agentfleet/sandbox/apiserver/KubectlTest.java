@@ -1,18 +1,35 @@
-package io.agentfleet.sandbox.api;
+package io.agentfleet.sandbox.apiserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import io.agentfleet.sandbox.launcher.Crds;
+import io.agentfleet.controlplane.ControlPlane;
+import io.agentfleet.sandbox.kubelet.ImageRule;
+import io.agentfleet.sandbox.kubelet.KubeletConfig;
+import io.agentfleet.sandbox.kubelet.RestartBackoff;
+import io.agentfleet.sandbox.kubelet.SimulatedKubelet;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** A real kubectl against the sandbox API: the verbs the README promises, in one story. */
+/**
+ * A real kubectl against the sandbox's kind of cluster (the real API server with the CRD, the
+ * controller manager and the simulated kubelet): the verbs the README promises, in one story.
+ */
+@ExtendWith(TestControlPlane.class)
 class KubectlTest {
 
   static final String AGENT =
@@ -53,43 +70,79 @@ class KubectlTest {
     return found;
   }
 
+  static ControlPlane plane;
+
   @TempDir Path dir;
-  SandboxApi api;
+  NamespacedKubernetesClient client;
+  SimulatedKubelet kubelet;
   Kubectl kubectl;
+
+  @BeforeAll
+  static void controlPlane(ControlPlane shared) {
+    plane = shared;
+  }
 
   @ParameterizedTest
   @MethodSource("kubectls")
-  void theVerbsOfTheReadmeWorkAgainstTheSandboxApi(String binary) throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(
+  void theVerbsOfTheReadmeWorkAgainstTheSandboxsCluster(String binary) throws Exception {
+    Assumptions.assumeTrue(
         runs(binary), binary + " cannot be run here: the kubectl test needs a kubectl");
-    api =
-        SandboxApi.start(
-            0,
-            List.of(Crds.read(Path.of(System.getProperty("sandbox.crd")))),
-            (namespace, pod) -> java.util.Optional.of(dir.resolve(pod + ".log")));
+    client = TestControlPlane.namespace(plane, "kubectl");
+    // The worker image as a shell that holds until SIGTERM: pods are processes, not workers here.
+    kubelet =
+        new SimulatedKubelet(
+                plane.admin(),
+                new KubeletConfig(
+                    "sandbox",
+                    dir.resolve("pods"),
+                    List.of(
+                        new ImageRule(
+                            "agentfleet/worker",
+                            List.of(
+                                "sh",
+                                "-c",
+                                "echo registered; trap 'exit 0' TERM; while true; do sleep 0.1;"
+                                    + " done"),
+                            List.of(),
+                            Map.of())),
+                    new RestartBackoff(Duration.ofSeconds(1), Duration.ofSeconds(5)),
+                    Duration.ofSeconds(2)))
+            .start();
     try {
-      kubectl = new Kubectl(binary, api.writeKubeconfig(dir.resolve("kubeconfig")));
-      discoveryNamesTheAgentDeploymentWithItsShortNames();
+      // kubectl keeps its cache next to the kubeconfig (its HOME): a copy in this test's folder.
+      Path kubeconfig =
+          Files.copy(
+              plane.adminKubeconfig(),
+              dir.resolve("kubeconfig"),
+              java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+      kubectl = new Kubectl(binary, kubeconfig, client.getNamespace());
+      discoveryNamesTheAgentDeploymentWithItsShortName();
       applyCreatesThenConfigures();
       getListsItUnderTheShortName();
       aBadManifestIsRefusedWithTheFieldNamed();
       scaleWritesThroughTheScaleSubresource();
       describeShowsTheObject();
-      podsCanBeListedAndTheirLogsRead();
-      deleteRemovesIt();
+      podsRunOnTheSandboxNodeButHaveNoLogsThroughTheApi();
+      deleteRemovesItAndItsPodsAreGarbageCollected();
       podsCanBeAppliedAndDeleted();
     } finally {
-      api.close();
+      client.pods().withGracePeriod(0).delete();
+      kubelet.close();
     }
   }
 
-  private void discoveryNamesTheAgentDeploymentWithItsShortNames() throws Exception {
-    var result = kubectl.run("api-resources", "--api-group=agentfleet.io");
+  private void discoveryNamesTheAgentDeploymentWithItsShortName() throws Exception {
+    // As `kubectl api-resources | grep agd`.
+    var result = kubectl.run("api-resources");
     assertThat(result.exitCode()).as(result.all()).isZero();
-    assertThat(result.out())
-        .contains("agentdeployments")
-        .contains("agd")
-        .contains("AgentDeployment");
+    assertThat(result.out().lines().filter(l -> l.contains("agd")))
+        .singleElement()
+        .satisfies(
+            line ->
+                assertThat(line)
+                    .contains("agentdeployments")
+                    .contains("agentfleet.io/v1alpha1")
+                    .contains("AgentDeployment"));
   }
 
   private void applyCreatesThenConfigures() throws Exception {
@@ -113,8 +166,7 @@ class KubectlTest {
   }
 
   private void aBadManifestIsRefusedWithTheFieldNamed() throws Exception {
-    String bad = AGENT.formatted(-1).replace("image: agentfleet/worker:dev", "image: \"\"");
-    var result = kubectl.runWithInput(bad, "apply", "-f", "-");
+    var result = kubectl.runWithInput(AGENT.formatted(-1), "apply", "-f", "-");
     assertThat(result.exitCode()).isNotZero();
     assertThat(result.err()).contains("is invalid").contains("spec.replicas");
     assertThat(replicas()).isEqualTo("3");
@@ -128,23 +180,43 @@ class KubectlTest {
 
     var negative = kubectl.run("scale", "agd/voice-agent", "--replicas=-2");
     assertThat(negative.exitCode()).isNotZero();
+    assertThat(replicas()).isEqualTo("5");
   }
 
   private void describeShowsTheObject() throws Exception {
     var result = kubectl.run("describe", "agd", "voice-agent");
     assertThat(result.exitCode()).as(result.all()).isZero();
-    assertThat(result.out()).contains("voice-agent").contains("Replicas");
+    assertThat(result.out()).contains("voice-agent").containsPattern("Replicas:\\s+5\\n");
   }
 
-  private void podsCanBeListedAndTheirLogsRead() throws Exception {
-    api.client()
+  /**
+   * A pod owned by the AgentDeployment, as the operator makes them: bound to the sandbox node and
+   * running; {@code kubectl logs} has no kubelet server to ask, so it fails (the README points to
+   * the log files instead).
+   */
+  private void podsRunOnTheSandboxNodeButHaveNoLogsThroughTheApi() throws Exception {
+    var owner =
+        client
+            .genericKubernetesResources("agentfleet.io/v1alpha1", "AgentDeployment")
+            .withName("voice-agent")
+            .get();
+    client
         .pods()
         .resource(
             new PodBuilder()
                 .withNewMetadata()
                 .withName("worker-1")
+                .addNewOwnerReference()
+                .withApiVersion("agentfleet.io/v1alpha1")
+                .withKind("AgentDeployment")
+                .withName("voice-agent")
+                .withUid(owner.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .endOwnerReference()
                 .endMetadata()
                 .withNewSpec()
+                .withTerminationGracePeriodSeconds(5L)
                 .addNewContainer()
                 .withName("agent")
                 .withImage("agentfleet/worker:dev")
@@ -152,25 +224,45 @@ class KubectlTest {
                 .endSpec()
                 .build())
         .create();
-    Files.writeString(dir.resolve("worker-1.log"), "registered with LiveKit\n");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> ready(client.pods().withName("worker-1").get()));
 
-    var get = kubectl.run("get", "pods");
+    var get = kubectl.run("get", "pods", "-o", "wide");
     assertThat(get.exitCode()).as(get.all()).isZero();
-    assertThat(get.out()).contains("worker-1");
-    assertThat(get.out().lines().findFirst().orElseThrow()).contains("READY", "STATUS", "RESTARTS");
+    assertThat(get.out().lines().findFirst().orElseThrow())
+        .contains("READY", "STATUS", "RESTARTS", "IP", "NODE");
+    assertThat(get.out().lines().filter(l -> l.startsWith("worker-1")))
+        .singleElement()
+        .satisfies(l -> assertThat(l).contains("1/1", "Running", "127.0.0.1", "sandbox"));
+
+    var nodes = kubectl.run("get", "nodes");
+    assertThat(nodes.exitCode()).as(nodes.all()).isZero();
+    assertThat(nodes.out().lines().filter(l -> l.startsWith("sandbox")))
+        .singleElement()
+        .satisfies(l -> assertThat(l).contains("Ready"));
 
     var logs = kubectl.run("logs", "worker-1");
-    assertThat(logs.exitCode()).as(logs.all()).isZero();
-    assertThat(logs.out()).contains("registered with LiveKit");
+    assertThat(logs.exitCode()).as(logs.all()).isNotZero();
+    assertThat(Files.readString(kubelet.logFile(client.getNamespace(), "worker-1")))
+        .contains("registered");
   }
 
-  private void deleteRemovesIt() throws Exception {
+  private void deleteRemovesItAndItsPodsAreGarbageCollected() throws Exception {
+    long pid = kubelet.pod(client.getNamespace(), "worker-1").orElseThrow().pid().orElseThrow();
+
     var result = kubectl.run("delete", "agd", "voice-agent");
     assertThat(result.exitCode()).as(result.all()).isZero();
     assertThat(result.out()).contains("deleted");
     var get = kubectl.run("get", "agd", "voice-agent");
     assertThat(get.exitCode()).isNotZero();
     assertThat(get.err()).contains("NotFound");
+
+    // kube-controller-manager's garbage collector deletes the pod, the kubelet stops it.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> client.pods().withName("worker-1").get() == null);
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
   }
 
   private void podsCanBeAppliedAndDeleted() throws Exception {
@@ -180,6 +272,7 @@ class KubectlTest {
         kind: Pod
         metadata: {name: applied, labels: {tier: %s}}
         spec:
+          terminationGracePeriodSeconds: 5
           containers: [{name: main, image: agentfleet/worker:dev}]
         """;
     var created = kubectl.runWithInput(pod.formatted("one"), "apply", "-f", "-");
@@ -188,9 +281,18 @@ class KubectlTest {
     assertThat(configured.exitCode()).as(configured.all()).isZero();
     var label = kubectl.run("get", "pod", "applied", "-o", "jsonpath={.metadata.labels.tier}");
     assertThat(label.out().trim()).isEqualTo("two");
+    // kubectl waits until the pod is gone: until the kubelet has stopped it and deleted it.
     var deleted = kubectl.run("delete", "pod", "applied");
     assertThat(deleted.exitCode()).as(deleted.all()).isZero();
     assertThat(kubectl.run("get", "pod", "applied").exitCode()).isNotZero();
+  }
+
+  private static boolean ready(Pod pod) {
+    return pod != null
+        && pod.getStatus() != null
+        && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
   }
 
   private static boolean runs(String binary) {

@@ -1,4 +1,4 @@
-package io.agentfleet.sandbox.api;
+package io.agentfleet.sandbox.apiserver;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,8 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a real kubectl against a kubeconfig; {@code KUBECTL} picks another binary. */
-record Kubectl(String binary, Path kubeconfig) {
+/**
+ * Runs a real kubectl against a kubeconfig, in a namespace; {@code KUBECTL} picks another binary.
+ */
+record Kubectl(String binary, Path kubeconfig, String namespace) {
 
   record Result(int exitCode, String out, String err) {
     String all() {
@@ -29,6 +31,7 @@ record Kubectl(String binary, Path kubeconfig) {
     List<String> command = new ArrayList<>();
     command.add(binary);
     command.add("--kubeconfig=" + kubeconfig);
+    command.add("--namespace=" + namespace);
     command.add("--request-timeout=20s");
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
