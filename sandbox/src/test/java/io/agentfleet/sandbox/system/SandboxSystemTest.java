@@ -309,6 +309,50 @@ class SandboxSystemTest {
                         pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
   }
 
+  /**
+   * The operator ran as the ServiceAccount of {@code deploy/rbac.yaml}, with a token, and needed
+   * nothing that RBAC does not grant; it still holds its Lease in its own namespace.
+   */
+  @Test
+  @Order(6)
+  void theOperatorWorkedWithinTheRbacUsersInstall() throws IOException {
+    String operator = "system:serviceaccount:agentfleet-system:agentfleet-operator";
+    List<com.fasterxml.jackson.databind.JsonNode> writes = new ArrayList<>();
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    for (String line : java.nio.file.Files.readAllLines(sandbox.controlPlane().auditLog())) {
+      var entry = json.readTree(line);
+      if (entry.path("user").path("username").asText().equals(operator)) {
+        writes.add(entry);
+      }
+    }
+    assertThat(writes)
+        .extracting(
+            w -> w.path("verb").asText() + " " + w.path("objectRef").path("resource").asText())
+        .contains("create pods", "delete pods", "patch agentdeployments", "create events");
+    assertThat(writes)
+        .filteredOn(w -> w.path("responseStatus").path("code").asInt() == 403)
+        .as("writes of the operator that RBAC refused")
+        .isEmpty();
+
+    var lease =
+        client.leases().inNamespace("agentfleet-system").withName("agentfleet-operator").get();
+    assertThat(lease).as("the operator's Lease").isNotNull();
+    assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
+    // Renewed every few seconds while it leads.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                !client
+                    .leases()
+                    .inNamespace("agentfleet-system")
+                    .withName("agentfleet-operator")
+                    .get()
+                    .getSpec()
+                    .getRenewTime()
+                    .equals(lease.getSpec().getRenewTime()));
+  }
+
   private static List<Pod> workerPods() {
     return client
         .pods()
