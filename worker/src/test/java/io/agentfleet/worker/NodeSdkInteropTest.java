@@ -27,7 +27,7 @@ class NodeSdkInteropTest {
 
   @BeforeEach
   void start() throws Exception {
-    fleet = new TestFleet();
+    fleet = TestFleet.perTest();
   }
 
   @AfterEach
@@ -57,7 +57,7 @@ class NodeSdkInteropTest {
 
     await().atMost(Duration.ofSeconds(15)).until(() -> worker.info().jobsSucceeded() == 1);
     Job job =
-        fleet.server().jobs().jobs().stream()
+        fleet.devServer().jobs().jobs().stream()
             .filter(j -> j.getAgentName().equals("java-agent"))
             .findFirst()
             .orElseThrow();
@@ -67,7 +67,7 @@ class NodeSdkInteropTest {
         .atMost(Duration.ofSeconds(5))
         .until(
             () ->
-                fleet.server().jobs().job(job.getId()).orElseThrow().getState().getStatus()
+                fleet.devServer().jobs().job(job.getId()).orElseThrow().getState().getStatus()
                     == JobStatus.JS_SUCCESS);
   }
 }

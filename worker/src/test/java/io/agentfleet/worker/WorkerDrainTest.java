@@ -3,6 +3,7 @@ package io.agentfleet.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -17,33 +18,28 @@ import java.util.concurrent.TimeUnit;
 import livekit.LivekitAgent.JobStatus;
 import livekit.LivekitAgentDispatch.AgentDispatch;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
-/** SIGTERM drains a real worker process: not ready at once, no new jobs, exit 0 after its calls. */
+/**
+ * SIGTERM drains a real worker process: not ready at once, no new jobs, exit 0 after its calls,
+ * whose ends the server (devserver or real) has recorded.
+ */
 class WorkerDrainTest {
   private final HttpClient http = HttpClient.newHttpClient();
-  private TestFleet fleet;
   private Process process;
   private int port;
   private Path log;
 
-  @BeforeEach
-  void start() throws Exception {
-    fleet = new TestFleet();
-  }
-
   @AfterEach
   void stop() throws Exception {
+    // Before the fleet closes: it waits for the server to drop this worker.
     if (process != null && process.isAlive()) {
       process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
-    fleet.close();
   }
 
-  @Test
-  void sigtermWaitsForActiveJobsThenExitsZero() throws Exception {
-    startWorkerProcess("drainer", "30");
+  @OnBothServers
+  void sigtermWaitsForActiveJobsThenExitsZero(TestFleet fleet) throws Exception {
+    startWorkerProcess(fleet, "drainer", "30");
     AgentDispatch first = fleet.dispatch("call-1", "drainer", "{\"hold_ms\": 4000}");
     AgentDispatch second = fleet.dispatch("call-2", "drainer", "{\"hold_ms\": 4000}");
     await().atMost(Duration.ofSeconds(10)).until(() -> activeJobs() == 2);
@@ -54,22 +50,19 @@ class WorkerDrainTest {
     AgentDispatch late = fleet.dispatch("call-3", "drainer", "{\"hold_ms\": 10}");
     assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("exited; log:\n%s", log()).isTrue();
     assertThat(process.exitValue()).as("exit code; log:\n%s", log()).isZero();
-    // The devserver handles the worker's last status messages on its own threads: the process
-    // may be gone a moment before they are applied.
+    // Servers handle the worker's last status messages on their own threads: the process may be
+    // gone a moment before they are applied.
     for (AgentDispatch d : List.of(first, second)) {
-      await()
-          .atMost(Duration.ofSeconds(5))
-          .untilAsserted(
-              () ->
-                  assertThat(fleet.jobOf(d).orElseThrow().getState().getStatus())
-                      .isEqualTo(JobStatus.JS_SUCCESS));
+      fleet.awaitServer(
+          d.getRoom() + " end recorded", Duration.ofSeconds(10), () -> fleet.endOf(d).isPresent());
+      assertThat(fleet.endOf(d).orElseThrow().getStatus()).isEqualTo(JobStatus.JS_SUCCESS);
     }
-    assertThat(fleet.jobOf(late)).as("no job was placed while draining").isEmpty();
+    fleet.assertNoJobPlaced(late);
   }
 
-  @Test
-  void aSecondSignalExitsAtOnce() throws Exception {
-    startWorkerProcess("stubborn", "3600");
+  @OnBothServers
+  void aSecondSignalExitsAtOnce(TestFleet fleet) throws Exception {
+    startWorkerProcess(fleet, "stubborn", "3600");
     fleet.dispatch("endless-call", "stubborn", ""); // holds until terminated
     await().atMost(Duration.ofSeconds(10)).until(() -> activeJobs() == 1);
 
@@ -81,7 +74,8 @@ class WorkerDrainTest {
     assertThat(process.exitValue()).isNotZero();
   }
 
-  private void startWorkerProcess(String agentName, String drainTimeout) throws Exception {
+  private void startWorkerProcess(TestFleet fleet, String agentName, String drainTimeout)
+      throws Exception {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
@@ -114,6 +108,7 @@ class WorkerDrainTest {
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
     process = builder.start();
     await().atMost(Duration.ofSeconds(20)).until(() -> status("/ready") == 200);
+    fleet.awaitRegistered(workerInfo().get("worker_id").getAsString());
   }
 
   private int status(String path) {
@@ -130,12 +125,16 @@ class WorkerDrainTest {
   }
 
   private int activeJobs() throws Exception {
+    return workerInfo().get("active_jobs").getAsInt();
+  }
+
+  private JsonObject workerInfo() throws Exception {
     String body =
         http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/worker")).build(),
                 HttpResponse.BodyHandlers.ofString())
             .body();
-    return JsonParser.parseString(body).getAsJsonObject().get("active_jobs").getAsInt();
+    return JsonParser.parseString(body).getAsJsonObject();
   }
 
   private String log() {
