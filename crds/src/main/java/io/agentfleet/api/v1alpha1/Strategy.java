@@ -9,8 +9,14 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value =
-        "!has(self.type) || self.type != 'Canary' || (has(self.canary) && size(self.canary.steps) > 0)",
+        "!has(self.type) || self.type != 'Canary' || (has(self.canary) && has(self.canary.steps)"
+            + " && size(self.canary.steps) > 0)",
     message = "strategy.canary.steps must list at least one step when type is Canary")
+// Steps under a RollingUpdate strategy would be ignored without a word; the rolling update's
+// maxSurge, on the other hand, also paces a canary.
+@ValidationRule(
+    value = "!has(self.canary) || (has(self.type) && self.type == 'Canary')",
+    message = "strategy.canary is only used when strategy.type is Canary")
 public class Strategy {
 
   @JsonPropertyDescription(

@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The schema published for {@code spec.template}: only what the operator relies on is declared; the
@@ -33,8 +34,52 @@ public final class WorkerPodTemplateSchema {
     private PodSpecSchema() {}
   }
 
-  /** Labels and annotations pass through as written. */
+  /**
+   * A label key: an optional DNS-subdomain prefix and '/', then a name of up to 63 characters
+   * starting and ending with a letter or digit. Written without backslashes so that the same text
+   * reads the same in Java, YAML and CEL.
+   */
+  public static final String LABEL_KEY_PATTERN =
+      "^([a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
+          + "[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$";
+
+  /** A label value: empty, or up to 63 characters starting and ending with a letter or digit. */
+  public static final String LABEL_VALUE_PATTERN = "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$";
+
+  public static final int MAX_LABEL_VALUE_LENGTH = 63;
+
+  /** The prefix of the labels the operator sets on every worker pod. */
+  public static final String RESERVED_LABEL_PREFIX = AgentDeployment.GROUP + "/";
+
+  /**
+   * Labels are declared because the operator copies them onto every worker pod: a key or value the
+   * API server would refuse on a pod is refused here, when the user applies the deployment, instead
+   * of failing each pod creation later. The rest of the metadata passes through as written.
+   */
   public static final class MetadataSchema {
+    /**
+     * Bounded so that the API server's CEL cost estimate for the key rules stays within budget. The
+     * values' length and form are set on the map's values by {@code CrdGeneration}: the generator
+     * has no annotation for them.
+     */
+    @Size(max = 256)
+    @ValidationRule(
+        value =
+            "self.all(k, k.matches('"
+                + LABEL_KEY_PATTERN
+                + "') && (!k.contains('/') || k.matches('^[^/]{1,253}/')))",
+        message =
+            "template.metadata.labels keys must be a name of at most 63 letters, digits, '-', '_'"
+                + " or '.' starting and ending with a letter or digit, optionally after a DNS"
+                + " subdomain prefix and '/'")
+    @ValidationRule(
+        value = "self.all(k, !k.startsWith('" + RESERVED_LABEL_PREFIX + "'))",
+        message =
+            "template.metadata.labels must not use the "
+                + RESERVED_LABEL_PREFIX
+                + " prefix: the operator sets those labels on the worker pods")
+    public Map<String, String> labels;
+
     private MetadataSchema() {}
   }
 

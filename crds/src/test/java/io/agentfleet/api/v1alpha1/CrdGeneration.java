@@ -6,6 +6,8 @@ import io.fabric8.crdv2.generator.CRDPostProcessor;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRuleBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -49,6 +51,39 @@ public final class CrdGeneration {
     return crd;
   }
 
+  /**
+   * Label values are limited to 63 characters of a given form. The generator has no annotation for
+   * the values of a map, and a rule over the whole map would cost the API server's CEL estimate far
+   * too much for values of unbounded length, so the constraints go on the values' schema here.
+   */
+  private static HasMetadata labelValuesChecked(HasMetadata crd) {
+    for (CustomResourceDefinitionVersion v :
+        ((CustomResourceDefinition) crd).getSpec().getVersions()) {
+      JSONSchemaProps labels =
+          v.getSchema()
+              .getOpenAPIV3Schema()
+              .getProperties()
+              .get("spec")
+              .getProperties()
+              .get("template")
+              .getProperties()
+              .get("metadata")
+              .getProperties()
+              .get("labels");
+      JSONSchemaProps value = labels.getAdditionalProperties().getSchema();
+      value.setMaxLength((long) WorkerPodTemplateSchema.MAX_LABEL_VALUE_LENGTH);
+      value.setXKubernetesValidations(
+          List.of(
+              new ValidationRuleBuilder()
+                  .withRule("self.matches('" + WorkerPodTemplateSchema.LABEL_VALUE_PATTERN + "')")
+                  .withMessage(
+                      "a label value must be empty or start and end with a letter or digit, with"
+                          + " only letters, digits, '-', '_' and '.' between")
+                  .build()));
+    }
+    return crd;
+  }
+
   public static String generate() {
     try {
       Path out = Files.createTempDirectory("crd-gen");
@@ -59,7 +94,7 @@ public final class CrdGeneration {
               new CRDPostProcessor() {
                 @Override
                 public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
-                  return printerColumnsAsDeclared(crd);
+                  return labelValuesChecked(printerColumnsAsDeclared(crd));
                 }
               })
           .customResourceClasses(AgentDeployment.class)

@@ -2,35 +2,58 @@ package io.agentfleet.api.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.agentfleet.api.v1alpha1.AgentDeployment;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.agentfleet.api.v1alpha1.CrdGeneration;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.KubernetesResource;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every YAML document under deploy/ and crds/ is a Kubernetes object of a kind the Fabric8 model
- * knows, with no field the model does not know (a typo would otherwise be dropped silently by the
- * API server's pruning), and every AgentDeployment passes the CRD's schema and CEL rules.
+ * Every YAML file under deploy/ and crds/ (samples included) is accepted by a real kube-apiserver
+ * through {@code kubectl apply --dry-run=server}, with kubectl's strict field validation, after the
+ * CRD itself has really been applied: a misspelt field, a wrong type or a refused value fails here
+ * and not in a user's cluster. The pod template of every AgentDeployment is also checked as a core
+ * PodTemplate, because the CRD keeps a template's undeclared fields without judging them.
  */
 class ManifestsTest {
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  static CrdCluster cluster;
+
+  @BeforeAll
+  static void startApiServer() throws IOException {
+    cluster = CrdCluster.start(ManifestsTest.class);
+    // A dry run creates nothing, so the namespace the manifests' objects go to has to exist
+    // before they are checked; deploy/namespace.yaml itself is then checked against it.
+    for (String namespace : namespacesUsed()) {
+      cluster.kubectl("create", "namespace", namespace, "--save-config").orFail();
+    }
+  }
+
+  @AfterAll
+  static void stopApiServer() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
 
   static Path repoRoot() {
     return CrdGeneration.committedCrd().getParent().getParent();
@@ -67,6 +90,7 @@ class ManifestsTest {
     assertThat(manifests().map(p -> repoRoot().relativize(p).toString()))
         .contains(
             "crds/" + CrdGeneration.FILE_NAME,
+            "deploy/namespace.yaml",
             "deploy/rbac.yaml",
             "deploy/operator.yaml",
             "deploy/samples/python-voice-agent.yaml");
@@ -74,78 +98,99 @@ class ManifestsTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("manifests")
-  void everyDocumentIsAValidObjectOfItsKind(Path file) throws IOException {
-    String text = Files.readString(file);
-    List<HasMetadata> objects = parse(text);
-    assertThat(objects).as(file.toString()).isNotEmpty();
-    CrdSchemaValidator validator =
-        CrdSchemaValidator.forCrd(
-            Files.readString(CrdGeneration.committedCrd()), AgentDeployment.VERSION);
-    for (HasMetadata object : objects) {
-      String where =
-          file.getFileName() + " " + object.getKind() + "/" + object.getMetadata().getName();
-      assertThat(object).as(where).isNotInstanceOf(GenericKubernetesResource.class);
-      assertThat(object.getMetadata().getName()).as(where).isNotBlank();
-      List<String> unknown = new ArrayList<>();
-      unknownFields(object, object.getKind(), unknown);
-      assertThat(unknown).as(where + " has fields its kind does not have").isEmpty();
-      if (object instanceof AgentDeployment) {
-        assertThat(validator.validate(object)).as(where).isEmpty();
+  void theApiServerAcceptsEveryObject(Path file) throws IOException {
+    List<Map<String, Object>> objects = documents(file);
+    assertThat(objects).as(file + " has no objects").isNotEmpty();
+
+    CrdCluster.Run run = cluster.kubectl("apply", "--dry-run=server", "-f", file.toString());
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.err()).as("warnings from the API server").isEmpty();
+    assertThat(run.out().lines().filter(line -> line.endsWith("(server dry run)")))
+        .as(run.out())
+        .hasSize(objects.size());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("manifests")
+  void everyAgentDeploymentTemplateIsAValidPodTemplate(Path file) throws IOException {
+    for (Map<String, Object> object : documents(file)) {
+      if (!"AgentDeployment".equals(object.get("kind"))) {
+        continue;
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> metadata = (Map<String, Object>) object.get("metadata");
+      @SuppressWarnings("unchecked")
+      Map<String, Object> spec = (Map<String, Object>) object.get("spec");
+      Map<String, Object> podTemplate = new LinkedHashMap<>();
+      podTemplate.put("apiVersion", "v1");
+      podTemplate.put("kind", "PodTemplate");
+      podTemplate.put(
+          "metadata",
+          Map.of(
+              "name",
+              metadata.get("name"),
+              "namespace",
+              Objects.requireNonNullElse(metadata.get("namespace"), "default")));
+      podTemplate.put("template", spec.get("template"));
+      Path asPodTemplate =
+          cluster.write(
+              file.getFileName() + "-" + metadata.get("name") + "-template.yaml",
+              YAML.writeValueAsString(podTemplate));
+
+      CrdCluster.Run run =
+          cluster.kubectl("apply", "--dry-run=server", "-f", asPodTemplate.toString());
+
+      assertThat(run.exit()).as(file + " " + metadata.get("name") + ": " + run.err()).isZero();
+      assertThat(run.err()).as("warnings from the API server").isEmpty();
+    }
+  }
+
+  @Test
+  void aBrokenManifestIsRefused() throws IOException {
+    // The same path as above with a misspelt field: proves the check can fail.
+    Path sample = repoRoot().resolve("deploy/samples/python-voice-agent.yaml");
+    String broken = Files.readString(sample).replace("  replicas: 2", "  replica: 2");
+    assertThat(broken).isNotEqualTo(Files.readString(sample));
+
+    CrdCluster.Run run =
+        cluster.kubectl(
+            "apply",
+            "--dry-run=server",
+            "-f",
+            cluster.write("broken-sample.yaml", broken).toString());
+
+    assertThat(run.exit()).isNotZero();
+    assertThat(run.err()).contains("unknown field \"spec.replica\"");
+  }
+
+  static List<Map<String, Object>> documents(Path file) throws IOException {
+    List<Map<String, Object>> objects = new ArrayList<>();
+    try (var parser = YAML.createParser(file.toFile())) {
+      var values = YAML.readValues(parser, Map.class);
+      while (values.hasNext()) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> object = values.next();
+        if (object != null && !object.isEmpty()) {
+          objects.add(object);
+        }
       }
     }
+    return objects;
   }
 
   @SuppressWarnings("unchecked")
-  static List<HasMetadata> parse(String yaml) {
-    Object parsed = Serialization.unmarshal(yaml);
-    if (parsed instanceof List<?> list) {
-      return (List<HasMetadata>) list;
-    }
-    if (parsed instanceof io.fabric8.kubernetes.api.model.KubernetesList list) {
-      return list.getItems();
-    }
-    return List.of((HasMetadata) parsed);
-  }
-
-  /** Fabric8 models keep fields they do not know in additionalProperties. */
-  static void unknownFields(Object node, String path, List<String> found) {
-    if (node == null) {
-      return;
-    }
-    if (node instanceof Collection<?> items) {
-      int i = 0;
-      for (Object item : items) {
-        unknownFields(item, path + "[" + i++ + "]", found);
-      }
-      return;
-    }
-    if (node instanceof Map<?, ?> map) {
-      map.forEach((k, v) -> unknownFields(v, path + "." + k, found));
-      return;
-    }
-    if (!(node instanceof KubernetesResource)
-        && !node.getClass().getName().startsWith("io.agentfleet")) {
-      return;
-    }
-    for (Method getter : node.getClass().getMethods()) {
-      if (getter.getParameterCount() != 0
-          || !getter.getName().startsWith("get")
-          || getter.getDeclaringClass() == Object.class) {
-        continue;
-      }
-      Object value;
-      try {
-        value = getter.invoke(node);
-      } catch (ReflectiveOperationException e) {
-        continue;
-      }
-      if (getter.getName().equals("getAdditionalProperties")) {
-        if (value instanceof Map<?, ?> extra && !extra.isEmpty()) {
-          found.add(path + ": " + extra.keySet());
+  static Set<String> namespacesUsed() throws IOException {
+    Set<String> namespaces = new TreeSet<>();
+    for (Path file : manifests().toList()) {
+      for (Map<String, Object> object : documents(file)) {
+        Map<String, Object> metadata = (Map<String, Object>) object.get("metadata");
+        Object namespace = metadata == null ? null : metadata.get("namespace");
+        if (namespace instanceof String name && !name.equals("default")) {
+          namespaces.add(name);
         }
-        continue;
       }
-      unknownFields(value, path + "." + getter.getName().substring(3), found);
     }
+    return namespaces;
   }
 }
