@@ -9,8 +9,14 @@ import livekit.LivekitAgent.Job;
  * @param url where to join the room: the assignment's URL, or the worker's own LiveKit URL
  * @param token the room token from the assignment (valid for about an hour)
  * @param cancellation fires when the job must end
+ * @param resources what stays open until the job's end is reported (the room)
  */
-public record JobContext(Job job, String url, String token, Cancellation cancellation) {
+public record JobContext(
+    Job job, String url, String token, Cancellation cancellation, JobResources resources) {
+
+  public JobContext(Job job, String url, String token, Cancellation cancellation) {
+    this(job, url, token, cancellation, new JobResources());
+  }
 
   public String jobId() {
     return job.getId();

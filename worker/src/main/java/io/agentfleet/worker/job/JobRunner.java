@@ -66,6 +66,7 @@ public final class JobRunner implements AutoCloseable {
     try {
       onEnd.accept(outcome);
     } finally {
+      context.resources().closeAll();
       if (interrupted) {
         Thread.currentThread().interrupt();
       }

@@ -6,7 +6,8 @@ import io.agentfleet.worker.job.JobContext;
 
 /**
  * An {@link Agent} that talks in the job's room: the runtime joins the room with the job's token
- * before {@link #run(JobContext, RoomSession)} and leaves it afterwards, whatever happens.
+ * before {@link #run(JobContext, RoomSession)} and leaves it afterwards, whatever happens, once the
+ * job's end is reported.
  *
  * <p>A typical loop reads caller audio with {@link RoomSession#pollAudio}, publishes with {@link
  * RoomSession#publishAudio}, and stops when {@link #shouldStop} says so. An STT → LLM → TTS
@@ -19,14 +20,14 @@ public interface RoomAgent extends Agent {
 
   @Override
   default void run(JobContext context) throws Exception {
-    try (RoomSession room =
-        RoomSession.join(MediaEngine.shared(), context.url(), context.token())) {
-      run(context, room);
-      String ended = room.ended().getNow(null);
-      if (ended != null && ended.startsWith("signal")) {
-        // The connection broke rather than the room closing: the call did not end normally.
-        throw new IllegalStateException("room connection lost: " + ended);
-      }
+    RoomSession room = RoomSession.join(MediaEngine.shared(), context.url(), context.token());
+    // Left once the job's end is reported: the real server fails a job whose agent left first.
+    context.resources().closeAfterReport(room);
+    run(context, room);
+    String ended = room.ended().getNow(null);
+    if (ended != null && ended.startsWith("signal")) {
+      // The connection broke rather than the room closing: the call did not end normally.
+      throw new IllegalStateException("room connection lost: " + ended);
     }
   }
 
