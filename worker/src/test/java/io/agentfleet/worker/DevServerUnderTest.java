@@ -4,7 +4,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.agentfleet.devserver.DevServer;
 import io.agentfleet.devserver.agent.Worker;
+import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import livekit.LivekitAgent.JobState;
@@ -12,31 +14,34 @@ import livekit.LivekitAgent.JobStatus;
 import livekit.LivekitAgentDispatch.AgentDispatch;
 
 /** The in-process devserver, whose own tables answer the observations. */
-final class DevServerUnderTest implements ServerUnderTest {
+public final class DevServerUnderTest implements ServerUnderTest {
+  private final DevServer.Config config;
   private DevServer server;
 
-  private DevServerUnderTest(DevServer server) {
-    this.server = server;
+  private DevServerUnderTest(DevServer.Config config) throws Exception {
+    this.config = config;
+    this.server = DevServer.start(config);
   }
 
   static DevServerUnderTest start() throws Exception {
-    return new DevServerUnderTest(DevServer.start(config(0)));
+    return start("127.0.0.1", List.of());
   }
 
-  private static DevServer.Config config(int port) {
+  static DevServerUnderTest start(String host, List<URI> webhooks) throws Exception {
     DevServer.Config dev = DevServer.Config.dev();
-    return new DevServer.Config(
-        dev.host(),
-        port,
-        Map.of(KEY, SECRET),
-        false,
-        dev.registrationTimeout(),
-        dev.availabilityTimeout(),
-        dev.webhookUrls());
+    return new DevServerUnderTest(
+        new DevServer.Config(
+            host,
+            0,
+            Map.of(KEY, SECRET),
+            false,
+            dev.registrationTimeout(),
+            dev.availabilityTimeout(),
+            webhooks));
   }
 
   /** The devserver itself, for the tests that look at what only it shows. */
-  DevServer devServer() {
+  public DevServer devServer() {
     return server;
   }
 
@@ -44,7 +49,7 @@ final class DevServerUnderTest implements ServerUnderTest {
    * The devserver's record of a worker (status, load, version), which the real server keeps to
    * itself.
    */
-  Optional<Worker> worker(String workerId) {
+  public Optional<Worker> worker(String workerId) {
     return server.workers().byId(workerId);
   }
 
@@ -67,7 +72,7 @@ final class DevServerUnderTest implements ServerUnderTest {
   public void restart() throws Exception {
     int port = server.port();
     server.close();
-    server = DevServer.start(config(port));
+    server = DevServer.start(config.withPort(port));
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.agentfleet.worker;
 
 import io.agentfleet.controlplane.LiveKitServer;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +17,7 @@ import livekit.LivekitAgentDispatch.AgentDispatch;
  * registered} is logged once the worker can be offered jobs, {@code closing worker} once it is
  * dropped, {@code job ended} when it applies a job's end status.
  */
-final class LiveKitServerUnderTest implements ServerUnderTest {
+public final class LiveKitServerUnderTest implements ServerUnderTest {
   private final LiveKitServer server;
   private final LiveKitLog log;
 
@@ -25,9 +26,13 @@ final class LiveKitServerUnderTest implements ServerUnderTest {
     this.log = new LiveKitLog(server.log());
   }
 
-  static LiveKitServerUnderTest start(Path workdir) throws Exception {
+  static LiveKitServerUnderTest start(Path workdir, String host, List<URI> webhooks)
+      throws Exception {
     return new LiveKitServerUnderTest(
-        LiveKitServer.start(LiveKitServer.Options.in(workdir, KEY, SECRET)));
+        LiveKitServer.start(
+            LiveKitServer.Options.in(workdir, KEY, SECRET)
+                .withAddresses(host, host)
+                .withWebhooks(webhooks.stream().map(URI::toString).toList())));
   }
 
   @Override

@@ -1,7 +1,9 @@
 package io.agentfleet.worker;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import livekit.LivekitAgent.JobState;
 import livekit.LivekitAgentDispatch.AgentDispatch;
@@ -13,14 +15,14 @@ import livekit.LivekitAgentDispatch.AgentDispatch;
  * has the server dropped it, how did the server record a job's end). The devserver answers them
  * from its own tables, the real server from its log.
  */
-sealed interface ServerUnderTest extends AutoCloseable
+public sealed interface ServerUnderTest extends AutoCloseable
     permits DevServerUnderTest, LiveKitServerUnderTest {
   String KEY = "devkey";
 
   /** The real server refuses secrets shorter than 32 characters; the devserver takes any. */
   String SECRET = "agentfleet-worker-tests-secret-0123456789";
 
-  enum Kind {
+  public enum Kind {
     DEVSERVER("devserver"),
     LIVEKIT_SERVER("livekit-server");
 
@@ -35,11 +37,23 @@ sealed interface ServerUnderTest extends AutoCloseable
       return label;
     }
 
-    /** Starts a fresh server of this kind on free ports, with {@link #KEY} and {@link #SECRET}. */
-    ServerUnderTest start(String purpose) throws Exception {
+    /**
+     * Starts a fresh server of this kind on free loopback ports, with {@link #KEY} and {@link
+     * #SECRET}; {@code purpose} names the real server's work folder.
+     */
+    public ServerUnderTest start(String purpose) throws Exception {
+      return start(purpose, "127.0.0.1", List.of());
+    }
+
+    /**
+     * The same on {@code host}, which is also the address announced for media (the media tests give
+     * a network namespace's address: WebRTC ignores loopback), posting webhooks to {@code
+     * webhooks}.
+     */
+    public ServerUnderTest start(String purpose, String host, List<URI> webhooks) throws Exception {
       return switch (this) {
-        case DEVSERVER -> DevServerUnderTest.start();
-        case LIVEKIT_SERVER -> LiveKitServerUnderTest.start(workdir(purpose));
+        case DEVSERVER -> DevServerUnderTest.start(host, webhooks);
+        case LIVEKIT_SERVER -> LiveKitServerUnderTest.start(workdir(purpose), host, webhooks);
       };
     }
 

@@ -1,7 +1,6 @@
 package io.agentfleet.worker.media;
 
 import com.sun.net.httpserver.HttpServer;
-import io.agentfleet.worker.caller.Caller;
 import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +43,7 @@ public final class BrowserScenario {
               + URLEncoder.encode(rig.server.url(), StandardCharsets.UTF_8)
               + "&token="
               + URLEncoder.encode(
-                  Caller.token("browser-room", "chromium-caller"), StandardCharsets.UTF_8);
+                  rig.token("browser-room", "chromium-caller"), StandardCharsets.UTF_8);
       String result = ScenarioProcess.runNode(project, List.of("node", "browser-call.mjs", page));
       ok = result.contains("\"ok\":true");
       System.out.println("CHECK browser-hears-java-echo " + (ok ? "ok " : "FAIL ") + result);

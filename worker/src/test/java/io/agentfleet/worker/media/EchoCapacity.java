@@ -64,7 +64,7 @@ public final class EchoCapacity {
         for (int i = 0; i < calls; i++) {
           String room = "bench-" + round + "-" + i;
           rig.dispatch(room, "{\"agent\":\"echo\",\"delay_ms\":0}");
-          callers.add(Caller.join(engine, rig.server.url(), room, "caller-" + room));
+          callers.add(rig.join(engine, room, "caller-" + room));
         }
         for (Caller c : callers) {
           long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

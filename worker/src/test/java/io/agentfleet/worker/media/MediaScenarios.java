@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.agentfleet.devserver.DevServer;
 import io.agentfleet.media.MediaEngine;
 import io.agentfleet.worker.AgentWorker;
+import io.agentfleet.worker.ServerUnderTest;
 import io.agentfleet.worker.caller.Caller;
 import io.agentfleet.worker.config.WorkerConfig;
 import io.agentfleet.worker.job.builtin.BuiltInAgents;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -49,91 +51,29 @@ public final class MediaScenarios {
   }
 
   private static int run(String host, int rooms, int sequentialCalls) throws Exception {
-    // Webhooks as the operator receives them, verified by the LiveKit SDK's receiver.
-    List<WebhookEvent> webhooks = new java.util.concurrent.CopyOnWriteArrayList<>();
-    WebhookReceiver receiver = new WebhookReceiver("devkey", "secret");
-    HttpServer hooks = HttpServer.create(new InetSocketAddress(host, 0), 0);
-    hooks.createContext(
-        "/livekit/webhook",
-        exchange -> {
-          String body =
-              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-          webhooks.add(
-              receiver.receive(body, exchange.getRequestHeaders().getFirst("Authorization")));
-          exchange.sendResponseHeaders(200, -1);
-          exchange.close();
-        });
-    hooks.start();
+    List<WebhookEvent> webhooks = new CopyOnWriteArrayList<>();
+    HttpServer hooks = webhookReceiver(host, webhooks);
     EchoRig rig =
         EchoRig.start(
             host,
-            List.of(
-                URI.create(
-                    "http://" + host + ":" + hooks.getAddress().getPort() + "/livekit/webhook")),
+            List.of(webhookUrl(host, hooks)),
             BuiltInAgents.selectableByMetadata(new EchoAgent()),
             b -> b.maxJobs(Math.max(8, rooms + 2)).statusInterval(Duration.ofMillis(500)));
-    DevServer server = rig.server;
+    DevServer server = rig.devServer();
     AgentWorker worker = rig.worker;
     MediaEngine engine = MediaEngine.shared();
-    AgentDispatchServiceClient dispatch =
-        AgentDispatchServiceClient.createClient(server.httpUrl(), "devkey", "secret");
-    RoomServiceClient roomService =
-        RoomServiceClient.createClient(server.httpUrl(), "devkey", "secret");
+    AgentDispatchServiceClient dispatch = rig.dispatches();
+    RoomServiceClient roomService = rig.rooms();
 
-    // 1. Echo: the caller hears its own 440 Hz back; data packets both ways.
-    dispatch
-        .createDispatch("echo-room", "media", "{\"agent\":\"echo\",\"delay_ms\":200}")
-        .execute();
-    try (Caller caller = Caller.join(engine, server.url(), "echo-room", "caller-echo")) {
-      waitFor(() -> !caller.room.remoteParticipants().isEmpty(), Duration.ofSeconds(10));
-      caller.speak(440, 4);
-      Caller.Heard heard = caller.listen(Duration.ofSeconds(4), 1000);
-      System.out.println("INFO echo heard " + heard);
-      check(
-          "echo-audio",
-          heard.loudFrames() > 100 && Math.abs(heard.hz() - 440) < 40,
-          heard.toString());
-      caller.room.sendData("ping-1".getBytes(StandardCharsets.UTF_8), "test", true);
-      Optional<DataMessage> back = caller.room.pollData(Duration.ofSeconds(5));
-      check(
-          "echo-data",
-          back.isPresent()
-              && new String(back.get().payload(), StandardCharsets.UTF_8).equals("ping-1")
-              && back.get().topic().equals(EchoAgent.TOPIC),
-          back.map(m -> m.participant() + "/" + m.topic()).orElse("nothing"));
-    }
-    // The agent leaves when its only caller has left, and the job ends as a success.
-    check(
-        "echo-job-ends-when-caller-leaves",
-        waitFor(
-            () -> jobStatus(server, "echo-room") == JobStatus.JS_SUCCESS, Duration.ofSeconds(10)),
-        String.valueOf(jobStatus(server, "echo-room")));
-
-    check(
-        "webhooks-participants",
-        waitFor(
-            () ->
-                hasEvent(
-                        webhooks,
-                        "participant_joined",
-                        "caller-echo",
-                        ParticipantInfo.Kind.STANDARD)
-                    && hasEvent(
-                        webhooks, "participant_joined", "agent-", ParticipantInfo.Kind.AGENT)
-                    && hasEvent(
-                        webhooks, "participant_left", "caller-echo", ParticipantInfo.Kind.STANDARD),
-            Duration.ofSeconds(10)),
-        webhooks.stream()
-            .map(e -> e.getEvent() + ":" + e.getParticipant().getIdentity())
-            .toList()
-            .toString());
+    // 1. Echo, as against the real server (LiveKitEchoScenario).
+    echo(rig, engine, webhooks);
 
     // 2. Greeter: hello, a steady 660 Hz, goodbye.
     dispatch
         .createDispatch(
             "greeter-room", "media", "{\"agent\":\"greeter\",\"tone_hz\":660,\"tone_ms\":6000}")
         .execute();
-    try (Caller caller = Caller.join(engine, server.url(), "greeter-room", "caller-greeter")) {
+    try (Caller caller = rig.join(engine, "greeter-room", "caller-greeter")) {
       Optional<DataMessage> hello = caller.room.pollData(Duration.ofSeconds(10));
       check(
           "greeter-hello",
@@ -156,7 +96,7 @@ public final class MediaScenarios {
 
     // 3. Parrot: a half-second burst comes back once the caller has gone quiet.
     dispatch.createDispatch("parrot-room", "media", "{\"agent\":\"parrot\"}").execute();
-    try (Caller caller = Caller.join(engine, server.url(), "parrot-room", "caller-parrot")) {
+    try (Caller caller = rig.join(engine, "parrot-room", "caller-parrot")) {
       waitFor(() -> !caller.room.remoteParticipants().isEmpty(), Duration.ofSeconds(10));
       caller.speak(500, 0.5);
       Caller.Heard heard = caller.listen(Duration.ofSeconds(3), 1000);
@@ -179,7 +119,7 @@ public final class MediaScenarios {
       dispatch.createDispatch(room, "media", "{\"agent\":\"echo\",\"delay_ms\":100}").execute();
       Callable<Caller.Heard> call =
           () -> {
-            try (Caller caller = Caller.join(engine, server.url(), room, "caller-" + room)) {
+            try (Caller caller = rig.join(engine, room, "caller-" + room)) {
               waitFor(() -> !caller.room.remoteParticipants().isEmpty(), Duration.ofSeconds(15));
               // Every join pauses the relay's audio briefly (see MediaEngine): with many rooms
               // starting at once the first calls need longer before they flow undisturbed.
@@ -204,7 +144,7 @@ public final class MediaScenarios {
 
     // 5. The devserver deletes a room mid-call: the agent's job ends, the caller is told to leave.
     dispatch.createDispatch("doomed", "media", "{\"agent\":\"echo\"}").execute();
-    try (Caller caller = Caller.join(engine, server.url(), "doomed", "caller-doomed")) {
+    try (Caller caller = rig.join(engine, "doomed", "caller-doomed")) {
       waitFor(() -> !caller.room.remoteParticipants().isEmpty(), Duration.ofSeconds(10));
       roomService.deleteRoom("doomed").execute();
       String why = caller.room.ended().get(10, TimeUnit.SECONDS);
@@ -236,7 +176,7 @@ public final class MediaScenarios {
                         .setAgentName("media")
                         .setMetadata("{\"agent\":\"echo\"}"))
                 .build());
-    try (Caller caller = Caller.join(engine, server.url(), "departing", "caller-departing")) {
+    try (Caller caller = rig.join(engine, "departing", "caller-departing")) {
       waitFor(() -> !caller.room.remoteParticipants().isEmpty(), Duration.ofSeconds(10));
     }
     check(
@@ -247,7 +187,7 @@ public final class MediaScenarios {
     // 7. The participant launch point: a JT_PARTICIPANT worker gets a job per caller that joins.
     AgentWorker perCaller =
         new AgentWorker(
-                WorkerConfig.builder(server.url(), "devkey", "secret")
+                WorkerConfig.builder(server.url(), ServerUnderTest.KEY, ServerUnderTest.SECRET)
                     .agentName("per-caller")
                     .jobType(livekit.LivekitAgent.JobType.JT_PARTICIPANT)
                     .loadFunction(LoadFunction.JOBS)
@@ -267,8 +207,7 @@ public final class MediaScenarios {
                     livekit.LivekitAgentDispatch.RoomAgentDispatch.newBuilder()
                         .setAgentName("per-caller"))
                 .build());
-    try (Caller caller =
-        Caller.join(engine, server.url(), "participant-room", "caller-participant")) {
+    try (Caller caller = rig.join(engine, "participant-room", "caller-participant")) {
       waitFor(() -> !caller.room.remoteParticipants().isEmpty(), Duration.ofSeconds(10));
       caller.speak(440, 2);
       Caller.Heard heard = caller.listen(Duration.ofSeconds(2), 1000);
@@ -293,7 +232,7 @@ public final class MediaScenarios {
     for (int i = 0; i < sequentialCalls; i++) {
       String room = "seq-" + i;
       dispatch.createDispatch(room, "media", "{\"agent\":\"echo\",\"delay_ms\":0}").execute();
-      try (Caller caller = Caller.join(engine, server.url(), room, "caller-" + room)) {
+      try (Caller caller = rig.join(engine, room, "caller-" + room)) {
         waitFor(() -> !caller.room.remoteParticipants().isEmpty(), Duration.ofSeconds(10));
         caller.speak(440, 0.3);
         caller.listen(Duration.ofMillis(500), 1000);
@@ -335,8 +274,90 @@ public final class MediaScenarios {
     rig.close();
     hooks.stop(0);
     engine.close();
+    return verdict();
+  }
+
+  /** Prints and returns the outcome of every check so far: 0 when all passed. */
+  static int verdict() {
     System.out.println(failures.isEmpty() ? "ALL OK" : "FAILED " + failures);
     return failures.isEmpty() ? 0 : 1;
+  }
+
+  /** Webhooks as the operator receives them, verified by the LiveKit SDK's receiver. */
+  static HttpServer webhookReceiver(String host, List<WebhookEvent> into) throws Exception {
+    WebhookReceiver receiver = new WebhookReceiver(ServerUnderTest.KEY, ServerUnderTest.SECRET);
+    HttpServer hooks = HttpServer.create(new InetSocketAddress(host, 0), 0);
+    hooks.createContext(
+        "/livekit/webhook",
+        exchange -> {
+          String body =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          into.add(receiver.receive(body, exchange.getRequestHeaders().getFirst("Authorization")));
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    hooks.start();
+    return hooks;
+  }
+
+  static URI webhookUrl(String host, HttpServer hooks) {
+    return URI.create("http://" + host + ":" + hooks.getAddress().getPort() + "/livekit/webhook");
+  }
+
+  /**
+   * The echo call: the caller hears its own 440 Hz back, data packets go both ways, the job ends as
+   * a success once the caller left, and the webhooks tell of both participants. The rig's worker
+   * must serve the echo agent for metadata {@code {"agent":"echo"}}.
+   */
+  static void echo(EchoRig rig, MediaEngine engine, List<WebhookEvent> webhooks) throws Exception {
+    rig.dispatch("echo-room", "{\"agent\":\"echo\",\"delay_ms\":200}");
+    try (Caller caller = rig.join(engine, "echo-room", "caller-echo")) {
+      waitFor(() -> !caller.room.remoteParticipants().isEmpty(), Duration.ofSeconds(10));
+      caller.speak(440, 4);
+      Caller.Heard heard = caller.listen(Duration.ofSeconds(4), 1000);
+      System.out.println("INFO echo heard " + heard);
+      check(
+          "echo-audio",
+          heard.loudFrames() > 100 && Math.abs(heard.hz() - 440) < 40,
+          heard.toString());
+      caller.room.sendData("ping-1".getBytes(StandardCharsets.UTF_8), "test", true);
+      Optional<DataMessage> back = caller.room.pollData(Duration.ofSeconds(5));
+      check(
+          "echo-data",
+          back.isPresent()
+              && new String(back.get().payload(), StandardCharsets.UTF_8).equals("ping-1")
+              && back.get().topic().equals(EchoAgent.TOPIC),
+          back.map(m -> m.participant() + "/" + m.topic()).orElse("nothing"));
+    }
+    // The agent leaves when its only caller has left, and the job ends as a success.
+    check(
+        "echo-job-ends-when-caller-leaves",
+        waitFor(
+            () ->
+                rig.jobEnd("echo-room")
+                    .map(s -> s.getStatus() == JobStatus.JS_SUCCESS)
+                    .orElse(false),
+            Duration.ofSeconds(10)),
+        rig.jobEnd("echo-room").map(e -> e.getStatus() + " " + e.getError()).orElse("no end"));
+
+    check(
+        "webhooks-participants",
+        waitFor(
+            () ->
+                hasEvent(
+                        webhooks,
+                        "participant_joined",
+                        "caller-echo",
+                        ParticipantInfo.Kind.STANDARD)
+                    && hasEvent(
+                        webhooks, "participant_joined", "agent-", ParticipantInfo.Kind.AGENT)
+                    && hasEvent(
+                        webhooks, "participant_left", "caller-echo", ParticipantInfo.Kind.STANDARD),
+            Duration.ofSeconds(10)),
+        webhooks.stream()
+            .map(e -> e.getEvent() + ":" + e.getParticipant().getIdentity())
+            .toList()
+            .toString());
   }
 
   /**
@@ -386,7 +407,7 @@ public final class MediaScenarios {
         .orElse(null);
   }
 
-  private static void check(String name, boolean ok, String detail) {
+  static void check(String name, boolean ok, String detail) {
     System.out.println("CHECK " + name + (ok ? " ok " : " FAIL ") + detail);
     System.out.flush();
     if (!ok) {
@@ -398,7 +419,7 @@ public final class MediaScenarios {
     boolean holds() throws Exception;
   }
 
-  private static boolean waitFor(Condition c, Duration max) throws Exception {
+  static boolean waitFor(Condition c, Duration max) throws Exception {
     long end = System.nanoTime() + max.toNanos();
     while (System.nanoTime() < end) {
       if (c.holds()) {

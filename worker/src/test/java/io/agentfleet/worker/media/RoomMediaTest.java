@@ -9,20 +9,17 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * Audio both ways between callers and the Java worker's built-in agents through the devserver's
- * relay, in a private network namespace (see {@link MediaScenarios} for what is checked). Skipped
- * with a message where the namespace or the native library cannot be had. The build runs ten rooms
- * at once and a leak check after 50 calls ({@code media.rooms}, {@code media.calls} in the POM).
+ * Audio both ways between callers and the Java worker's built-in agents, in a private network
+ * namespace: every scenario of {@link MediaScenarios} through the devserver's relay, and its echo
+ * call through the real {@code livekit-server} ({@link LiveKitEchoScenario}). Skipped with a
+ * message where the namespace or the native library cannot be had. The build runs ten rooms at once
+ * and a leak check after 50 calls ({@code media.rooms}, {@code media.calls} in the POM).
  */
 class RoomMediaTest {
 
   @Test
   void callersHearTheAgentsAndTheAgentsHearTheCallers() throws Exception {
-    Optional<String> why = NetNs.unavailable();
-    if (why.isPresent()) {
-      System.err.println("RoomMediaTest skipped: " + why.get());
-    }
-    assumeTrue(why.isEmpty(), () -> "media tests need a private network namespace: " + why.get());
+    assumeNamespace();
     String rooms = System.getProperty("media.rooms", "10");
     String calls = System.getProperty("media.calls", "50");
     NetNs.Result result =
@@ -51,5 +48,29 @@ class RoomMediaTest {
             "no-leak-after-" + calls + "-calls");
     assertThat(checks).allSatisfy(l -> assertThat(l).contains(" ok "));
     assertThat(result.exitCode()).isZero();
+  }
+
+  @Test
+  void aCallerHearsTheEchoAgentThroughTheRealLiveKitServer() throws Exception {
+    assumeNamespace();
+    NetNs.Result result =
+        NetNs.runJava(LiveKitEchoScenario.class, Duration.ofMinutes(3), NetNs.HOST);
+    System.out.println(result.output());
+    List<String> checks = result.output().lines().filter(l -> l.startsWith("CHECK ")).toList();
+    assertThat(checks)
+        .as("checks reported")
+        .extracting(l -> l.split(" ")[1])
+        .contains(
+            "echo-audio", "echo-data", "echo-job-ends-when-caller-leaves", "webhooks-participants");
+    assertThat(checks).allSatisfy(l -> assertThat(l).contains(" ok "));
+    assertThat(result.exitCode()).isZero();
+  }
+
+  private static void assumeNamespace() {
+    Optional<String> why = NetNs.unavailable();
+    if (why.isPresent()) {
+      System.err.println("RoomMediaTest skipped: " + why.get());
+    }
+    assumeTrue(why.isEmpty(), () -> "media tests need a private network namespace: " + why.get());
   }
 }

@@ -1,6 +1,5 @@
 package io.agentfleet.worker.media;
 
-import io.agentfleet.worker.caller.Caller;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -28,7 +27,7 @@ public final class RtcNodeScenario {
                   "node",
                   "rtc-call.mjs",
                   rig.server.url(),
-                  Caller.token("node-room", "rtc-node-caller")));
+                  rig.token("node-room", "rtc-node-caller")));
       ok = result.contains("\"ok\":true");
       System.out.println("CHECK rtc-node-hears-java-echo " + (ok ? "ok " : "FAIL ") + result);
     }
