@@ -46,9 +46,8 @@ public class Autoscaling {
   @Default("0.5")
   // The API server checks a whole number against a fractional minimum truncated to a whole
   // number (0.01 becomes 0), so "targetLoad: 0" passes the minimum; the rule compares numbers.
-  // double() because a CEL evaluator that does not apply the schema's type reads 1 as an int.
   @ValidationRule(
-      value = "double(self) >= 0.01",
+      value = "self >= 0.01",
       message = "autoscaling.targetLoad must be at least 0.01: the fleet is sized by load / target")
   private Double targetLoad = 0.5;
 
