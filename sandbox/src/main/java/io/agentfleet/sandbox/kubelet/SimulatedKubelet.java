@@ -53,6 +53,9 @@ public final class SimulatedKubelet implements AutoCloseable {
   private final Probes probes = new Probes();
   private SharedIndexInformer<Pod> informer;
 
+  /** Set by {@link #close()}; guarded by {@link #runners} so no runner is added after it. */
+  private boolean closed;
+
   public SimulatedKubelet(KubernetesClient client, KubeletConfig config) {
     this.client = client;
     this.config = config;
@@ -154,9 +157,12 @@ public final class SimulatedKubelet implements AutoCloseable {
                 }),
             pod,
             port);
-    if (runners.putIfAbsent(uid, runner) != null) {
-      portsInUse.remove(port);
-      return;
+    synchronized (runners) {
+      // A pod seen while the kubelet stops would start a process nobody stops.
+      if (closed || runners.putIfAbsent(uid, runner) != null) {
+        portsInUse.remove(port);
+        return;
+      }
     }
     runner.start();
   }
@@ -241,6 +247,9 @@ public final class SimulatedKubelet implements AutoCloseable {
    */
   @Override
   public void close() {
+    synchronized (runners) {
+      closed = true;
+    }
     if (informer != null) {
       informer.close();
     }

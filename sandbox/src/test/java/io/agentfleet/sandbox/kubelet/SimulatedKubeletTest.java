@@ -369,6 +369,23 @@ class SimulatedKubeletTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> get("left") == null);
   }
 
+  @Test
+  void podsSeenWhileTheKubeletStopsLeaveNoProcessBehind() {
+    for (int i = 0; i < 4; i++) {
+      create("late-" + i, "test/sleeper", 5L);
+    }
+    kubelet.close();
+    // A pod being bound or launched as the kubelet stops must not start a process afterwards.
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                kubelet.startedPids().stream()
+                    .noneMatch(
+                        pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
+  }
+
   private static Watcher<Pod> recording(List<Pod> seen) {
     return new Watcher<>() {
       @Override
