@@ -52,8 +52,10 @@ public final class LiveKitServerUnderTest implements ServerUnderTest {
 
   @Override
   public void restart() throws Exception {
-    server.restart();
+    server.stop();
+    // Before the new process starts: a worker may register again before restart() returns.
     log.startOver();
+    server.restart();
   }
 
   @Override
