@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import picocli.CommandLine;
 
@@ -17,7 +19,7 @@ import picocli.CommandLine;
  * {@code ./sandbox/run} as its build leaves it, run in this JVM with the built jars: its exit code,
  * what it printed (echoed to the console too) and its work directory.
  */
-record LauncherRun(int exitCode, String output, Path workdir) {
+record LauncherRun(int exitCode, String output, Path workdir, Set<Long> childrenBefore) {
 
   /** Runs the launcher in {@code sandbox.workdir/<name>} with steady calls and {@code args}. */
   static LauncherRun execute(String name, String... args) {
@@ -48,6 +50,9 @@ record LauncherRun(int exitCode, String output, Path workdir) {
                 "--profile",
                 "steady"));
     command.addAll(List.of(args));
+    // What this JVM ran before (another test class's control plane) is not the launcher's.
+    Set<Long> before =
+        ProcessHandle.current().descendants().map(ProcessHandle::pid).collect(Collectors.toSet());
     PrintStream console = System.out;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     int code;
@@ -59,7 +64,7 @@ record LauncherRun(int exitCode, String output, Path workdir) {
     }
     String out = captured.toString(StandardCharsets.UTF_8);
     console.print(out);
-    return new LauncherRun(code, out, workdir);
+    return new LauncherRun(code, out, workdir, before);
   }
 
   List<String> ledger() throws java.io.IOException {
@@ -71,9 +76,14 @@ record LauncherRun(int exitCode, String output, Path workdir) {
    * ours in another network namespace (with {@code --media} the sandbox runs in its own, and a
    * process its inner JVM left behind is re-parented away from this one).
    */
-  static void assertNothingLeftBehind() throws InterruptedException {
+  void assertNothingLeftBehind() throws InterruptedException {
     Thread.sleep(500);
-    assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList())
+    assertThat(
+            ProcessHandle.current()
+                .descendants()
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> !childrenBefore.contains(p.pid()))
+                .toList())
         .as("processes left behind by the launcher")
         .isEmpty();
     String ours = networkNamespace(ProcessHandle.current().pid());

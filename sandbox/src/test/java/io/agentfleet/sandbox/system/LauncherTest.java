@@ -23,6 +23,6 @@ class LauncherTest {
     assertThat(ledger.get(0)).startsWith("room,dispatch_id");
     assertThat(ledger.subList(1, ledger.size())).anyMatch(l -> l.endsWith(",COMPLETED"));
     assertThat(ledger).noneMatch(l -> l.endsWith(",DROPPED"));
-    LauncherRun.assertNothingLeftBehind();
+    run.assertNothingLeftBehind();
   }
 }

@@ -83,7 +83,7 @@ class MediaLauncherTest {
     assertThat(media)
         .as("media calls are only ever heard, or cut off in their call by the end of the run")
         .allMatch(r -> HEARD.matcher(r[8]).find() || r[8].endsWith("in call"));
-    LauncherRun.assertNothingLeftBehind();
+    run.assertNothingLeftBehind();
   }
 
   /**
