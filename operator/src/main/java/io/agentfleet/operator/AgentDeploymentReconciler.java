@@ -303,6 +303,12 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
   @Override
   public ErrorStatusUpdateControl<AgentDeployment> updateErrorStatus(
       AgentDeployment deployment, Context<AgentDeployment> context, Exception e) {
+    if (isStale(e)) {
+      // The status was computed from a version someone has changed since (a kubectl scale, an
+      // edit) or deleted: nothing is wrong; a change's own event reconciles again at once.
+      LOG.debugf("status of %s is stale: %s", AutoscaleStep.key(deployment), e.getMessage());
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
     LOG.errorf(e, "reconcile of %s failed", AutoscaleStep.key(deployment));
     Trouble trouble =
         new Trouble(EventReason.ReconcileError.name(), String.valueOf(e.getMessage()));
@@ -321,6 +327,19 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
             Optional.of(trouble),
             Instant.now(k8s.clock())));
     return ErrorStatusUpdateControl.patchStatus(deployment);
+  }
+
+  /** A conflict (409, not AlreadyExists) or the deployment gone (404) when writing its status. */
+  private static boolean isStale(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof KubernetesClientException k) {
+        String reason = k.getStatus() == null ? null : k.getStatus().getReason();
+        if (k.getCode() == 404 || (k.getCode() == 409 && !"AlreadyExists".equals(reason))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private record UpdateRevision(String name, String hash) {}

@@ -66,12 +66,20 @@ public final class AutoscaleStep {
     ScaleDecision decision = Autoscaler.decide(policy, sample, memory.load(memoryKey), now);
     memory.store(memoryKey, decision.history());
     if (decision.changes()) {
-      client
-          .resources(AgentDeployment.class)
-          .inNamespace(deployment.getMetadata().getNamespace())
-          .withName(deployment.getMetadata().getName())
-          .scale(decision.replicas());
+      // Fabric8 reads the Scale, writes it back with the new size, and returns the deployment as
+      // it now is.
+      AgentDeployment written =
+          client
+              .resources(AgentDeployment.class)
+              .inNamespace(deployment.getMetadata().getNamespace())
+              .withName(deployment.getMetadata().getName())
+              .scale(decision.replicas());
       deployment.getSpec().setReplicas(decision.replicas());
+      // This reconcile's status goes with the version it just wrote: against the version it read,
+      // the status patch would be refused as a conflict.
+      if (written != null && written.getMetadata().getResourceVersion() != null) {
+        deployment.getMetadata().setResourceVersion(written.getMetadata().getResourceVersion());
+      }
       LOG.info(decision.reason());
       events.normal(
           deployment,

@@ -15,16 +15,22 @@ import io.agentfleet.operator.workers.ConfigChecksum;
 import io.agentfleet.operator.workers.FleetWriter;
 import io.agentfleet.operator.workers.RecentDeletions;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ApplicationLifecycleManager;
+import io.quarkus.runtime.Quarkus;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.time.Clock;
+import org.jboss.logging.Logger;
 
 /** Wires the operator's collaborators; the reconciler gets them by constructor. */
 public class OperatorBeans {
+
+  private static final Logger LOG = Logger.getLogger(OperatorBeans.class);
 
   @Produces
   @Singleton
@@ -78,11 +84,33 @@ public class OperatorBeans {
    * One active operator replica at a time, through a Lease in the operator's namespace.
    * Quarkus-operator-sdk uses it in the profiles listed in {@code
    * quarkus.operator-sdk.activate-leader-election-for-profiles} (prod by default).
+   *
+   * <p>A replica that loses its Lease exits. The SDK's default is to log and carry on: its
+   * controllers keep reconciling without the Lease, next to the replica that took it over, and it
+   * never runs for the Lease again. Exiting lets Kubernetes restart it as a standby.
    */
   @Produces
   @Singleton
   LeaderElectionConfiguration leaderElection(OperatorConfig config) {
     return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(config.leaseName())
+        .withLeaseDuration(config.leaseDuration())
+        .withRenewDeadline(config.leaseRenewDeadline())
+        .withRetryPeriod(config.leaseRetryPeriod())
+        .withLeaderCallbacks(
+            new LeaderCallbacks(
+                () -> {},
+                () -> {
+                  if (ApplicationLifecycleManager.isVmShuttingDown()) {
+                    // SIGTERM: the election ends with the process, nothing was lost.
+                    return;
+                  }
+                  LOG.errorf(
+                      "lost the Lease %s (not renewed for %s): exiting, to be restarted as a"
+                          + " standby",
+                      config.leaseName(), config.leaseRenewDeadline());
+                  Quarkus.asyncExit(1);
+                },
+                leader -> {}))
         .build();
   }
 }

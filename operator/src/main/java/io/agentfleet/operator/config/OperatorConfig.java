@@ -13,6 +13,24 @@ public interface OperatorConfig {
   @WithDefault("agentfleet-operator")
   String leaseName();
 
+  /**
+   * How long a Lease holds without renewal: a standby replica takes over at most this long after
+   * the leader died. Defaults as client-go's.
+   */
+  @WithDefault("15s")
+  Duration leaseDuration();
+
+  /**
+   * The leader gives up (and exits, to be restarted) when it could not renew its Lease for this
+   * long, e.g. while the API server is unreachable; shorter than the lease duration.
+   */
+  @WithDefault("10s")
+  Duration leaseRenewDeadline();
+
+  /** How often the Lease is renewed, and how often a standby replica tries to take it. */
+  @WithDefault("2s")
+  Duration leaseRetryPeriod();
+
   /** How often every worker's status endpoint is read. */
   @WithDefault("1s")
   Duration statusPollInterval();

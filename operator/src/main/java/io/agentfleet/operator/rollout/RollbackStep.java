@@ -36,16 +36,23 @@ public final class RollbackStep {
             .template(deployment, stableRevision)
             .orElseThrow(
                 () -> new IllegalStateException("stable revision " + stableRevision + " is gone"));
+    AgentDeployment written =
+        client
+            .resources(AgentDeployment.class)
+            .inNamespace(deployment.getMetadata().getNamespace())
+            .withName(deployment.getMetadata().getName())
+            .edit(
+                d -> {
+                  d.getSpec().setTemplate(stable);
+                  return d;
+                });
+    // The status this reconcile writes goes with the version it just wrote.
+    if (written != null) {
+      deployment.getMetadata().setResourceVersion(written.getMetadata().getResourceVersion());
+    }
+    // Marked only once the template is back: a mark without it would make the next reconcile take
+    // the failed template for one re-applied on purpose, and hold instead of rolling back again.
     revisions.annotate(deployment, failedRevision, AgentDeploymentAnnotations.ROLLED_BACK, reason);
-    client
-        .resources(AgentDeployment.class)
-        .inNamespace(deployment.getMetadata().getNamespace())
-        .withName(deployment.getMetadata().getName())
-        .edit(
-            d -> {
-              d.getSpec().setTemplate(stable);
-              return d;
-            });
     String message = "Rolled back %s to %s: %s".formatted(failedRevision, stableRevision, reason);
     LOG.warn(message);
     events.warning(deployment, EventReason.RolledBack, message);

@@ -7,6 +7,7 @@ import io.agentfleet.operator.rollout.RolloutPlan;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -136,8 +137,13 @@ public final class FleetWriter {
                   p.getMetadata().setAnnotations(a);
                   return p;
                 });
-      } catch (RuntimeException e) {
-        // The pod may be going away; the next reconcile tries again.
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 404 && e.getCode() != 409) {
+          // Anything but a pod going away or changing meanwhile (a refused patch, say) makes the
+          // reconcile fail like any other API error: Degraded, an Event, a retry.
+          throw e;
+        }
+        // The next reconcile tries again.
         LOG.debugf("could not annotate %s: %s", pod.getMetadata().getName(), e.getMessage());
       }
     }
