@@ -11,15 +11,16 @@ import java.util.Locale;
 /**
  * A real HTTP status endpoint standing in for one worker process: serves {@code /worker} in the
  * Agentfleet worker's format with whatever calls and load the test scripts, or fails on demand.
+ * Public for the API-server tier's kubelet ({@code apiserver.RealKubelet}).
  */
-final class ScriptedWorker implements AutoCloseable {
+public final class ScriptedWorker implements AutoCloseable {
 
   private final HttpServer server;
   private volatile int calls;
   private volatile double load;
   private volatile boolean broken;
 
-  ScriptedWorker() {
+  public ScriptedWorker() {
     try {
       server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     } catch (IOException e) {
@@ -54,21 +55,21 @@ final class ScriptedWorker implements AutoCloseable {
     server.start();
   }
 
-  String address() {
+  public String address() {
     return "127.0.0.1:" + server.getAddress().getPort();
   }
 
-  void report(int calls, double load) {
+  public void report(int calls, double load) {
     this.calls = calls;
     this.load = load;
     this.broken = false;
   }
 
-  void breakDown() {
+  public void breakDown() {
     this.broken = true;
   }
 
-  int calls() {
+  public int calls() {
     return calls;
   }
 

@@ -7,6 +7,8 @@ import io.agentfleet.operator.events.EventRecorder;
 import io.agentfleet.operator.metrics.FleetMetrics;
 import io.agentfleet.operator.webhook.ExpectedCalls;
 import io.agentfleet.operator.workers.WorkerPod;
+import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
+import io.fabric8.kubernetes.api.model.autoscaling.v1.ScaleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,18 +68,29 @@ public final class AutoscaleStep {
     ScaleDecision decision = Autoscaler.decide(policy, sample, memory.load(memoryKey), now);
     memory.store(memoryKey, decision.history());
     if (decision.changes()) {
-      // Fabric8 reads the Scale, writes it back with the new size, and returns the deployment as
-      // it now is.
-      AgentDeployment written =
+      var resource =
           client
               .resources(AgentDeployment.class)
               .inNamespace(deployment.getMetadata().getNamespace())
-              .withName(deployment.getMetadata().getName())
-              .scale(decision.replicas());
+              .withName(deployment.getMetadata().getName());
+      // The Scale read and written back with the new size, no version precondition: spec.replicas
+      // is the autoscaler's to set.
+      Scale written =
+          resource.scale(
+              new ScaleBuilder(resource.scale())
+                  .editMetadata()
+                  .withResourceVersion(null)
+                  .endMetadata()
+                  .editOrNewSpec()
+                  .withReplicas(decision.replicas())
+                  .endSpec()
+                  .build());
       deployment.getSpec().setReplicas(decision.replicas());
       // This reconcile's status goes with the version it just wrote: against the version it read,
       // the status patch would be refused as a conflict.
-      if (written != null && written.getMetadata().getResourceVersion() != null) {
+      if (written != null
+          && written.getMetadata() != null
+          && written.getMetadata().getResourceVersion() != null) {
         deployment.getMetadata().setResourceVersion(written.getMetadata().getResourceVersion());
       }
       LOG.info(decision.reason());
