@@ -75,6 +75,7 @@ class RbacIT {
   @BeforeAll
   static void start() throws IOException {
     bed = Testbed.start("rbac");
+    Files.deleteIfExists(bed.workdir().resolve("refusals.txt"));
     shippedClusterRole = shipped(ClusterRole.class);
     shippedLeaseRole = shipped(Role.class);
   }
