@@ -1,5 +1,6 @@
 package io.agentfleet.worker;
 
+import io.agentfleet.controlplane.LiveKitLog;
 import io.agentfleet.controlplane.LiveKitServer;
 import java.net.URI;
 import java.nio.file.Files;

@@ -1,8 +1,10 @@
-package io.agentfleet.worker;
+package io.agentfleet.controlplane;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -12,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -22,44 +26,67 @@ import java.util.function.Predicate;
  * and {@code ListDispatch} keeps the job state of the assignment. The console format is {@code time
  * TAB level TAB logger TAB caller TAB message [TAB json-fields]}.
  */
-final class LiveKitLog {
+public final class LiveKitLog {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   /** One line: its message and its structured fields. */
-  record Entry(String message, JsonObject fields) {
-    String field(String name) {
-      return fields.has(name) && fields.get(name).isJsonPrimitive()
-          ? fields.get(name).getAsString()
-          : "";
+  public record Entry(String message, JsonNode fields) {
+    public String field(String name) {
+      JsonNode value = fields.get(name);
+      return value != null && value.isValueNode() ? value.asText() : "";
     }
   }
+
+  /** A worker the server registered and has not closed, by the server's worker id. */
+  public record Worker(String id, String agentName) {}
 
   private final Path file;
   private final List<Entry> entries = new ArrayList<>();
   private long offset;
   private int from;
 
-  LiveKitLog(Path file) {
+  public LiveKitLog(Path file) {
     this.file = file;
   }
 
   /**
    * Later questions look only at what is logged from now on (a restarted server forgot the rest).
    */
-  synchronized void startOver() {
+  public synchronized void startOver() {
     read();
     from = entries.size();
   }
 
   /** The first entry since {@link #startOver} with this message that matches. */
-  synchronized Optional<Entry> find(String message, Predicate<Entry> matching) {
+  public synchronized Optional<Entry> find(String message, Predicate<Entry> matching) {
     return entries().stream()
         .filter(e -> e.message().equals(message) && matching.test(e))
         .findFirst();
   }
 
   /** Every entry since {@link #startOver}, in order. */
-  synchronized List<Entry> entries() {
+  public synchronized List<Entry> entries() {
     read();
     return List.copyOf(entries.subList(from, entries.size()));
+  }
+
+  /**
+   * The workers registered now: {@code worker registered} logged once the server can offer a worker
+   * jobs, {@code closing worker} once it dropped it.
+   */
+  public synchronized List<Worker> registeredWorkers() {
+    Map<String, Worker> workers = new LinkedHashMap<>();
+    for (Entry e : entries()) {
+      switch (e.message()) {
+        case "worker registered" ->
+            workers.put(e.field("workerID"), new Worker(e.field("workerID"), e.field("agentName")));
+        case "closing worker" -> workers.remove(e.field("workerID"));
+        default -> {
+          // not about worker registration
+        }
+      }
+    }
+    return List.copyOf(workers.values());
   }
 
   private void read() {
@@ -91,11 +118,14 @@ final class LiveKitLog {
     if (parts.length < 5) {
       return;
     }
-    JsonObject fields = new JsonObject();
+    JsonNode fields = JsonNodeFactory.instance.objectNode();
     if (parts.length == 6) {
       try {
-        fields = JsonParser.parseString(parts[5]).getAsJsonObject();
-      } catch (JsonParseException | IllegalStateException notJson) {
+        JsonNode parsed = JSON.readTree(parts[5]);
+        if (parsed instanceof ObjectNode) {
+          fields = parsed;
+        }
+      } catch (JsonProcessingException notJson) {
         // a message with a tab in it; its fields are not needed
       }
     }
