@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,8 +31,8 @@ import java.util.function.Predicate;
 public final class LiveKitLog {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One line: its message and its structured fields. */
-  public record Entry(String message, JsonNode fields) {
+  /** One line: when the server wrote it, its message and its structured fields. */
+  public record Entry(Instant time, String message, JsonNode fields) {
     public String field(String name) {
       JsonNode value = fields.get(name);
       return value != null && value.isValueNode() ? value.asText() : "";
@@ -62,6 +64,17 @@ public final class LiveKitLog {
     return entries().stream()
         .filter(e -> e.message().equals(message) && matching.test(e))
         .findFirst();
+  }
+
+  /**
+   * The entries from {@code index} (counted from the start of the log, not from {@link #startOver})
+   * on: a reader that keeps its place reads each line once.
+   */
+  public synchronized List<Entry> entriesFrom(int index) {
+    read();
+    return index >= entries.size()
+        ? List.of()
+        : List.copyOf(entries.subList(index, entries.size()));
   }
 
   /** Every entry since {@link #startOver}, in order. */
@@ -129,6 +142,12 @@ public final class LiveKitLog {
         // a message with a tab in it; its fields are not needed
       }
     }
-    entries.add(new Entry(parts[4], fields));
+    Instant time;
+    try {
+      time = Instant.parse(parts[0]);
+    } catch (DateTimeParseException e) {
+      return;
+    }
+    entries.add(new Entry(time, parts[4], fields));
   }
 }

@@ -6,20 +6,23 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Every call of a run: when it was dispatched, when an agent joined, when and how it ended. It is
- * the evidence for "no call dropped": a call whose worker disappears while the call runs is {@link
- * CallOutcome#DROPPED}.
+ * the evidence for "no call dropped": a call whose agent is lost while the call runs is {@link
+ * CallOutcome#DROPPED}. It is fed by the LiveKit server's report of each job ({@link ServerJobs}).
  */
 public final class CallLedger {
   private final Clock clock;
   private final Map<String, CallRecord> byDispatch = new LinkedHashMap<>();
   private final Map<String, MediaResult> mediaByDispatch = new LinkedHashMap<>();
+  private final Map<String, String> dispatchByRoom = new HashMap<>();
+  private final Map<String, String> dispatchByJob = new HashMap<>();
+  private final Map<String, JobEvent> early = new HashMap<>();
 
   /**
    * Media calls (see {@code --media}) at a glance.
@@ -36,6 +39,11 @@ public final class CallLedger {
 
   public synchronized void dispatched(CallRecord record) {
     byDispatch.put(record.dispatchId(), record);
+    dispatchByRoom.put(record.room(), record.dispatchId());
+    JobEvent placed = early.remove(record.room());
+    if (placed != null) {
+      place(record.dispatchId(), placed);
+    }
   }
 
   /** What a media call's caller heard so far; replaces the call's previous result. */
@@ -61,16 +69,42 @@ public final class CallLedger {
     return new MediaTally(inCall, heard, mediaByDispatch.size() - inCall - heard);
   }
 
-  /** Folds one devserver snapshot into the ledger. */
-  public synchronized void observe(DevServerState state) {
-    var jobs = state.jobsByDispatch();
-    Set<String> alive = state.workerIds();
-    var now = clock.instant();
-    byDispatch.replaceAll(
-        (id, record) -> {
-          DevServerState.JobView job = jobs.get(id);
-          return record.observe(job, job != null && alive.contains(job.workerId()), now);
-        });
+  /**
+   * Folds the server's reports into the ledger: a placement goes to the call in its room, an end to
+   * the call of that job, a lost worker to every call still on it. A placement may be logged before
+   * the call's dispatch returned to the caller; it waits for its record.
+   */
+  public synchronized void observe(List<JobEvent> events) {
+    for (JobEvent event : events) {
+      switch (event.kind()) {
+        case PLACED -> {
+          String id = dispatchByRoom.get(event.room());
+          if (id == null) {
+            early.put(event.room(), event);
+          } else {
+            place(id, event);
+          }
+        }
+        case ENDED -> {
+          String id = dispatchByJob.get(event.jobId());
+          if (id != null) {
+            byDispatch.computeIfPresent(id, (k, r) -> r.observe(event));
+          }
+        }
+        case WORKER_GONE ->
+            byDispatch.replaceAll(
+                (k, r) -> event.workerId().equals(r.workerId()) ? r.observe(event) : r);
+      }
+    }
+  }
+
+  private void place(String dispatchId, JobEvent placed) {
+    CallRecord before = byDispatch.get(dispatchId);
+    CallRecord after = before.observe(placed);
+    if (after != before) {
+      byDispatch.put(dispatchId, after);
+      dispatchByJob.put(placed.jobId(), dispatchId);
+    }
   }
 
   /** Marks calls that never found a worker; call at the end of a run. */
@@ -92,13 +126,13 @@ public final class CallLedger {
   }
 
   /**
-   * The ledger as CSV, one call a line. {@code media} is empty for calls without media; the outcome
-   * stays the last column, as scripts reading earlier ledgers expect.
+   * The ledger as CSV, one call a line. {@code join_ms} is from dispatch to the job placed; {@code
+   * media} is empty for calls without media; the outcome stays the last column.
    */
   public synchronized void write(Path file) throws IOException {
     StringBuilder csv =
         new StringBuilder(
-            "room,dispatch_id,agent,length_s,dispatched_at,joined_at,ended_at,worker_id,media,outcome\n");
+            "room,dispatch_id,agent,length_s,dispatched_at,joined_at,ended_at,worker_id,join_ms,media,outcome\n");
     for (CallRecord r : byDispatch.values()) {
       csv.append(r.room())
           .append(',')
@@ -115,6 +149,8 @@ public final class CallLedger {
           .append(r.endedAt() == null ? "" : r.endedAt())
           .append(',')
           .append(r.workerId() == null ? "" : r.workerId())
+          .append(',')
+          .append(r.joinLatency() == null ? "" : Long.toString(r.joinLatency().toMillis()))
           .append(',')
           .append(
               mediaByDispatch.containsKey(r.dispatchId())

@@ -4,11 +4,16 @@ package io.agentfleet.sandbox.calls;
 public enum CallOutcome {
   /** Dispatched; no worker has taken it yet. */
   WAITING,
-  /** An agent is in the call. */
+  /** A worker's agent is in the call. */
   IN_CALL,
-  /** Ended by the agent after its full length. */
+  /** The agent ended the job as a success after the call's full length. */
   COMPLETED,
-  /** Ended by the agent before its length was up (e.g. the job was terminated). */
+  /**
+   * Completed, but the job was placed more than {@link CallRecord#LATE} after the dispatch: the
+   * caller waited for a worker.
+   */
+  COMPLETED_LATE,
+  /** The agent ended the job as a success before the call's length was up. */
   ENDED_EARLY,
   /** The agent reported the job as failed. */
   FAILED,
@@ -19,5 +24,10 @@ public enum CallOutcome {
 
   public boolean ended() {
     return this != WAITING && this != IN_CALL;
+  }
+
+  /** The call ran its full length with its agent. */
+  public boolean completed() {
+    return this == COMPLETED || this == COMPLETED_LATE;
   }
 }

@@ -4,10 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * One synthetic call in the ledger. Times are when the ledger observed the change, within its poll
- * interval.
+ * One synthetic call in the ledger. Times are the LiveKit server's, from its report of the call's
+ * job ({@link ServerJobs}).
  *
- * @param workerId the devserver's id of the worker that took the call, or null
+ * @param jobId the LiveKit job that carries the call, or null while none does
+ * @param workerId the LiveKit server's id of the worker that took the call, or null
  */
 public record CallRecord(
     String room,
@@ -20,6 +21,12 @@ public record CallRecord(
     String workerId,
     CallOutcome outcome) {
 
+  /** A job placed later than this after its dispatch was placed late. */
+  public static final Duration LATE = Duration.ofSeconds(10);
+
+  /** The agent's timer and the server's clock may differ by this much at the end of a call. */
+  static final Duration END_SLACK = Duration.ofSeconds(1);
+
   static CallRecord dispatched(
       String room, String dispatchId, String agentName, Duration length, Instant at) {
     return new CallRecord(
@@ -27,33 +34,42 @@ public record CallRecord(
   }
 
   /**
-   * The record after one look at the devserver; pure, so every way a call can end is testable.
-   *
-   * @param job the dispatch's job, or null when none was created yet
-   * @param workerAlive whether the job's worker is still registered
+   * The record after one report about its job; pure, so every way a call ends is testable. The
+   * ledger hands a record only the events of its own job or worker.
    */
-  CallRecord observe(DevServerState.JobView job, boolean workerAlive, Instant now) {
-    if (outcome.ended() || job == null) {
-      return this;
-    }
-    Instant joined = joinedAt == null ? now : joinedAt;
-    String worker = job.workerId().isEmpty() ? workerId : job.workerId();
-    return switch (job.status()) {
-      case "JS_RUNNING" ->
-          workerAlive
-              ? with(joined, null, worker, CallOutcome.IN_CALL)
-              : with(joined, now, worker, CallOutcome.DROPPED);
-      case "JS_SUCCESS" ->
-          with(
-              joined,
-              now,
-              worker,
-              Duration.between(joined, now).plusSeconds(1).compareTo(length) >= 0
-                  ? CallOutcome.COMPLETED
-                  : CallOutcome.ENDED_EARLY);
-      case "JS_FAILED" -> with(joined, now, worker, CallOutcome.FAILED);
-      default -> this;
+  CallRecord observe(JobEvent event) {
+    return switch (event.kind()) {
+      case PLACED ->
+          outcome == CallOutcome.WAITING
+              ? with(event.at(), null, event.workerId(), CallOutcome.IN_CALL)
+              : this;
+      case ENDED -> outcome == CallOutcome.IN_CALL ? ended(event) : this;
+      case WORKER_GONE ->
+          outcome == CallOutcome.IN_CALL
+              ? with(joinedAt, event.at(), workerId, CallOutcome.DROPPED)
+              : this;
     };
+  }
+
+  private CallRecord ended(JobEvent event) {
+    if (!event.succeeded()) {
+      return with(joinedAt, event.at(), workerId, CallOutcome.FAILED);
+    }
+    Duration held = Duration.between(joinedAt, event.at());
+    CallOutcome end =
+        held.plus(END_SLACK).compareTo(length) < 0
+            ? CallOutcome.ENDED_EARLY
+            : late() ? CallOutcome.COMPLETED_LATE : CallOutcome.COMPLETED;
+    return with(joinedAt, event.at(), workerId, end);
+  }
+
+  /** From dispatch to the job placed on a worker; null while it waits. */
+  public Duration joinLatency() {
+    return joinedAt == null ? null : Duration.between(dispatchedAt, joinedAt);
+  }
+
+  boolean late() {
+    return joinedAt != null && joinLatency().compareTo(LATE) > 0;
   }
 
   /** At the end of a run: a call nobody took was never placed. */

@@ -12,8 +12,8 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The devserver as callers and the ledger see it: Twirp {@code CreateRoom} and {@code
- * CreateDispatch} (JSON), and its {@code /devserver/state} introspection.
+ * The LiveKit server as callers and the ledger see it: Twirp {@code CreateRoom}, {@code
+ * CreateDispatch} and {@code DeleteRoom} (JSON).
  */
 public final class LiveKitRooms {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,16 +50,6 @@ public final class LiveKitRooms {
   /** Deletes the room, which ends its agent's job (as {@code JobTermination}). */
   public void deleteRoom(String room) throws IOException {
     twirp("livekit.RoomService/DeleteRoom", room, JSON.createObjectNode().put("room", room));
-  }
-
-  /** The devserver's view: workers and jobs. */
-  public DevServerState state() throws IOException {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(httpUrl + "/devserver/state"))
-            .timeout(Duration.ofSeconds(5))
-            .GET()
-            .build();
-    return DevServerState.parse(JSON.readTree(send(request)));
   }
 
   private JsonNode twirp(String method, String room, JsonNode body) throws IOException {

@@ -2,9 +2,12 @@ package io.agentfleet.sandbox.launcher;
 
 import io.agentfleet.controlplane.ChildProcess;
 import io.agentfleet.controlplane.ControlPlane;
+import io.agentfleet.controlplane.LiveKitLog;
+import io.agentfleet.controlplane.LiveKitServer;
 import io.agentfleet.sandbox.calls.CallGenerator;
 import io.agentfleet.sandbox.calls.CallLedger;
 import io.agentfleet.sandbox.calls.LiveKitRooms;
+import io.agentfleet.sandbox.calls.ServerJobs;
 import io.agentfleet.sandbox.kubelet.ImageRule;
 import io.agentfleet.sandbox.kubelet.KubeletConfig;
 import io.agentfleet.sandbox.kubelet.SimulatedKubelet;
@@ -32,8 +35,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole system on one machine, started in dependency order: a real Kubernetes control plane
  * (etcd, kube-apiserver, kube-controller-manager) with the CRD and the operator's RBAC installed,
- * the devserver, the LiveKit credentials Secret, the simulated kubelet, the operator, and the
- * callers with their ledger. The launcher and the system tests both use it.
+ * the LiveKit server (livekit-server, webhooks to the operator and the call ledger), the LiveKit
+ * credentials Secret, the simulated kubelet, the operator, and the callers with their ledger. The
+ * launcher and the system tests both use it.
  */
 public final class Sandbox implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
@@ -44,8 +48,9 @@ public final class Sandbox implements AutoCloseable {
   private final Thread shutdownHook;
   private ControlPlane controlPlane;
   private Path kubeconfig;
-  private ChildProcess devserver;
-  private String devserverUrl;
+  private LiveKitServer livekit;
+  private LiveKitLog livekitLog;
+  private ServerJobs serverJobs;
   private SimulatedKubelet kubelet;
   private ChildProcess operator;
   private int operatorPort;
@@ -76,6 +81,8 @@ public final class Sandbox implements AutoCloseable {
     Path logs = config.workdir().resolve("logs");
     Path podLogs = logs.resolve("pods");
     deleteTree(logs);
+    // The server appends to its log, which the ledger reads from the start.
+    deleteTree(config.workdir().resolve("livekit"));
     controlPlane =
         ControlPlane.start(
             ControlPlane.Options.in(config.workdir().resolve("controlplane"))
@@ -94,33 +101,27 @@ public final class Sandbox implements AutoCloseable {
         OperatorAccount.install(
             controlPlane, config.deploy(), config.workdir().resolve("operator.kubeconfig"));
 
-    int lkPort = config.devserverPort() == 0 ? freePort() : config.devserverPort();
+    int lkPort = config.livekitPort() == 0 ? freePort() : config.livekitPort();
     operatorPort = config.operatorHttpPort() == 0 ? freePort() : config.operatorHttpPort();
-    devserver =
-        ChildProcess.start(
-            "devserver",
-            List.of(
-                WorkerImage.javaBinary(),
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-Xmx256m",
-                "-jar",
-                config.devserverJar().toAbsolutePath().toString(),
-                "--port",
-                Integer.toString(lkPort),
-                "--keys",
-                SandboxConfig.API_KEY + ":" + SandboxConfig.API_SECRET,
-                "--replay-pending-dispatches",
+    // Inside the media namespace the server announces the veth address for media (libwebrtc
+    // ignores loopback); signalling stays on loopback, where the launcher's relays arrive.
+    boolean media = NetworkNamespace.inside();
+    livekit =
+        LiveKitServer.start(
+            LiveKitServer.Options.in(
+                    config.workdir().resolve("livekit"),
+                    SandboxConfig.API_KEY,
+                    SandboxConfig.API_SECRET)
+                .withPort(lkPort)
+                .withAddresses(
+                    media ? "0.0.0.0" : "127.0.0.1", media ? NetworkNamespace.ADDRESS : "127.0.0.1")
                 // room_started reaches the operator's autoscaler before the worker is busy.
-                "--webhook-url",
-                "http://127.0.0.1:" + operatorPort + "/livekit/webhook"),
-            Map.of(),
-            logs.resolve("devserver.log"));
-    childPids.add(devserver.pid());
-    started.add(devserver);
-    String devserverHttp = "http://127.0.0.1:" + lkPort;
-    devserver.awaitHttpOk(devserverHttp + "/", Duration.ofSeconds(60));
-    devserverUrl = "ws://127.0.0.1:" + lkPort;
+                .withWebhooks(List.of("http://127.0.0.1:" + operatorPort + "/livekit/webhook")));
+    started.add(livekit);
+    childPids.add(livekit.pid());
+    livekitLog = new LiveKitLog(livekit.log());
+    ledger = new CallLedger(Clock.systemUTC());
+    serverJobs = new ServerJobs(livekitLog);
 
     client()
         .secrets()
@@ -156,10 +157,9 @@ public final class Sandbox implements AutoCloseable {
     operator.awaitHttpOk(
         "http://127.0.0.1:" + operatorPort + "/q/health/ready", Duration.ofSeconds(120));
 
-    ledger = new CallLedger(Clock.systemUTC());
     rooms =
         new LiveKitRooms(
-            devserverHttp, SandboxConfig.API_KEY, SandboxConfig.API_SECRET, Clock.systemUTC());
+            livekit.httpUrl(), SandboxConfig.API_KEY, SandboxConfig.API_SECRET, Clock.systemUTC());
     callers = new CallGenerator(rooms, ledger, Clock.systemUTC());
     started.add(callers);
     ledgerFeed =
@@ -169,15 +169,15 @@ public final class Sandbox implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    ledgerFeed.scheduleWithFixedDelay(this::feedLedger, 0, 250, TimeUnit.MILLISECONDS);
+    ledgerFeed.scheduleWithFixedDelay(this::feedLedger, 0, 500, TimeUnit.MILLISECONDS);
     started.add(ledgerFeed::shutdownNow);
   }
 
   private void feedLedger() {
     try {
-      ledger.observe(rooms.state());
-    } catch (IOException | RuntimeException e) {
-      LOG.debug("devserver state not read: {}", e.toString());
+      ledger.observe(serverJobs.next());
+    } catch (RuntimeException e) {
+      LOG.debug("LiveKit server log not read: {}", e.toString());
     }
   }
 
@@ -202,7 +202,7 @@ public final class Sandbox implements AutoCloseable {
 
   private static Map<String, String> withWebhookKey(Map<String, String> env) {
     Map<String, String> all = new java.util.HashMap<>(env);
-    // The key the devserver signs webhooks with.
+    // The key the LiveKit server signs webhooks with.
     all.put("LIVEKIT_API_KEY", SandboxConfig.API_KEY);
     all.put("LIVEKIT_API_SECRET", SandboxConfig.API_SECRET);
     return all;
@@ -242,7 +242,18 @@ public final class Sandbox implements AutoCloseable {
 
   /** The LiveKit URL workers are given, e.g. {@code ws://127.0.0.1:7880}. */
   public String livekitUrl() {
-    return devserverUrl;
+    return livekit.url();
+  }
+
+  public LiveKitServer livekit() {
+    return livekit;
+  }
+
+  /** The workers the LiveKit server has registered now (it has no API that lists them). */
+  public List<LiveKitLog.Worker> registeredWorkers(String agentName) {
+    return livekitLog.registeredWorkers().stream()
+        .filter(w -> w.agentName().equals(agentName))
+        .toList();
   }
 
   public SimulatedKubelet kubelet() {
@@ -257,10 +268,6 @@ public final class Sandbox implements AutoCloseable {
     return operatorPort;
   }
 
-  public ChildProcess devserver() {
-    return devserver;
-  }
-
   public CallLedger ledger() {
     return ledger;
   }
@@ -273,7 +280,7 @@ public final class Sandbox implements AutoCloseable {
     return callers;
   }
 
-  /** Every process the sandbox started: the control plane, devserver, operator, every worker. */
+  /** Every process the sandbox started: the control plane, LiveKit, operator, every worker. */
   public Set<Long> startedPids() {
     Set<Long> pids = new HashSet<>(childPids);
     if (kubelet != null) {

@@ -4,7 +4,6 @@ import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.sandbox.calls.Arrivals;
 import io.agentfleet.sandbox.calls.CallLedger;
 import io.agentfleet.sandbox.calls.CallOutcome;
-import io.agentfleet.sandbox.calls.DevServerState;
 import io.agentfleet.sandbox.calls.MediaCallers;
 import io.agentfleet.sandbox.calls.PlannedCall;
 import io.agentfleet.sandbox.kubelet.ImageRule;
@@ -77,12 +76,6 @@ public final class SandboxMain implements Callable<Integer> {
   Path workerJar;
 
   @Option(
-      names = "--devserver-jar",
-      description =
-          "The devserver's runnable jar (default: devserver/target/agentfleet-devserver-*-runnable.jar).")
-  Path devserverJar;
-
-  @Option(
       names = "--api-port",
       defaultValue = "0",
       description = "Kubernetes API port, 0 for any (default: ${DEFAULT-VALUE}).")
@@ -91,8 +84,17 @@ public final class SandboxMain implements Callable<Integer> {
   @Option(
       names = "--livekit-port",
       defaultValue = "7880",
-      description = "devserver port, 0 for any (default: ${DEFAULT-VALUE}).")
+      description = "LiveKit server port, 0 for any (default: ${DEFAULT-VALUE}).")
   int livekitPort;
+
+  @Option(
+      names = "--agent",
+      defaultValue = "java",
+      description =
+          "The sample fleet's worker: java (our worker), python (examples/python-agent on"
+              + " livekit-agents) or node (examples/node-agent on @livekit/agents)"
+              + " (default: ${DEFAULT-VALUE}).")
+  String agent;
 
   @Option(
       names = "--operator-port",
@@ -224,9 +226,6 @@ public final class SandboxMain implements Callable<Integer> {
             deploy,
             operatorJar,
             workerJar != null ? workerJar : find(Path.of("worker/target"), "agentfleet-worker-"),
-            devserverJar != null
-                ? devserverJar
-                : find(Path.of("devserver/target"), "agentfleet-devserver-"),
             apiPort,
             livekitPort,
             operatorPort,
@@ -237,25 +236,34 @@ public final class SandboxMain implements Callable<Integer> {
             config.crd(),
             config.deploy().resolve("rbac.yaml"),
             config.operatorJar(),
-            config.workerJar(),
-            config.devserverJar())) {
+            config.workerJar())) {
       if (!Files.exists(required)) {
         System.err.println(
             required + " is missing: run ./sandbox/run from the repository root, which builds it.");
         return 1;
       }
     }
-    out.println("Starting the sandbox (Kubernetes control plane, devserver, kubelet, operator)...");
+    SampleAgent.Sdk sdk;
+    try {
+      sdk = SampleAgent.Sdk.parse(agent);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    }
+    out.println(
+        "Starting the sandbox (Kubernetes control plane, livekit-server, kubelet, operator)...");
     long started = System.nanoTime();
     try (Sandbox sandbox = Sandbox.start(config)) {
       Path agentFile = workdir.resolve("agent.yaml");
       Files.writeString(
-          agentFile, SampleAgent.yaml(agentName, sandbox.livekitUrl(), replicas, !noAutoscale));
+          agentFile,
+          SampleAgent.yaml(agentName, sandbox.livekitUrl(), replicas, !noAutoscale, sdk));
       sandbox
           .client()
           .resources(AgentDeployment.class)
           .inNamespace("default")
-          .resource(SampleAgent.deployment(agentName, sandbox.livekitUrl(), replicas, !noAutoscale))
+          .resource(
+              SampleAgent.deployment(agentName, sandbox.livekitUrl(), replicas, !noAutoscale, sdk))
           .createOr(existing -> existing.update());
       printWhereThingsAre(out, sandbox, agentFile, started);
       MediaCallers mediaCallers = null;
@@ -365,15 +373,14 @@ public final class SandboxMain implements Callable<Integer> {
               .inNamespace("default")
               .withName(agentName)
               .get();
-      DevServerState state = sandbox.rooms().state();
       return SummaryLine.render(
           elapsed,
           sandbox.ledger().counts(),
           media > 0 ? sandbox.ledger().mediaTally() : null,
           pods,
-          state.snapshot(agentName),
+          sandbox.registeredWorkers(agentName).size(),
           deployment == null ? null : deployment.getStatus());
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       return String.format(
           "[%4ds] (status not available: %s)", elapsed.toSeconds(), e.getMessage());
     }
@@ -381,7 +388,6 @@ public final class SandboxMain implements Callable<Integer> {
 
   private void printWhereThingsAre(PrintStream out, Sandbox sandbox, Path agentFile, long started) {
     String lk = sandbox.livekitUrl();
-    String lkHttp = lk.replace("ws://", "http://");
     String op = "http://127.0.0.1:" + sandbox.operatorPort();
     Path logs = workdir.resolve("logs");
     out.printf(
@@ -390,7 +396,7 @@ public final class SandboxMain implements Callable<Integer> {
           Kubernetes API  %s  (kube-apiserver, etcd, kube-controller-manager; logs in %s)
                           export KUBECONFIG=%s
                           kubectl get agd; kubectl get pods; kubectl scale agd/%s --replicas=4
-          LiveKit         %s  (devserver; API key %s, secret %s; state %s/devserver/state)
+          LiveKit         %s  (livekit-server; API key %s, secret %s; log %s)
           operator        metrics %s/q/metrics, health %s/q/health, log %s
           workers         pods run as processes on node %s; logs in %s/<namespace>_<pod>.log
                           (not kubectl logs: there is no kubelet server to serve them)
@@ -406,7 +412,7 @@ public final class SandboxMain implements Callable<Integer> {
         lk,
         SandboxConfig.API_KEY,
         SandboxConfig.API_SECRET,
-        lkHttp,
+        sandbox.livekit().log(),
         op,
         op,
         logs.resolve("operator.log"),

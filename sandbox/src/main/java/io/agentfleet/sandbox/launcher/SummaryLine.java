@@ -3,7 +3,6 @@ package io.agentfleet.sandbox.launcher;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
 import io.agentfleet.sandbox.calls.CallLedger;
 import io.agentfleet.sandbox.calls.CallOutcome;
-import io.agentfleet.sandbox.calls.DevServerState;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Duration;
@@ -24,9 +23,9 @@ final class SummaryLine {
       Duration elapsed,
       Map<CallOutcome, Integer> calls,
       List<Pod> pods,
-      DevServerState.WorkerSnapshot workers,
+      int registered,
       AgentDeploymentStatus status) {
-    return render(elapsed, calls, null, pods, workers, status);
+    return render(elapsed, calls, null, pods, registered, status);
   }
 
   /**
@@ -38,22 +37,23 @@ final class SummaryLine {
       Map<CallOutcome, Integer> calls,
       CallLedger.MediaTally media,
       List<Pod> pods,
-      DevServerState.WorkerSnapshot workers,
+      int registered,
       AgentDeploymentStatus status) {
     StringBuilder line = new StringBuilder();
     line.append(String.format(Locale.ROOT, "[%4ds] ", elapsed.toSeconds()));
     int done =
         calls.getOrDefault(CallOutcome.COMPLETED, 0)
+            + calls.getOrDefault(CallOutcome.COMPLETED_LATE, 0)
             + calls.getOrDefault(CallOutcome.ENDED_EARLY, 0);
-    int lost =
-        calls.getOrDefault(CallOutcome.DROPPED, 0) + calls.getOrDefault(CallOutcome.FAILED, 0);
+    int late = calls.getOrDefault(CallOutcome.COMPLETED_LATE, 0);
     line.append(
         String.format(
             Locale.ROOT,
-            "calls %d in call, %d done, %d dropped/failed, %d waiting",
+            "calls %d in call, %d done%s, %d dropped, %d waiting",
             calls.getOrDefault(CallOutcome.IN_CALL, 0),
             done,
-            lost,
+            late > 0 ? " (" + late + " late)" : "",
+            calls.getOrDefault(CallOutcome.DROPPED, 0),
             calls.getOrDefault(CallOutcome.WAITING, 0)));
     if (media != null) {
       line.append(
@@ -90,9 +90,10 @@ final class SummaryLine {
                                     .map(s -> s.getValue() + " " + s.getKey())
                                     .toList()))
                 .toList()));
-    line.append(
-        String.format(
-            Locale.ROOT, " | registered %d, load %.2f", workers.registered(), workers.meanLoad()));
+    line.append(" | registered ").append(registered);
+    if (status != null && status.getLoad() != null) {
+      line.append(String.format(Locale.ROOT, ", load %.2f", status.getLoad()));
+    }
     if (status != null) {
       line.append(
           String.format(

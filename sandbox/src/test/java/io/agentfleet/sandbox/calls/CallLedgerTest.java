@@ -29,12 +29,54 @@ class CallLedgerTest {
     List<String> lines = Files.readAllLines(csv);
     assertThat(lines.get(0))
         .isEqualTo(
-            "room,dispatch_id,agent,length_s,dispatched_at,joined_at,ended_at,worker_id,media,outcome");
-    assertThat(lines.get(1)).endsWith(",,,,NEVER_PLACED").startsWith("call-1,");
+            "room,dispatch_id,agent,length_s,dispatched_at,joined_at,ended_at,worker_id,join_ms,media,outcome");
+    assertThat(lines.get(1)).endsWith(",,,,,NEVER_PLACED").startsWith("call-1,");
     assertThat(lines.get(2))
         .endsWith(",sent 350Hz heard 350Hz loud 420 delay 700ms,NEVER_PLACED")
         .startsWith("call-2,");
-    assertThat(lines).allMatch(l -> l.split(",", -1).length == 10);
+    assertThat(lines).allMatch(l -> l.split(",", -1).length == 11);
+  }
+
+  @Test
+  void aPlacementLoggedBeforeItsDispatchReturnedIsAppliedWhenTheDispatchIsRecorded() {
+    CallLedger ledger = new CallLedger(Clock.systemUTC());
+    ledger.observe(List.of(JobEvent.placed("call-1", "AJ_1", "AW_7", T0.plusMillis(300))));
+    ledger.dispatched(CallRecord.dispatched("call-1", "AD_1", "a", Duration.ofSeconds(5), T0));
+    assertThat(ledger.records().get(0).outcome()).isEqualTo(CallOutcome.IN_CALL);
+    ledger.observe(List.of(JobEvent.ended("AJ_1", true, T0.plusSeconds(6))));
+    assertThat(ledger.records().get(0))
+        .extracting(CallRecord::outcome, CallRecord::workerId)
+        .containsExactly(CallOutcome.COMPLETED, "AW_7");
+    assertThat(ledger.counts()).containsEntry(CallOutcome.COMPLETED, 1);
+  }
+
+  @Test
+  void aLostWorkerDropsOnlyTheCallsStillOnIt() {
+    CallLedger ledger = new CallLedger(Clock.systemUTC());
+    for (int i = 1; i <= 3; i++) {
+      ledger.dispatched(
+          CallRecord.dispatched("call-" + i, "AD_" + i, "a", Duration.ofSeconds(30), T0));
+    }
+    ledger.observe(
+        List.of(
+            JobEvent.placed("call-1", "AJ_1", "AW_1", T0.plusSeconds(1)),
+            JobEvent.placed("call-2", "AJ_2", "AW_1", T0.plusSeconds(1)),
+            JobEvent.placed("call-3", "AJ_3", "AW_2", T0.plusSeconds(1)),
+            JobEvent.ended("AJ_1", true, T0.plusSeconds(31)),
+            JobEvent.workerGone("AW_1", T0.plusSeconds(32))));
+    assertThat(ledger.records())
+        .extracting(CallRecord::outcome)
+        .containsExactly(CallOutcome.COMPLETED, CallOutcome.DROPPED, CallOutcome.IN_CALL);
+  }
+
+  @Test
+  void joinLatencyColumn(@TempDir Path dir) throws Exception {
+    CallLedger ledger = new CallLedger(Clock.systemUTC());
+    ledger.dispatched(CallRecord.dispatched("call-1", "AD_1", "a", Duration.ofSeconds(5), T0));
+    ledger.observe(List.of(JobEvent.placed("call-1", "AJ_1", "AW_1", T0.plusMillis(1250))));
+    Path csv = dir.resolve("calls.csv");
+    ledger.write(csv);
+    assertThat(Files.readAllLines(csv).get(1).split(",", -1)[8]).isEqualTo("1250");
   }
 
   @Test

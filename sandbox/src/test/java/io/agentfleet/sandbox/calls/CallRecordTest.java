@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -13,81 +14,80 @@ class CallRecordTest {
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   static final CallRecord WAITING =
       CallRecord.dispatched("call-1", "AD_1", "agent", Duration.ofSeconds(10), T0);
+  static final CallRecord IN_CALL = WAITING.observe(placedAt(1));
 
-  static DevServerState.JobView job(String status) {
-    return new DevServerState.JobView("AJ_1", "AD_1", "call-1", status, "AW_1");
+  static JobEvent placedAt(int second) {
+    return JobEvent.placed("call-1", "AJ_1", "AW_1", T0.plusSeconds(second));
   }
 
-  static Stream<Arguments> observations() {
-    CallRecord inCall = WAITING.observe(job("JS_RUNNING"), true, T0.plusSeconds(1));
+  static JobEvent endedAt(int second, boolean succeeded) {
+    return JobEvent.ended("AJ_1", succeeded, T0.plusSeconds(second));
+  }
+
+  static Stream<Arguments> events() {
+    CallRecord lateInCall = WAITING.observe(placedAt(15));
     return Stream.of(
-        Arguments.of("no job yet: still waiting", WAITING, null, true, 1, CallOutcome.WAITING),
+        Arguments.of("placed on a worker", WAITING, placedAt(0), CallOutcome.IN_CALL),
+        Arguments.of("an end before any placement", WAITING, endedAt(3, true), CallOutcome.WAITING),
+        Arguments.of("success after the length", IN_CALL, endedAt(11, true), CallOutcome.COMPLETED),
         Arguments.of(
-            "running on a live worker", WAITING, job("JS_RUNNING"), true, 1, CallOutcome.IN_CALL),
+            "success within the slack of the length",
+            IN_CALL,
+            endedAt(10, true),
+            CallOutcome.COMPLETED),
+        Arguments.of("success well before", IN_CALL, endedAt(4, true), CallOutcome.ENDED_EARLY),
+        Arguments.of("failed by the agent", IN_CALL, endedAt(4, false), CallOutcome.FAILED),
         Arguments.of(
-            "running, worker gone: dropped",
-            inCall,
-            job("JS_RUNNING"),
-            false,
-            5,
+            "its worker went away mid-call",
+            IN_CALL,
+            JobEvent.workerGone("AW_1", T0.plusSeconds(5)),
             CallOutcome.DROPPED),
         Arguments.of(
-            "success after its length",
-            inCall,
-            job("JS_SUCCESS"),
-            false,
-            11,
+            "placed 15 s after the dispatch, then completed",
+            lateInCall,
+            endedAt(26, true),
+            CallOutcome.COMPLETED_LATE),
+        Arguments.of(
+            "placed late and lost is dropped",
+            lateInCall,
+            JobEvent.workerGone("AW_1", T0.plusSeconds(17)),
+            CallOutcome.DROPPED),
+        Arguments.of(
+            "a worker that goes after the call's end drops nothing",
+            IN_CALL.observe(endedAt(11, true)),
+            JobEvent.workerGone("AW_1", T0.plusSeconds(12)),
             CallOutcome.COMPLETED),
         Arguments.of(
-            "success well before its length",
-            inCall,
-            job("JS_SUCCESS"),
-            true,
-            4,
-            CallOutcome.ENDED_EARLY),
-        Arguments.of("failed by the agent", inCall, job("JS_FAILED"), true, 3, CallOutcome.FAILED),
-        Arguments.of(
-            "an ended call stays ended",
-            inCall.observe(job("JS_SUCCESS"), true, T0.plusSeconds(11)),
-            job("JS_RUNNING"),
-            false,
-            12,
-            CallOutcome.COMPLETED));
+            "a second placement keeps the first",
+            IN_CALL,
+            JobEvent.placed("call-1", "AJ_2", "AW_2", T0.plusSeconds(5)),
+            CallOutcome.IN_CALL));
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("observations")
-  void outcome(
-      String description,
-      CallRecord before,
-      DevServerState.JobView job,
-      boolean workerAlive,
-      int atSecond,
-      CallOutcome expected) {
-    assertThat(before.observe(job, workerAlive, T0.plusSeconds(atSecond)).outcome())
-        .isEqualTo(expected);
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("observations")
-  void joinTimeIsWhenTheAgentWasFirstSeen(
-      String description,
-      CallRecord before,
-      DevServerState.JobView job,
-      boolean workerAlive,
-      int atSecond,
-      CallOutcome expected) {
-    CallRecord after = before.observe(job, workerAlive, T0.plusSeconds(atSecond));
-    if (expected != CallOutcome.WAITING) {
-      assertThat(after.joinedAt()).isBeforeOrEqualTo(T0.plusSeconds(atSecond));
-      assertThat(after.workerId()).isEqualTo("AW_1");
+  @MethodSource("events")
+  void outcome(String description, CallRecord before, JobEvent event, CallOutcome expected) {
+    CallRecord after = before.observe(event);
+    assertThat(after.outcome()).isEqualTo(expected);
+    if (before.joinedAt() != null) {
+      assertThat(after.joinedAt()).isEqualTo(before.joinedAt());
+      assertThat(after.workerId()).isEqualTo(before.workerId());
+    }
+    if (expected.ended() && !before.outcome().ended()) {
+      assertThat(after.endedAt()).isEqualTo(event.at());
     }
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
+  void joinLatencyIsFromTheDispatchToThePlacement() {
+    assertThat(WAITING.joinLatency()).isNull();
+    assertThat(IN_CALL.joinLatency()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(IN_CALL.workerId()).isEqualTo("AW_1");
+  }
+
+  @Test
   void aCallNobodyTookIsNeverPlacedAtTheEnd() {
     assertThat(WAITING.close().outcome()).isEqualTo(CallOutcome.NEVER_PLACED);
-    CallRecord inCall = WAITING.observe(job("JS_RUNNING"), true, T0);
-    assertThat(inCall.close().outcome()).isEqualTo(CallOutcome.IN_CALL);
+    assertThat(IN_CALL.close().outcome()).isEqualTo(CallOutcome.IN_CALL);
   }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
 import io.agentfleet.sandbox.calls.CallLedger;
 import io.agentfleet.sandbox.calls.CallOutcome;
-import io.agentfleet.sandbox.calls.DevServerState;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.time.Duration;
@@ -36,17 +35,26 @@ class SummaryLineTest {
     AgentDeploymentStatus status = new AgentDeploymentStatus();
     status.setDesiredReplicas(3);
     status.setReadyReplicas(2);
+    status.setLoad(0.25);
     String line =
         SummaryLine.render(
             Duration.ofSeconds(42),
-            Map.of(CallOutcome.IN_CALL, 5, CallOutcome.COMPLETED, 7, CallOutcome.WAITING, 1),
+            Map.of(
+                CallOutcome.IN_CALL,
+                5,
+                CallOutcome.COMPLETED,
+                6,
+                CallOutcome.COMPLETED_LATE,
+                1,
+                CallOutcome.WAITING,
+                1),
             List.of(
                 pod("abcdef", true, false), pod("abcdef", false, false), pod("123456", true, true)),
-            new DevServerState.WorkerSnapshot(3, 0.25),
+            3,
             status);
     assertThat(line)
         .isEqualTo(
-            "[  42s] calls 5 in call, 7 done, 0 dropped/failed, 1 waiting | pods 1234: 1"
+            "[  42s] calls 5 in call, 7 done (1 late), 0 dropped, 1 waiting | pods 1234: 1"
                 + " terminating; abcd: 1 ready, 1 starting | registered 3, load 0.25 | desired 3"
                 + " ready 2");
   }
@@ -59,11 +67,11 @@ class SummaryLineTest {
             Map.of(CallOutcome.IN_CALL, 3, CallOutcome.COMPLETED, 4),
             new CallLedger.MediaTally(2, 3, 1),
             List.of(pod("abcdef", true, false)),
-            new DevServerState.WorkerSnapshot(1, 0.3),
+            1,
             null);
     assertThat(line)
         .isEqualTo(
-            "[   7s] calls 3 in call, 4 done, 0 dropped/failed, 0 waiting (media 2 in call, 3"
-                + " heard, 1 not) | pods abcd: 1 ready | registered 1, load 0.30");
+            "[   7s] calls 3 in call, 4 done, 0 dropped, 0 waiting (media 2 in call, 3"
+                + " heard, 1 not) | pods abcd: 1 ready | registered 1");
   }
 }

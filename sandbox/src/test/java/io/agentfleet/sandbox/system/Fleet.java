@@ -1,9 +1,9 @@
 package io.agentfleet.sandbox.system;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.controlplane.LiveKitLog;
 import io.agentfleet.sandbox.calls.CallOutcome;
 import io.agentfleet.sandbox.calls.CallRecord;
-import io.agentfleet.sandbox.calls.DevServerState;
 import io.agentfleet.sandbox.kubelet.SimulatedKubelet;
 import io.agentfleet.sandbox.launcher.Sandbox;
 import io.fabric8.kubernetes.api.model.Event;
@@ -83,8 +83,9 @@ final class Fleet {
     return pods.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
   }
 
-  List<DevServerState.WorkerView> registered() throws IOException {
-    return sandbox.rooms().state().workersFor(name);
+  /** The workers of this fleet that the LiveKit server has registered now. */
+  List<LiveKitLog.Worker> registered() {
+    return sandbox.registeredWorkers(name);
   }
 
   /**
@@ -225,7 +226,7 @@ final class Fleet {
       for (Event e : events()) {
         dump.append(String.format("event %s %s %s%n", e.getType(), e.getReason(), e.getMessage()));
       }
-      dump.append("devserver workers: ").append(registered()).append('\n');
+      dump.append("registered workers: ").append(registered()).append('\n');
       dump.append("calls: ").append(sandbox.ledger().counts()).append('\n');
     } catch (Exception e) {
       dump.append("could not dump: ").append(e).append('\n');

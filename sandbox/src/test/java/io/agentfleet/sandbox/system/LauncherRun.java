@@ -25,8 +25,7 @@ record LauncherRun(int exitCode, String output, Path workdir, Set<Long> children
   static LauncherRun execute(String name, String... args) {
     String operator = System.getProperty("sandbox.operator.jar");
     String worker = System.getProperty("sandbox.worker.jar");
-    String devserver = System.getProperty("sandbox.devserver.jar");
-    for (String jar : List.of(operator, worker, devserver)) {
+    for (String jar : List.of(operator, worker)) {
       Assumptions.assumeTrue(Files.exists(Path.of(jar)), jar + " is missing");
     }
     Path workdir = Path.of(System.getProperty("sandbox.workdir"), name);
@@ -43,8 +42,6 @@ record LauncherRun(int exitCode, String output, Path workdir, Set<Long> children
                 operator,
                 "--worker-jar",
                 worker,
-                "--devserver-jar",
-                devserver,
                 "--livekit-port",
                 "0",
                 "--profile",

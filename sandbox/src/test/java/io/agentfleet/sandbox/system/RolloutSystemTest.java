@@ -437,7 +437,7 @@ class RolloutSystemTest {
     Map<CallOutcome, Long> outcomes = fleet.outcomes(allCalls);
     System.out.println("ledger so far: " + outcomes);
     assertThat(outcomes.getOrDefault(CallOutcome.DROPPED, 0L)).as("dropped").isZero();
-    assertThat(outcomes.getOrDefault(CallOutcome.FAILED, 0L)).as("failed").isZero();
+    assertThat(outcomes.getOrDefault(CallOutcome.COMPLETED_LATE, 0L)).as("placed late").isZero();
     assertThat(outcomes.getOrDefault(CallOutcome.ENDED_EARLY, 0L)).as("ended early").isZero();
   }
 

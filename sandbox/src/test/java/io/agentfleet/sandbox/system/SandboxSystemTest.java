@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.controlplane.LiveKitLog;
 import io.agentfleet.sandbox.calls.CallOutcome;
 import io.agentfleet.sandbox.calls.CallRecord;
-import io.agentfleet.sandbox.calls.DevServerState;
 import io.agentfleet.sandbox.kubelet.SimulatedKubelet;
 import io.agentfleet.sandbox.launcher.SampleAgent;
 import io.agentfleet.sandbox.launcher.Sandbox;
@@ -67,7 +67,7 @@ class SandboxSystemTest {
                       : io.fabric8.kubernetes.client.utils.Serialization.asJson(
                           p.getStatus().getContainerStatuses())));
         }
-        dump.append("devserver workers: ").append(sandbox.rooms().state().workers()).append('\n');
+        dump.append("registered workers: ").append(sandbox.registeredWorkers(NAME)).append('\n');
         System.err.println(dump);
       } catch (Exception e) {
         System.err.println("could not dump the sandbox state: " + e);
@@ -376,8 +376,8 @@ class SandboxSystemTest {
             .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
   }
 
-  private static List<DevServerState.WorkerView> registered() throws IOException {
-    return sandbox.rooms().state().workersFor(NAME);
+  private static List<LiveKitLog.Worker> registered() {
+    return sandbox.registeredWorkers(NAME);
   }
 
   private static List<CallRecord> ledgerOf(List<CallRecord> placed) {

@@ -36,8 +36,7 @@ final class TestSandboxes {
       throws IOException {
     Path operator = path("sandbox.operator.jar");
     Path worker = path("sandbox.worker.jar");
-    Path devserver = path("sandbox.devserver.jar");
-    for (Path jar : List.of(operator, worker, devserver)) {
+    for (Path jar : List.of(operator, worker)) {
       Assumptions.assumeTrue(
           Files.exists(jar), jar + " is missing: build with ./mvnw -pl sandbox -am verify");
     }
@@ -53,7 +52,6 @@ final class TestSandboxes {
             snapshot(operator.getParent(), jars.resolve("operator"))
                 .resolve(operator.getFileName()),
             snapshot(worker, jars.resolve(worker.getFileName())),
-            snapshot(devserver, jars.resolve(devserver.getFileName())),
             0,
             0,
             0,

@@ -1,0 +1,52 @@
+package io.agentfleet.sandbox.agents;
+
+import io.agentfleet.sandbox.kubelet.ImageRule;
+import io.agentfleet.sandbox.launcher.WorkerImage;
+import java.nio.file.Path;
+
+/**
+ * The two LiveKit agent SDKs the examples are written on, with what the tests measured of them.
+ */
+enum AgentSdk {
+  /** examples/python-agent on livekit-agents 1.8.9. */
+  PYTHON("tools/python-agent-env.sh", 0, 200) {
+    @Override
+    ImageRule rule(Path repoRoot) {
+      return WorkerImage.pythonAgentRule(repoRoot);
+    }
+  },
+  /** examples/node-agent on @livekit/agents 1.9.0. */
+  NODE("tools/node-agent-env.sh", 143, 503) {
+    @Override
+    ImageRule rule(Path repoRoot) {
+      return WorkerImage.nodeAgentRule(repoRoot);
+    }
+  };
+
+  final String envScript;
+
+  /**
+   * Exit code after a completed drain: livekit-agents exits 0; the @livekit/agents CLI ends with
+   * {@code process.exit(143)} (128 + SIGTERM) even when every job finished.
+   */
+  final int drainedExitCode;
+
+  /**
+   * What {@code GET /} answers while the worker has no connection to LiveKit: livekit-agents says
+   * 200 "OK" until it gives up reconnecting; @livekit/agents says 503 "not connected to livekit".
+   */
+  final int healthWhileUnconnected;
+
+  AgentSdk(String envScript, int drainedExitCode, int healthWhileUnconnected) {
+    this.envScript = envScript;
+    this.drainedExitCode = drainedExitCode;
+    this.healthWhileUnconnected = healthWhileUnconnected;
+  }
+
+  /** The sandbox's image rule that runs this SDK's example agent. */
+  abstract ImageRule rule(Path repoRoot);
+
+  String lower() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}
