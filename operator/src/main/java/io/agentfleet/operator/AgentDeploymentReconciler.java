@@ -8,6 +8,7 @@ import io.agentfleet.operator.config.OperatorConfig;
 import io.agentfleet.operator.config.ReconcilerParts;
 import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.metrics.FleetMetrics;
+import io.agentfleet.operator.placement.DispatchWatch;
 import io.agentfleet.operator.revision.Revision;
 import io.agentfleet.operator.revision.RevisionBook;
 import io.agentfleet.operator.revision.RevisionStep;
@@ -84,6 +85,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
   private final ReconcilerParts k8s;
   private final WorkerStatusPoller poller;
   private final AutoscaleStep autoscale;
+  private final DispatchWatch dispatches;
   private final FleetMetrics fleetMetrics;
   private final MeterRegistry meters;
   private final OperatorConfig config;
@@ -93,12 +95,14 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
       ReconcilerParts k8s,
       WorkerStatusPoller poller,
       AutoscaleStep autoscale,
+      DispatchWatch dispatches,
       FleetMetrics fleetMetrics,
       MeterRegistry meters,
       OperatorConfig config) {
     this.k8s = k8s;
     this.poller = poller;
     this.autoscale = autoscale;
+    this.dispatches = dispatches;
     this.fleetMetrics = fleetMetrics;
     this.meters = meters;
     this.config = config;
@@ -189,10 +193,13 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
       RevisionBook book = k8s.revisions().record(deployment, hash, workers);
       Revision update = book.update();
 
+      // Calls the LiveKit server could not place: demand, and dispatched again once a worker can
+      // take them, autoscaled or not.
+      int waiting = dispatches.waiting(deployment, workers, now);
       Optional<ScaleDecision> scaling = Optional.empty();
       if (deployment.getSpec().autoscaled()) {
         try {
-          scaling = Optional.of(autoscale.apply(deployment, workers, now));
+          scaling = Optional.of(autoscale.apply(deployment, workers, waiting, now));
         } catch (IllegalArgumentException e) {
           return finish(
               deployment,
@@ -268,7 +275,9 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
                   EventReason.GracePeriodShorterThanDrain.name(), String.join("; ", warnings));
       boolean completed = plan.phase() == RolloutPhase.Completed;
       Duration resync =
-          deployment.getSpec().autoscaled() || !completed ? config.autoscaleResync() : null;
+          deployment.getSpec().autoscaled() || !completed || waiting > 0
+              ? config.autoscaleResync()
+              : null;
       return finish(
           deployment,
           new FleetView(

@@ -50,7 +50,8 @@ public final class AutoscaleStep {
    *
    * @throws IllegalArgumentException naming the field when the autoscaling spec cannot be used
    */
-  public ScaleDecision apply(AgentDeployment deployment, List<WorkerPod> workers, Instant now) {
+  public ScaleDecision apply(
+      AgentDeployment deployment, List<WorkerPod> workers, int waitingDispatches, Instant now) {
     ScalingPolicy policy = ScalingPolicy.from(deployment.getSpec().getAutoscaling());
     String key = key(deployment);
     WebhookPrescaling webhook = deployment.getSpec().getAutoscaling().getWebhook();
@@ -63,7 +64,8 @@ public final class AutoscaleStep {
       expectedCalls.forget(key);
     }
     int current = Objects.requireNonNullElse(deployment.getSpec().getReplicas(), 0);
-    FleetSample sample = new FleetSample(current, workers, expectedCalls.expected(key, now));
+    FleetSample sample =
+        new FleetSample(current, workers, expectedCalls.expected(key, now), waitingDispatches);
     String memoryKey = deployment.getMetadata().getUid();
     ScaleDecision decision = Autoscaler.decide(policy, sample, memory.load(memoryKey), now);
     memory.store(memoryKey, decision.history());

@@ -66,7 +66,8 @@ public final class Autoscaler {
                         Duration.between(w.created(), now).compareTo(policy.startupAllowance()) > 0)
                 .count();
     int calls = reporting.stream().mapToInt(WorkerPod::activeJobs).sum();
-    int expected = sample.expectedCalls();
+    // A call waiting for a worker is a call: the server placed it nowhere, so no report has it.
+    int expected = sample.expectedCalls() + sample.waitingDispatches();
 
     double demand;
     String demandWords;
@@ -94,8 +95,14 @@ public final class Autoscaler {
               policy.targetLoad(),
               reporting.size());
     }
-    if (expected > 0) {
-      demandWords += String.format(Locale.ROOT, " (%d expected from webhooks)", expected);
+    if (sample.expectedCalls() > 0) {
+      demandWords +=
+          String.format(Locale.ROOT, " (%d expected from webhooks)", sample.expectedCalls());
+    }
+    if (sample.waitingDispatches() > 0) {
+      demandWords +=
+          String.format(
+              Locale.ROOT, " (%d dispatches waiting for a worker)", sample.waitingDispatches());
     }
 
     int carrying = current - policy.idleWorkers() - notReporting - stuck;
@@ -135,6 +142,13 @@ public final class Autoscaler {
       recommendation = current;
       limit = Limit.UNKNOWN_STATUS;
       limitWords = "; " + silent + " worker(s) not reporting: no scale-down";
+    }
+
+    int held = Math.min(current, policy.maxReplicas());
+    if (recommendation < held && sample.waitingDispatches() > 0) {
+      recommendation = held;
+      limit = Limit.WAITING_DISPATCHES;
+      limitWords = "; a dispatch waits for a worker: no scale-down";
     }
 
     boolean fresh = history.isEmpty();

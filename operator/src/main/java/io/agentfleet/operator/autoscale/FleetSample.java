@@ -9,5 +9,13 @@ import java.util.List;
  * @param currentReplicas spec.replicas as it stands
  * @param workers every pod of the deployment, with its latest status report if any
  * @param expectedCalls calls announced by webhooks that no worker has picked up yet
+ * @param waitingDispatches dispatches of this agent that the LiveKit server lists without a job: a
+ *     call waits for a worker
  */
-public record FleetSample(int currentReplicas, List<WorkerPod> workers, int expectedCalls) {}
+public record FleetSample(
+    int currentReplicas, List<WorkerPod> workers, int expectedCalls, int waitingDispatches) {
+
+  public FleetSample(int currentReplicas, List<WorkerPod> workers, int expectedCalls) {
+    this(currentReplicas, workers, expectedCalls, 0);
+  }
+}

@@ -22,7 +22,9 @@ public record ScaleDecision(
     /** A per-minute rate limit held it. */
     RATE,
     /** Some workers are not reporting, so no scale-down. */
-    UNKNOWN_STATUS
+    UNKNOWN_STATUS,
+    /** A dispatch waits for a worker, so no scale-down. */
+    WAITING_DISPATCHES
   }
 
   public boolean changes() {

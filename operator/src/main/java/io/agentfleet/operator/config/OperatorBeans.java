@@ -5,6 +5,7 @@ import io.agentfleet.operator.autoscale.AutoscaleStep;
 import io.agentfleet.operator.autoscale.AutoscalerStateStore;
 import io.agentfleet.operator.events.EventRecorder;
 import io.agentfleet.operator.metrics.FleetMetrics;
+import io.agentfleet.operator.placement.DispatchWatch;
 import io.agentfleet.operator.revision.ControllerRevisions;
 import io.agentfleet.operator.revision.RevisionStep;
 import io.agentfleet.operator.rollout.RollbackStep;
@@ -54,6 +55,12 @@ public class OperatorBeans {
   @Singleton
   ExpectedCalls expectedCalls() {
     return new ExpectedCalls();
+  }
+
+  @Produces
+  @Singleton
+  DispatchWatch dispatchWatch(KubernetesClient client, EventRecorder events, MeterRegistry meters) {
+    return new DispatchWatch(client, events, meters);
   }
 
   @Produces

@@ -19,5 +19,6 @@ public enum EventReason {
   RolloutStepCompleted,
   RolloutCompleted,
   ProgressDeadlineExceeded,
-  RolledBack
+  RolledBack,
+  DispatchReoffered
 }

@@ -1,6 +1,7 @@
 package io.agentfleet.operator.webhook;
 
 import io.agentfleet.operator.config.OperatorConfig;
+import io.agentfleet.operator.placement.DispatchWatch;
 import io.livekit.server.WebhookReceiver;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.ws.rs.Consumes;
@@ -28,11 +29,16 @@ public class LiveKitWebhookResource {
 
   private final Optional<WebhookReceiver> receiver;
   private final ExpectedCalls expected;
+  private final DispatchWatch dispatches;
   private final MeterRegistry meters;
   private final Clock clock;
 
   public LiveKitWebhookResource(
-      OperatorConfig config, ExpectedCalls expected, MeterRegistry meters, Clock clock) {
+      OperatorConfig config,
+      ExpectedCalls expected,
+      DispatchWatch dispatches,
+      MeterRegistry meters,
+      Clock clock) {
     this.receiver =
         config.webhook().apiKey().isPresent() && config.webhook().apiSecret().isPresent()
             ? Optional.of(
@@ -40,6 +46,7 @@ public class LiveKitWebhookResource {
                     config.webhook().apiKey().get(), config.webhook().apiSecret().get()))
             : Optional.empty();
     this.expected = expected;
+    this.dispatches = dispatches;
     this.meters = meters;
     this.clock = clock;
   }
@@ -77,15 +84,22 @@ public class LiveKitWebhookResource {
       return;
     }
     switch (event.getEvent()) {
-      case "room_started" -> expected.roomNeedsAgent(room, now);
+      case "room_started" -> {
+        expected.roomNeedsAgent(room, now);
+        dispatches.roomStarted(room, now);
+      }
       case "participant_joined" -> {
         if (event.getParticipant().getKind() == ParticipantInfo.Kind.AGENT) {
           expected.roomServed(room);
+          dispatches.roomDone(room);
         } else {
           expected.roomNeedsAgent(room, now);
         }
       }
-      case "room_finished" -> expected.roomServed(room);
+      case "room_finished" -> {
+        expected.roomServed(room);
+        dispatches.roomDone(room);
+      }
       default -> {}
     }
   }

@@ -327,6 +327,56 @@ class AutoscalerTest {
     assertThat(d.replicas()).isEqualTo(2);
   }
 
+  // ---- dispatches waiting for a worker
+
+  @Test
+  void waitingDispatchesAreDemandAndNeverLetTheFleetShrink() {
+    Autoscaling a =
+        spec(
+            x -> {
+              x.setJobsPerWorker(5);
+              x.setIdleWorkers(0);
+              x.setScaleDown(new ScalingRules(0, 0));
+            });
+    List<WorkerPod> idle = List.of(worker("a", 0, 0), worker("b", 0, 0), worker("c", 0, 0));
+    ScaleDecision withoutWaiting =
+        Autoscaler.decide(
+            ScalingPolicy.from(a), new FleetSample(3, idle, 0, 0), ScalingHistory.empty(), T0);
+    assertThat(withoutWaiting.replicas()).isEqualTo(1);
+
+    ScaleDecision oneWaits =
+        Autoscaler.decide(
+            ScalingPolicy.from(a), new FleetSample(3, idle, 0, 1), ScalingHistory.empty(), T0);
+    assertThat(oneWaits.replicas()).isEqualTo(3);
+    assertThat(oneWaits.limit()).isEqualTo(Limit.WAITING_DISPATCHES);
+    assertThat(oneWaits.reason())
+        .contains("1 dispatches waiting for a worker", "a dispatch waits for a worker");
+
+    // 12 calls on full workers plus 9 waiting at 5 per worker: 21 / 5 -> 5 workers.
+    List<WorkerPod> full = List.of(worker("a", 1.0, 6), worker("b", 1.0, 6));
+    ScaleDecision grows =
+        Autoscaler.decide(
+            ScalingPolicy.from(a), new FleetSample(2, full, 0, 9), ScalingHistory.empty(), T0);
+    assertThat(grows.replicas()).isEqualTo(5);
+  }
+
+  @Test
+  void waitingDispatchesDoNotHoldAFleetAboveALoweredMax() {
+    Autoscaling a =
+        spec(
+            x -> {
+              x.setJobsPerWorker(5);
+              x.setMaxReplicas(2);
+              x.setScaleDown(new ScalingRules(0, 0));
+            });
+    List<WorkerPod> idle =
+        List.of(worker("a", 0, 0), worker("b", 0, 0), worker("c", 0, 0), worker("d", 0, 0));
+    ScaleDecision d =
+        Autoscaler.decide(
+            ScalingPolicy.from(a), new FleetSample(4, idle, 0, 2), ScalingHistory.empty(), T0);
+    assertThat(d.replicas()).isEqualTo(2);
+  }
+
   // ---- stabilization (HPA semantics)
 
   @Test

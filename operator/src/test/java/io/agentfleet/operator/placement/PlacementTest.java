@@ -1,0 +1,62 @@
+package io.agentfleet.operator.placement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PlacementTest {
+  static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+  static WaitingDispatch dispatch(String room, String agent, int ageSeconds, int jobs) {
+    return new WaitingDispatch(
+        "AD_" + room, room, agent, "{\"hold_ms\":1000}", T0.minusSeconds(ageSeconds), jobs);
+  }
+
+  @Test
+  void aDispatchWithAJobIsNotWaiting() {
+    Placement p = Placement.plan(List.of(dispatch("r1", "a", 30, 1)), "a", 2, T0);
+    assertThat(p.waiting()).isZero();
+    assertThat(p.reoffer()).isEmpty();
+    assertThat(p.reason()).isEmpty();
+  }
+
+  @Test
+  void aNewDispatchWithoutAJobWaitsButIsStillBeingOffered() {
+    Placement p = Placement.plan(List.of(dispatch("r1", "a", 2, 0)), "a", 2, T0);
+    assertThat(p.waiting()).isOne();
+    assertThat(p.reoffer()).isEmpty();
+  }
+
+  @Test
+  void aGivenUpDispatchIsMadeAgainWhenAWorkerIsFree() {
+    WaitingDispatch old = dispatch("r1", "a", (int) Placement.SETTLE.toSeconds(), 0);
+    Placement p = Placement.plan(List.of(old, dispatch("r2", "a", 1, 0)), "a", 1, T0);
+    assertThat(p.waiting()).isEqualTo(2);
+    assertThat(p.reoffer()).containsExactly(old);
+    assertThat(p.reason()).contains("1 dispatch(es) found no worker", "1 worker(s) can take calls");
+  }
+
+  @Test
+  void withNoFreeWorkerItWaitsAndSaysSo() {
+    Placement p = Placement.plan(List.of(dispatch("r1", "a", 60, 0)), "a", 0, T0);
+    assertThat(p.waiting()).isOne();
+    assertThat(p.reoffer()).isEmpty();
+    assertThat(p.reason()).contains("none is free");
+  }
+
+  @Test
+  void anotherAgentsDispatchesAreNotThisDeploymentsBusiness() {
+    Placement p = Placement.plan(List.of(dispatch("r1", "b", 60, 0)), "a", 3, T0);
+    assertThat(p.waiting()).isZero();
+    assertThat(p.reoffer()).isEmpty();
+  }
+
+  @Test
+  void theServerApiIsOnTheWorkersAddress() {
+    assertThat(DispatchWatch.httpUrl("ws://127.0.0.1:7880")).isEqualTo("http://127.0.0.1:7880");
+    assertThat(DispatchWatch.httpUrl("wss://lk.example.com")).isEqualTo("https://lk.example.com");
+    assertThat(DispatchWatch.httpUrl("https://lk.example.com")).isEqualTo("https://lk.example.com");
+  }
+}
