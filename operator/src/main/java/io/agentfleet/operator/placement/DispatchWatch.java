@@ -135,7 +135,7 @@ public final class DispatchWatch {
     for (WaitingDispatch d : placement.reoffer()) {
       try {
         // The old dispatch never got a job; without it the room holds one dispatch per call.
-        body(livekit.deleteDispatch(d.id(), d.room()).execute(), "DeleteDispatch");
+        body(livekit.deleteDispatch(d.room(), d.id()).execute(), "DeleteDispatch");
         body(
             livekit.createDispatch(d.room(), d.agentName(), d.metadata()).execute(),
             "CreateDispatch");

@@ -11,7 +11,8 @@ import java.util.List;
  * dispatch is a caller waiting for an agent: demand for the autoscaler, and, once a worker can take
  * it, a dispatch to make again.
  *
- * @param waiting dispatches of the agent without a job
+ * @param waiting dispatches of the agent the server gave up on: older than {@link #SETTLE} without
+ *     a job (a younger one may be placed already, and counted by the worker that has it)
  * @param reoffer the waiting ones to dispatch again now
  */
 public record Placement(int waiting, List<WaitingDispatch> reoffer, String reason) {
@@ -28,22 +29,23 @@ public record Placement(int waiting, List<WaitingDispatch> reoffer, String reaso
    */
   public static Placement plan(
       List<WaitingDispatch> dispatches, String agentName, int availableWorkers, Instant now) {
-    List<WaitingDispatch> waiting =
-        dispatches.stream().filter(d -> d.agentName().equals(agentName) && d.jobs() == 0).toList();
     List<WaitingDispatch> givenUp =
-        waiting.stream().filter(d -> !d.createdAt().plus(SETTLE).isAfter(now)).toList();
+        dispatches.stream()
+            .filter(d -> d.agentName().equals(agentName) && d.jobs() == 0)
+            .filter(d -> !d.createdAt().plus(SETTLE).isAfter(now))
+            .toList();
     if (givenUp.isEmpty()) {
-      return new Placement(waiting.size(), List.of(), "");
+      return new Placement(0, List.of(), "");
     }
     if (availableWorkers == 0) {
       return new Placement(
-          waiting.size(),
+          givenUp.size(),
           List.of(),
           "%d dispatch(es) found no worker; none is free to take them yet"
               .formatted(givenUp.size()));
     }
     return new Placement(
-        waiting.size(),
+        givenUp.size(),
         givenUp,
         "%d dispatch(es) found no worker; dispatched again now that %d worker(s) can take calls"
             .formatted(givenUp.size(), availableWorkers));

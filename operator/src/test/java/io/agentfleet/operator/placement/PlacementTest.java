@@ -23,9 +23,9 @@ class PlacementTest {
   }
 
   @Test
-  void aNewDispatchWithoutAJobWaitsButIsStillBeingOffered() {
+  void aNewDispatchWithoutAJobIsStillBeingOffered() {
     Placement p = Placement.plan(List.of(dispatch("r1", "a", 2, 0)), "a", 2, T0);
-    assertThat(p.waiting()).isOne();
+    assertThat(p.waiting()).isZero();
     assertThat(p.reoffer()).isEmpty();
   }
 
@@ -33,7 +33,7 @@ class PlacementTest {
   void aGivenUpDispatchIsMadeAgainWhenAWorkerIsFree() {
     WaitingDispatch old = dispatch("r1", "a", (int) Placement.SETTLE.toSeconds(), 0);
     Placement p = Placement.plan(List.of(old, dispatch("r2", "a", 1, 0)), "a", 1, T0);
-    assertThat(p.waiting()).isEqualTo(2);
+    assertThat(p.waiting()).isOne();
     assertThat(p.reoffer()).containsExactly(old);
     assertThat(p.reason()).contains("1 dispatch(es) found no worker", "1 worker(s) can take calls");
   }

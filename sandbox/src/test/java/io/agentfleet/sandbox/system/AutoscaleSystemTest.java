@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -172,17 +173,111 @@ class AutoscaleSystemTest {
 
     assertThat(calls).hasSizeGreaterThan(30);
     assertThat(outcomes.getOrDefault(CallOutcome.DROPPED, 0L)).as("dropped").isZero();
-    assertThat(outcomes.getOrDefault(CallOutcome.COMPLETED_LATE, 0L)).as("placed late").isZero();
     assertThat(outcomes.getOrDefault(CallOutcome.ENDED_EARLY, 0L)).as("ended early").isZero();
-    // A call nobody took is allowed only while the operator held the fleet at maxReplicas.
-    sandbox.ledger().close();
-    long neverPlaced =
-        fleet.allCalls().stream().filter(c -> c.outcome() == CallOutcome.NEVER_PLACED).count();
-    if (neverPlaced > 0) {
-      assertThat(samples).as("never placed, yet not held at max").anyMatch(Sample::limitedAtMax);
+    assertThat(outcomes.getOrDefault(CallOutcome.FAILED, 0L)).as("failed").isZero();
+    assertThat(outcomes.getOrDefault(CallOutcome.NEVER_PLACED, 0L)).as("never placed").isZero();
+    // A call placed late is allowed only while the operator held the fleet at maxReplicas.
+    long late = outcomes.getOrDefault(CallOutcome.COMPLETED_LATE, 0L);
+    if (late > 0) {
+      assertThat(samples).as("placed late, yet not held at max").anyMatch(Sample::limitedAtMax);
     }
-    assertThat(outcomes.getOrDefault(CallOutcome.COMPLETED, 0L))
-        .isEqualTo(calls.size() - neverPlaced);
+    assertThat(outcomes.getOrDefault(CallOutcome.COMPLETED, 0L)).isEqualTo(calls.size() - late);
+  }
+
+  /**
+   * More calls than {@code maxReplicas} workers can carry, then fewer. The LiveKit server offers
+   * each dispatch once; the ones that find every worker full wait in their rooms. The operator
+   * counts them as demand (so the fleet grows to its maximum and never shrinks while one waits) and
+   * dispatches them again as workers free up: each is placed late, and completes.
+   */
+  @Test
+  void callsBeyondMaxWaitWithoutTheFleetShrinkingAndArePlacedLate() throws Exception {
+    String name = "overflow-agent";
+    Fleet overflow = new Fleet(sandbox, name);
+    AgentDeployment d = SampleAgent.deployment(name, sandbox.livekitUrl(), 1, true);
+    Autoscaling autoscaling = d.getSpec().getAutoscaling();
+    autoscaling.setMinReplicas(1);
+    autoscaling.setMaxReplicas(2);
+    autoscaling.setJobsPerWorker(3);
+    autoscaling.setIdleWorkers(0);
+    autoscaling.setScaleDown(new ScalingRules(5, 0));
+    // Workers full at 3 calls: two carry 6.
+    var env = d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+    env.removeIf(e -> e.getName().equals("AGENTFLEET_MAX_JOBS"));
+    env.add(new EnvVarBuilder().withName("AGENTFLEET_MAX_JOBS").withValue("3").build());
+    overflow.resource().create(d);
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> overflow.ready().size() == 1 && overflow.registered().size() == 1);
+
+    List<CallRecord> placed = new ArrayList<>();
+    List<int[]> samples = new CopyOnWriteArrayList<>();
+    ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+    sampler.scheduleWithFixedDelay(
+        () -> {
+          try {
+            AgentDeployment now = overflow.get();
+            int waiting =
+                (int)
+                    overflow.ledgerOf(placed).stream()
+                        .filter(c -> c.outcome() == CallOutcome.WAITING)
+                        .count();
+            samples.add(new int[] {now.getSpec().getReplicas(), waiting});
+          } catch (RuntimeException e) {
+            // a missed sample
+          }
+        },
+        0,
+        500,
+        TimeUnit.MILLISECONDS);
+    try {
+      for (int i = 0; i < 10; i++) {
+        placed.add(sandbox.callers().place(name, Duration.ofSeconds(25)));
+      }
+      await()
+          .atMost(Duration.ofMinutes(3))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(() -> overflow.ledgerOf(placed).stream().allMatch(c -> c.outcome().ended()));
+    } finally {
+      sampler.shutdownNow();
+    }
+
+    List<CallRecord> calls = overflow.ledgerOf(placed);
+    Map<CallOutcome, Long> outcomes =
+        calls.stream().collect(Collectors.groupingBy(CallRecord::outcome, Collectors.counting()));
+    System.out.printf(
+        "overflow: %s, join ms %s%n",
+        outcomes, calls.stream().map(c -> c.joinLatency().toMillis()).toList());
+    assertThat(
+            outcomes.getOrDefault(CallOutcome.COMPLETED, 0L)
+                + outcomes.getOrDefault(CallOutcome.COMPLETED_LATE, 0L))
+        .as("every call completed, on time or late: " + outcomes)
+        .isEqualTo(10);
+    assertThat(outcomes.getOrDefault(CallOutcome.COMPLETED_LATE, 0L))
+        .as("calls beyond the two workers' 6 slots waited")
+        .isGreaterThanOrEqualTo(4);
+    assertThat(calls)
+        .filteredOn(c -> c.outcome() == CallOutcome.COMPLETED_LATE)
+        .allMatch(c -> c.joinLatency().compareTo(CallRecord.LATE) > 0);
+    // The fleet never shrank while a call waited.
+    for (int i = 1; i < samples.size(); i++) {
+      if (samples.get(i)[1] > 0 || samples.get(i - 1)[1] > 0) {
+        assertThat(samples.get(i)[0])
+            .as("replicas at sample %d while %d calls waited", i, samples.get(i)[1])
+            .isGreaterThanOrEqualTo(samples.get(i - 1)[0]);
+      }
+    }
+    assertThat(samples).as("the fleet grew to its maximum").anyMatch(x -> x[0] == 2);
+    assertThat(overflow.events())
+        .as("DispatchReoffered Events")
+        .anyMatch(e -> "DispatchReoffered".equals(e.getReason()));
+    // Then fewer calls: back to one worker.
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofMinutes(2))
+        .until(() -> overflow.live().size() == 1);
+    overflow.resource().delete();
   }
 
   private static Sample sample(long second) {
