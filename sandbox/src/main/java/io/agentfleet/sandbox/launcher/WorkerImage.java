@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The images the sandbox runs without {@code --image}: {@code agentfleet/worker:<any tag>} runs
- * our worker jar on the JVM running the sandbox; {@code agentfleet/python-agent} and {@code
+ * The images the sandbox runs without {@code --image}: {@code agentfleet/worker:<any tag>} runs our
+ * worker jar on the JVM running the sandbox; {@code agentfleet/python-agent} and {@code
  * agentfleet/node-agent} run {@code examples/python-agent} (livekit-agents) and {@code
  * examples/node-agent} (@livekit/agents) from the checkout.
  */
@@ -30,9 +30,9 @@ public final class WorkerImage {
   public static final String PYTHON_ENV = "AGENTFLEET_PYTHON_AGENT_PYTHON";
 
   /**
-   * Runs the rest of the command if its first argument exists, else says what to run and exits
-   * 127 (the shell's "command not found"), so a pod without its environment crash-loops with that
-   * line in its log rather than hanging or failing with a bare exec error.
+   * Runs the rest of the command if its first argument exists, else says what to run and exits 127
+   * (the shell's "command not found"), so a pod without its environment crash-loops with that line
+   * in its log rather than hanging or failing with a bare exec error.
    */
   private static final String REQUIRE =
       "if [ ! -e \"$0\" ]; then echo \"sandbox: $0 is missing: run $AGENTFLEET_ENV_SCRIPT first\""

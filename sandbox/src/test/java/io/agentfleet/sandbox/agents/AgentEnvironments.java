@@ -13,8 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Builds each SDK's environment once per test JVM with the project's own scripts (a venv from
- * PyPI, {@code npm ci} from npm). The first build takes a minute or so; later runs find it done.
+ * Builds each SDK's environment once per test JVM with the project's own scripts (a venv from PyPI,
+ * {@code npm ci} from npm). The first build takes a minute or so; later runs find it done.
  */
 final class AgentEnvironments {
   private static final Map<AgentSdk, Optional<String>> PROBLEMS = new EnumMap<>(AgentSdk.class);

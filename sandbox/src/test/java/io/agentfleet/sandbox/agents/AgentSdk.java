@@ -3,20 +3,20 @@ package io.agentfleet.sandbox.agents;
 import io.agentfleet.sandbox.kubelet.ImageRule;
 import io.agentfleet.sandbox.launcher.WorkerImage;
 import java.nio.file.Path;
+import java.util.Map;
 
-/**
- * The two LiveKit agent SDKs the examples are written on, with what the tests measured of them.
- */
+/** The two LiveKit agent SDKs the examples are written on, with what the tests measured of them. */
 enum AgentSdk {
   /** examples/python-agent on livekit-agents 1.8.9. */
-  PYTHON("tools/python-agent-env.sh", 0, 200) {
+  PYTHON("tools/python-agent-env.sh", 0, 200, Map.of()) {
     @Override
     ImageRule rule(Path repoRoot) {
       return WorkerImage.pythonAgentRule(repoRoot);
     }
   },
   /** examples/node-agent on @livekit/agents 1.9.0. */
-  NODE("tools/node-agent-env.sh", 143, 503) {
+  // Debug logging, so its log says when the drain begins (it does so only at debug level).
+  NODE("tools/node-agent-env.sh", 143, 503, Map.of("LOG_LEVEL", "debug")) {
     @Override
     ImageRule rule(Path repoRoot) {
       return WorkerImage.nodeAgentRule(repoRoot);
@@ -37,10 +37,18 @@ enum AgentSdk {
    */
   final int healthWhileUnconnected;
 
-  AgentSdk(String envScript, int drainedExitCode, int healthWhileUnconnected) {
+  /** Env the tests add to the pod's. */
+  final Map<String, String> testEnv;
+
+  AgentSdk(
+      String envScript,
+      int drainedExitCode,
+      int healthWhileUnconnected,
+      Map<String, String> testEnv) {
     this.envScript = envScript;
     this.drainedExitCode = drainedExitCode;
     this.healthWhileUnconnected = healthWhileUnconnected;
+    this.testEnv = testEnv;
   }
 
   /** The sandbox's image rule that runs this SDK's example agent. */

@@ -48,19 +48,24 @@ final class LiveKitApi {
             .put("room", room)
             .put("agent_name", agentName)
             .put("metadata", metadata);
-    return twirp("livekit.AgentDispatchService/CreateDispatch", room, dispatch)
-        .path("id")
-        .asText();
+    return twirp("livekit.AgentDispatchService/CreateDispatch", room, dispatch).path("id").asText();
   }
 
   List<Participant> participants(String room) throws IOException {
     JsonNode answer =
-        twirp("livekit.RoomService/ListParticipants", room, JSON.createObjectNode().put("room", room));
+        twirp(
+            "livekit.RoomService/ListParticipants",
+            room,
+            JSON.createObjectNode().put("room", room));
     List<Participant> participants = new ArrayList<>();
     for (JsonNode p : answer.path("participants")) {
       Map<String, String> attributes = new TreeMap<>();
-      p.path("attributes").fields().forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().asText()));
-      participants.add(new Participant(p.path("identity").asText(), p.path("kind").asText("STANDARD"), attributes));
+      p.path("attributes")
+          .fields()
+          .forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().asText()));
+      participants.add(
+          new Participant(
+              p.path("identity").asText(), p.path("kind").asText("STANDARD"), attributes));
     }
     return participants;
   }
@@ -76,7 +81,8 @@ final class LiveKitApi {
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
-        throw new IOException(method + " answered " + response.statusCode() + ": " + response.body());
+        throw new IOException(
+            method + " answered " + response.statusCode() + ": " + response.body());
       }
       return JSON.readTree(response.body());
     } catch (InterruptedException e) {
