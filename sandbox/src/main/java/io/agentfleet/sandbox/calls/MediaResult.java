@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * What the caller of a media call heard: the worker's echo agent sends the caller's tone back, so a
- * caller that hears its own frequency proves audio went both ways through the devserver.
+ * caller that hears its own frequency proves audio went both ways through the LiveKit server.
  *
  * @param sentHz the caller's tone
  * @param heardHz the frequency of what came back (median over 100 ms blocks), 0 if nothing

@@ -19,11 +19,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The sandbox re-executed inside a private network namespace for {@code --media}, so devserver,
- * workers, callers, API and operator share it (loopback works inside for everything but WebRTC).
- * The outer process copies the inner one's output, forwards Ctrl-C's end to it, and relays the
- * Kubernetes API and LiveKit ports from the host's 127.0.0.1 into the namespace through Unix
- * sockets, so kubectl and the kubeconfig work unchanged from any shell.
+ * The sandbox re-executed inside a private network namespace for {@code --media}, so
+ * livekit-server, workers, callers, API and operator share it (loopback works inside for everything
+ * but WebRTC). The outer process copies the inner one's output, forwards Ctrl-C's end to it, and
+ * relays the Kubernetes API and LiveKit ports from the host's 127.0.0.1 into the namespace through
+ * Unix sockets, so kubectl and the kubeconfig work unchanged from any shell.
  */
 final class NamespacedRun {
   /** Where the inner sandbox listens on Unix sockets for the outer relays. */
@@ -107,8 +107,8 @@ final class NamespacedRun {
   }
 
   /**
-   * Inside the namespace: the Unix-socket ends of the outer relays, to the API and the devserver.
-   * Empty outside it.
+   * Inside the namespace: the Unix-socket ends of the outer relays, to the API and the LiveKit
+   * server. Empty outside it.
    */
   static List<SocketRelay> relaysInside(Sandbox sandbox) throws IOException {
     String dir = System.getenv(RELAY_DIR_ENV);

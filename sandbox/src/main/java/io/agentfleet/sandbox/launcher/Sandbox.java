@@ -138,7 +138,7 @@ public final class Sandbox implements AutoCloseable {
         .createOr(existing -> existing.update());
 
     List<ImageRule> images = new ArrayList<>(config.extraImages());
-    images.add(WorkerImage.rule(config.workerJar()));
+    images.addAll(WorkerImage.defaults(config.workerJar(), WorkerImage.repoRoot()));
     kubelet =
         new SimulatedKubelet(
                 client(),
