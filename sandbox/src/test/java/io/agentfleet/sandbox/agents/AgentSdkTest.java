@@ -208,6 +208,36 @@ class AgentSdkTest {
         .isEmpty();
   }
 
+  /**
+   * The echo agent's setup (the audio round trip needs media, which loopback cannot carry): it
+   * publishes its microphone track {@code echo} and waits for a caller; deleting the room ends it.
+   */
+  @ParameterizedTest
+  @EnumSource(AgentSdk.class)
+  void theEchoAgentPublishesItsTrackAndEndsWithTheRoom(AgentSdk sdk) throws Exception {
+    LiveKitLog log = logFromNow(livekit);
+    AgentProcess worker = start(sdk, sdk.lower() + "-echo", livekit.url());
+    awaitRegistered(worker, log);
+    String room = sdk.lower() + "-echo-room";
+    api.dispatch(room, worker.agentName, "{\"agent\": \"echo\"}");
+    LiveKitApi.Participant agent =
+        await()
+            .atMost(SLOW)
+            .until(() -> api.participants(room), p -> p.size() == 1 && !p.get(0).tracks().isEmpty())
+            .get(0);
+    System.out.printf("%s echo agent: %s%n", sdk.lower(), agent);
+    assertThat(agent.tracks()).containsExactly(new LiveKitApi.Track("echo", "AUDIO", "MICROPHONE"));
+
+    api.deleteRoom(room);
+    await()
+        .atMost(SLOW)
+        .until(
+            () ->
+                WorkerReportParser.parse(worker.workerBody(), WorkerStatusFormat.AUTO).activeJobs()
+                    == 0);
+    assertThat(worker.isAlive()).isTrue();
+  }
+
   @ParameterizedTest
   @EnumSource(AgentSdk.class)
   void healthBeforeAndAfterTheWorkerReachesLiveKit(AgentSdk sdk) throws Exception {

@@ -26,7 +26,11 @@ final class LiveKitApi {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
   /** A participant as {@code ListParticipants} shows it. */
-  record Participant(String identity, String kind, Map<String, String> attributes) {}
+  record Participant(
+      String identity, String kind, Map<String, String> attributes, List<Track> tracks) {}
+
+  /** One of its published tracks. */
+  record Track(String name, String type, String source) {}
 
   private final String httpUrl;
   private final String apiKey;
@@ -51,6 +55,11 @@ final class LiveKitApi {
     return twirp("livekit.AgentDispatchService/CreateDispatch", room, dispatch).path("id").asText();
   }
 
+  /** Deletes the room: its participants are removed and its agent's job ends. */
+  void deleteRoom(String room) throws IOException {
+    twirp("livekit.RoomService/DeleteRoom", room, JSON.createObjectNode().put("room", room));
+  }
+
   List<Participant> participants(String room) throws IOException {
     JsonNode answer =
         twirp(
@@ -63,9 +72,17 @@ final class LiveKitApi {
       p.path("attributes")
           .fields()
           .forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().asText()));
+      List<Track> tracks = new ArrayList<>();
+      for (JsonNode t : p.path("tracks")) {
+        tracks.add(
+            new Track(
+                t.path("name").asText(),
+                t.path("type").asText("AUDIO"),
+                t.path("source").asText("UNKNOWN")));
+      }
       participants.add(
           new Participant(
-              p.path("identity").asText(), p.path("kind").asText("STANDARD"), attributes));
+              p.path("identity").asText(), p.path("kind").asText("STANDARD"), attributes, tracks));
     }
     return participants;
   }
