@@ -1,5 +1,8 @@
 // A caller on @livekit/rtc-node (the Rust SDK behind Python livekit-rtc): joins with the token,
 // publishes 4 s of a 440 Hz sine, listens to the room's audio and data, prints one RESULT line.
+// `first` holds [rms, upward zero crossings] of the first 100 frames heard (10 ms each at 48 kHz), so
+// a test can tell what a listener hears the moment it subscribes; `overloud` [index, rms, crossings]
+// of frames louder than the 440 Hz tone sent (rms 7071) can be: what no echo of it can contain.
 // Usage: node rtc-call.mjs <ws url> <token>
 import {
   AudioFrame, AudioSource, AudioStream, LocalAudioTrack, Room, RoomEvent, TrackKind,
@@ -7,7 +10,7 @@ import {
 } from '@livekit/rtc-node';
 
 const [url, token] = process.argv.slice(2);
-const result = { ok: false, frames: 0, loudFrames: 0, crossings: 0, data: [], log: [] };
+const result = { ok: false, frames: 0, loudFrames: 0, crossings: 0, first: [], overloud: [], data: [], log: [] };
 const room = new Room();
 room.on(RoomEvent.TrackSubscribed, (track, publication, participant) => {
   result.log.push('subscribed ' + track.kind + ' from ' + participant.identity);
@@ -19,7 +22,10 @@ room.on(RoomEvent.TrackSubscribed, (track, publication, participant) => {
       let sum = 0;
       let crossings = 0;
       for (const s of frame.data) { sum += s * s; if (last < 0 && s >= 0) crossings++; last = s; }
-      if (Math.sqrt(sum / frame.data.length) > 1000) { result.loudFrames++; result.crossings += crossings; }
+      const rms = Math.sqrt(sum / frame.data.length);
+      if (rms > 9000 && result.overloud.length < 50) result.overloud.push([result.frames - 1, Math.round(rms), crossings]);
+      if (result.first.length < 100) result.first.push([Math.round(Math.sqrt(sum / frame.data.length)), crossings, frame.data.length]);
+      if (Math.sqrt(sum / frame.data.length) > 1000) { result.loudFrames++; result.crossings += crossings; result.loudRms = (result.loudRms ?? 0) + Math.sqrt(sum / frame.data.length); }
     }
   })().catch((e) => result.log.push('stream: ' + e));
 });
@@ -46,6 +52,7 @@ try {
   }
   await new Promise((r) => setTimeout(r, 1500));
   result.hz = result.loudFrames ? result.crossings / (result.loudFrames / 100) : 0;
+  result.loudRms = result.loudFrames ? Math.round(result.loudRms / result.loudFrames) : 0;
   result.ok = result.loudFrames > 50 && Math.abs(result.hz - 440) < 40
     && result.data.some((d) => d === 'echo hi from rtc-node');
   await room.disconnect();

@@ -48,6 +48,9 @@ public final class DevServer implements AutoCloseable {
   /** The maximum agent message size, as {@code limit.agent_signal_message_size_limit}. */
   public static final int MAX_AGENT_MESSAGE = 2 * 1024 * 1024;
 
+  /** How long a worker has to answer an offer; see {@link Config#dev()}. */
+  public static final Duration AVAILABILITY_TIMEOUT = Duration.ofSeconds(3);
+
   private final Server jetty;
   private final ExecutorService launches;
   private final ScheduledExecutorService timers;
@@ -63,13 +66,11 @@ public final class DevServer implements AutoCloseable {
    * @param host address to bind, e.g. 127.0.0.1
    * @param port 0 for any free port
    * @param keys API keys and their secrets
-   * @param replayPendingDispatches offer a dispatch that found no worker again when one registers
    */
   public record Config(
       String host,
       int port,
       Map<String, String> keys,
-      boolean replayPendingDispatches,
       Duration registrationTimeout,
       Duration availabilityTimeout,
       List<URI> webhookUrls) {
@@ -78,54 +79,58 @@ public final class DevServer implements AutoCloseable {
       webhookUrls = List.copyOf(webhookUrls);
     }
 
-    /** The {@code livekit-server --dev} defaults: devkey/secret on 127.0.0.1:7880. */
+    /**
+     * The earlier shape, with the switch that replayed dispatches nobody took when a worker
+     * registered. livekit-server never does that and nothing needs it any more, so only {@code
+     * false} is accepted; this stays until the last caller has moved to the shape above.
+     */
+    @Deprecated(forRemoval = true)
+    public Config(
+        String host,
+        int port,
+        Map<String, String> keys,
+        boolean replayPendingDispatches,
+        Duration registrationTimeout,
+        Duration availabilityTimeout,
+        List<URI> webhookUrls) {
+      this(host, port, keys, registrationTimeout, availabilityTimeout, webhookUrls);
+      if (replayPendingDispatches) {
+        throw new IllegalArgumentException(
+            "pending dispatches are never replayed: like livekit-server, a dispatch that found no"
+                + " worker stays without a job");
+      }
+    }
+
+    /**
+     * The {@code livekit-server --dev} defaults: devkey/secret on 127.0.0.1:7880; 10 s to register;
+     * 3 s for an availability answer, the real server's effective deadline (its {@code
+     * AssignJobTimeout} is 10 s, but the internal RPC carrying the offer gives up after about 3).
+     */
     public static Config dev() {
       return new Config(
           "127.0.0.1",
           7880,
           Map.of("devkey", "secret"),
-          false,
           Duration.ofSeconds(10),
-          Duration.ofSeconds(10),
+          AVAILABILITY_TIMEOUT,
           List.of());
     }
 
     public Config withPort(int newPort) {
-      return new Config(
-          host,
-          newPort,
-          keys,
-          replayPendingDispatches,
-          registrationTimeout,
-          availabilityTimeout,
-          webhookUrls);
-    }
-
-    public Config withReplayPendingDispatches(boolean replay) {
-      return new Config(
-          host, port, keys, replay, registrationTimeout, availabilityTimeout, webhookUrls);
+      return new Config(host, newPort, keys, registrationTimeout, availabilityTimeout, webhookUrls);
     }
 
     public Config withAvailabilityTimeout(Duration timeout) {
-      return new Config(
-          host, port, keys, replayPendingDispatches, registrationTimeout, timeout, webhookUrls);
+      return new Config(host, port, keys, registrationTimeout, timeout, webhookUrls);
     }
 
     public Config withRegistrationTimeout(Duration timeout) {
-      return new Config(
-          host, port, keys, replayPendingDispatches, timeout, availabilityTimeout, webhookUrls);
+      return new Config(host, port, keys, timeout, availabilityTimeout, webhookUrls);
     }
 
     /** Where to POST webhooks, signed with the first API key (as {@code webhook.urls}). */
     public Config withWebhookUrls(List<URI> urls) {
-      return new Config(
-          host,
-          port,
-          keys,
-          replayPendingDispatches,
-          registrationTimeout,
-          availabilityTimeout,
-          urls);
+      return new Config(host, port, keys, registrationTimeout, availabilityTimeout, urls);
     }
   }
 
@@ -157,7 +162,7 @@ public final class DevServer implements AutoCloseable {
             timers,
             clock,
             WebhookNotifier.RetryPolicy.standard());
-    rooms = new Rooms(agents, clock, config.replayPendingDispatches(), webhooks);
+    rooms = new Rooms(agents, clock, webhooks);
     introspection = new IntrospectionHandler(workers, jobs, rooms);
     rtc = new RtcService(verifier, rooms, webhooks, serverInfo, timers);
     rooms.onDeleted(rtc::roomDeleted);

@@ -36,11 +36,6 @@ public final class DevServerCommand implements Callable<Integer> {
   String[] keys;
 
   @Option(
-      names = "--replay-pending-dispatches",
-      description = "Offer a dispatch that found no worker again when a matching worker registers.")
-  boolean replay;
-
-  @Option(
       names = "--webhook-url",
       paramLabel = "URL",
       description =
@@ -68,9 +63,8 @@ public final class DevServerCommand implements Callable<Integer> {
             bind,
             port,
             secrets,
-            replay,
             Duration.ofSeconds(10),
-            Duration.ofSeconds(10),
+            DevServer.AVAILABILITY_TIMEOUT,
             webhookUrls);
     try (DevServer server = DevServer.start(config)) {
       System.out.println("devserver " + DevServer.VERSION + " listening on " + server.url());

@@ -2,16 +2,10 @@ package io.agentfleet.devserver.agent;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.Consumer;
 import livekit.LivekitModels.ServerInfo;
 
-/**
- * What every {@link AgentSocket} shares: the worker pool, the job launcher, timers, and listeners
- * told when a worker registers (the dispatcher uses that to replay pending dispatches).
- */
+/** What every {@link AgentSocket} shares: the worker pool, the job launcher and timers. */
 public final class AgentService {
   /** The agent protocol version the OSS server speaks ({@code CurrentProtocol}). */
   public static final int AGENT_PROTOCOL = 1;
@@ -22,7 +16,6 @@ public final class AgentService {
   private final Clock clock;
   private final Duration registrationTimeout;
   private final ServerInfo serverInfo;
-  private final List<Consumer<Worker>> registrationListeners = new CopyOnWriteArrayList<>();
 
   public AgentService(
       WorkerPool pool,
@@ -41,10 +34,6 @@ public final class AgentService {
 
   public AgentSocket newSocket(String apiKey) {
     return new AgentSocket(this, apiKey);
-  }
-
-  public void onWorkerRegistered(Consumer<Worker> listener) {
-    registrationListeners.add(listener);
   }
 
   public WorkerPool pool() {
@@ -73,7 +62,6 @@ public final class AgentService {
 
   void registered(Worker worker) {
     pool.add(worker);
-    registrationListeners.forEach(l -> l.accept(worker));
   }
 
   void closed(Worker worker) {

@@ -10,9 +10,22 @@ import java.util.Map;
  * @param video the {@code video} grant claim as a plain map (LiveKit's camelCase keys)
  * @param name the {@code name} claim, empty when absent
  * @param kind the {@code kind} claim in lower case (e.g. {@code agent}), empty when absent
+ * @param metadata the {@code metadata} claim, empty when absent
+ * @param attributes the {@code attributes} claim (string values), empty when absent
  */
 public record Claims(
-    String apiKey, String identity, Map<String, Object> video, String name, String kind) {
+    String apiKey,
+    String identity,
+    Map<String, Object> video,
+    String name,
+    String kind,
+    String metadata,
+    Map<String, String> attributes) {
+
+  /** A grant that defaults to true when the token leaves it out, as {@code canPublish}. */
+  public boolean grantOrTrue(String name) {
+    return !Boolean.FALSE.equals(video.get(name));
+  }
 
   public boolean grant(String name) {
     return Boolean.TRUE.equals(video.get(name));

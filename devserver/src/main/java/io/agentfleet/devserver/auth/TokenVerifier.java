@@ -69,12 +69,20 @@ public final class TokenVerifier {
     String subject = verified.getSubject();
     String name = verified.getClaim("name").asString();
     String kind = verified.getClaim("kind").asString();
+    String metadata = verified.getClaim("metadata").asString();
+    Map<String, String> attributes = new HashMap<>();
+    Map<String, Object> rawAttributes = verified.getClaim("attributes").asMap();
+    if (rawAttributes != null) {
+      rawAttributes.forEach((k, v) -> attributes.put(k, String.valueOf(v)));
+    }
     return new Claims(
         apiKey,
         subject == null ? "" : subject,
         video == null ? Map.of() : Collections.unmodifiableMap(new HashMap<>(video)),
         name == null ? "" : name,
-        kind == null ? "" : kind);
+        kind == null ? "" : kind,
+        metadata == null ? "" : metadata,
+        Collections.unmodifiableMap(attributes));
   }
 
   public String secretFor(String apiKey) {

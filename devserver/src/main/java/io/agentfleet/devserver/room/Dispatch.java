@@ -7,7 +7,6 @@ public final class Dispatch {
   private final String room;
   private final String metadata;
   private final long createdAtNanos;
-  private volatile boolean launching;
   private volatile boolean deleted;
 
   Dispatch(String id, String agentName, String room, String metadata, long createdAtNanos) {
@@ -44,18 +43,5 @@ public final class Dispatch {
 
   void markDeleted() {
     deleted = true;
-  }
-
-  /** True while a job for this dispatch is being offered, so a replay does not launch twice. */
-  synchronized boolean startLaunch() {
-    if (launching) {
-      return false;
-    }
-    launching = true;
-    return true;
-  }
-
-  synchronized void endLaunch() {
-    launching = false;
   }
 }

@@ -3,7 +3,6 @@ package io.agentfleet.devserver.room;
 import io.agentfleet.devserver.agent.AgentService;
 import io.agentfleet.devserver.agent.Ids;
 import io.agentfleet.devserver.agent.JobLauncher;
-import io.agentfleet.devserver.agent.Worker;
 import io.agentfleet.devserver.webhook.WebhookEvents;
 import io.agentfleet.devserver.webhook.WebhookNotifier;
 import java.time.Clock;
@@ -37,20 +36,18 @@ public final class Rooms {
   private final Map<String, Room> rooms = new ConcurrentHashMap<>();
   private final JobLauncher launcher;
   private final Clock clock;
-  private final boolean replayPending;
   private final WebhookNotifier webhooks;
   private final List<Consumer<String>> deletionListeners = new CopyOnWriteArrayList<>();
 
   /**
-   * @param replayPending when true, a dispatch that found no worker is offered again when a
-   *     matching worker registers. The real server never does this.
+   * A dispatch that finds no worker keeps no job and is never offered again, not even when a
+   * matching worker registers later: livekit-server 1.13.5 does the same (its job request fails
+   * with "no worker available to handle job" and nothing retries it).
    */
-  public Rooms(AgentService agents, Clock clock, boolean replayPending, WebhookNotifier webhooks) {
+  public Rooms(AgentService agents, Clock clock, WebhookNotifier webhooks) {
     this.webhooks = webhooks;
     this.launcher = agents.launcher();
     this.clock = clock;
-    this.replayPending = replayPending;
-    agents.onWorkerRegistered(this::replayFor);
   }
 
   /** Creates the room, or updates the stored fields of an existing one (the call is idempotent). */
@@ -129,22 +126,16 @@ public final class Rooms {
     webhooks.send(WebhookEvents.room(WebhookEvents.ROOM_FINISHED, room.info()));
   }
 
-  /** Adds a dispatch, creating the room first if needed (as with {@code room.auto_create}). */
+  /**
+   * Adds a dispatch, creating the room first if needed (as with {@code room.auto_create}). A room
+   * created here is created as by {@code CreateRoom} with no agents list, so it also gets the
+   * automatic (unnamed) dispatch, as on livekit-server.
+   */
   public AgentDispatch createDispatch(String roomName, String agentName, String metadata) {
-    Room room = rooms.get(roomName);
-    if (room == null) {
-      createRoom(
-          CreateRoomRequest.newBuilder()
-              .setName(roomName)
-              .addAgents(
-                  RoomAgentDispatch.newBuilder().setAgentName(agentName).setMetadata(metadata))
-              .setMetadata("")
-              .build());
-      room = rooms.get(roomName);
-      // The room was created for this dispatch; its one dispatch is the one just asked for.
-      Dispatch only = room.dispatches().get(0);
-      return describe(only);
+    if (!rooms.containsKey(roomName)) {
+      createRoom(CreateRoomRequest.newBuilder().setName(roomName).build());
     }
+    Room room = rooms.get(roomName);
     return describe(addDispatch(room, agentName, metadata));
   }
 
@@ -186,9 +177,6 @@ public final class Rooms {
   }
 
   private void launch(Room room, Dispatch dispatch) {
-    if (!dispatch.startLaunch()) {
-      return;
-    }
     Job job =
         Job.newBuilder()
             .setId(Ids.next("AJ_"))
@@ -208,7 +196,6 @@ public final class Rooms {
                 // Deleted while the offer was out: end what was just placed.
                 placed.ifPresent(j -> launcher.terminate(j.getId()));
               }
-              dispatch.endLaunch();
             });
   }
 
@@ -254,20 +241,6 @@ public final class Rooms {
                   placed.ifPresent(j -> launcher.terminate(j.getId()));
                 }
               });
-    }
-  }
-
-  private void replayFor(Worker worker) {
-    if (!replayPending || worker.type() != JobType.JT_ROOM) {
-      return;
-    }
-    for (Room room : rooms.values()) {
-      for (Dispatch d : room.dispatches()) {
-        if (d.agentName().equals(worker.agentName()) && launcher.jobsOfDispatch(d.id()).isEmpty()) {
-          LOG.info("replaying dispatch {} for newly registered worker {}", d.id(), worker.id());
-          launch(room, d);
-        }
-      }
     }
   }
 

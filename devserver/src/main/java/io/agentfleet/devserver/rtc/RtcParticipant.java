@@ -19,6 +19,7 @@ import io.agentfleet.devserver.auth.Claims;
 import io.agentfleet.media.AudioOutput;
 import io.agentfleet.media.PeerConnections;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import livekit.LivekitModels.DataPacket;
 import livekit.LivekitModels.DisconnectReason;
 import livekit.LivekitModels.ParticipantInfo;
@@ -68,6 +70,19 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
 
   private static final int MAX_HELD_PACKETS = 1000;
 
+  /**
+   * How long a participant whose signal connection dropped without a {@code leave} stays in the
+   * room. livekit-server keeps such a participant for a resume until its media transport fails (ICE
+   * disconnected after 10 s, failed 5 s later) and then 5 s more ({@code
+   * disconnectCleanupDuration}), and removes it with {@code CONNECTION_TIMEOUT}: 21 s after a
+   * SIGKILL in {@code CallParityTest}. The devserver has no resume, but keeps the same timing so
+   * webhooks and room lifetimes read the same on both servers.
+   */
+  static final Duration LOST_CONNECTION_TIMEOUT = Duration.ofSeconds(20);
+
+  /** livekit-server's {@code disconnectCleanupDuration}: from a failed transport to the removal. */
+  static final Duration DISCONNECT_CLEANUP = Duration.ofSeconds(5);
+
   private final RtcRoom room;
   private final Claims claims;
   private final ServerInfo serverInfo;
@@ -86,6 +101,8 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
   private volatile RTCDataChannel reliable;
   private volatile RTCDataChannel lossy;
   private volatile boolean closed;
+  private final java.util.concurrent.atomic.AtomicBoolean announced =
+      new java.util.concurrent.atomic.AtomicBoolean();
   // Touched only on the signal thread.
   private RTCPeerConnection subscriber;
   private RTCPeerConnection publisher;
@@ -111,6 +128,8 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
             .setSid(sid)
             .setIdentity(claims.identity())
             .setName(claims.name())
+            .setMetadata(claims.metadata())
+            .putAllAttributes(claims.attributes())
             .setState(ParticipantInfo.State.JOINED)
             .setKind(
                 "agent".equals(claims.kind())
@@ -120,9 +139,12 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
             .setJoinedAtMs(now.toEpochMilli())
             .setPermission(
                 ParticipantPermission.newBuilder()
-                    .setCanSubscribe(true)
-                    .setCanPublish(true)
-                    .setCanPublishData(true))
+                    .setCanSubscribe(claims.grantOrTrue("canSubscribe"))
+                    .setCanPublish(claims.grantOrTrue("canPublish"))
+                    .setCanPublishData(claims.grantOrTrue("canPublishData"))
+                    .setCanUpdateMetadata(claims.grant("canUpdateOwnMetadata"))
+                    .setHidden(claims.grant("hidden"))
+                    .setAgent(claims.grant("agent")))
             .setVersion(1)
             .build();
   }
@@ -137,6 +159,11 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
 
   ParticipantInfo info() {
     return info;
+  }
+
+  /** Just who it is, as livekit-server names the participant in {@code track_*} webhooks. */
+  ParticipantInfo reference() {
+    return ParticipantInfo.newBuilder().setSid(sid).setIdentity(identity()).build();
   }
 
   boolean isAgent() {
@@ -171,9 +198,29 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
     run(() -> handle(request));
   }
 
+  /**
+   * Without a {@code leave} first, the client is gone but may not know it (a killed process): it
+   * stays in the room for {@link #LOST_CONNECTION_TIMEOUT}, as on livekit-server.
+   */
   @Override
   public void onWebSocketClose(int statusCode, String reason) {
-    removeFromRoom("signal connection closed");
+    if (closed) {
+      return;
+    }
+    LOG.info(
+        "{}: signal connection closed without leave; leaving {} in {} s",
+        identity(),
+        room.name(),
+        LOST_CONNECTION_TIMEOUT.toSeconds());
+    try {
+      room.timers()
+          .schedule(
+              () -> removeFromRoom(DisconnectReason.CONNECTION_TIMEOUT),
+              LOST_CONNECTION_TIMEOUT.toMillis(),
+              TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException stopping) {
+      removeFromRoom(DisconnectReason.CONNECTION_TIMEOUT);
+    }
   }
 
   @Override
@@ -237,7 +284,7 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
       case ANSWER -> onSubscriberAnswer(request.getAnswer());
       case TRICKLE -> onTrickle(request.getTrickle());
       case ADD_TRACK -> onAddTrack(request.getAddTrack());
-      case LEAVE -> removeFromRoom("client left");
+      case LEAVE -> removeFromRoom(DisconnectReason.CLIENT_INITIATED);
       case PING_REQ ->
           send(
               SignalResponse.newBuilder()
@@ -378,23 +425,26 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
     }
   }
 
-  /** Leaves the room (client leave, lost socket, or room deleted) and frees everything native. */
-  void removeFromRoom(String why) {
+  /**
+   * Leaves the room (client leave, lost connection, room deleted or closed) and frees everything
+   * native; {@code reason} is what {@code participant_left} and the client's {@code leave} say.
+   */
+  synchronized void removeFromRoom(DisconnectReason reason) {
     if (closed) {
       return;
     }
     closed = true;
-    LOG.info("{} left {}: {}", identity(), room.name(), why);
-    room.left(this);
+    LOG.info("{} left {}: {}", identity(), room.name(), reason);
+    room.left(this, reason);
     Session s = session;
     if (s != null && s.isOpen()) {
-      if (!"client left".equals(why)) {
+      if (reason != DisconnectReason.CLIENT_INITIATED) {
         sendNow(
             s,
             SignalResponse.newBuilder()
                 .setLeave(
                     LeaveRequest.newBuilder()
-                        .setReason(DisconnectReason.ROOM_DELETED)
+                        .setReason(reason)
                         .setAction(LeaveRequest.Action.DISCONNECT))
                 .build());
       }
@@ -442,7 +492,7 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
               step.run();
             } catch (Exception e) {
               LOG.warn("{}: signalling failed", identity(), e);
-              removeFromRoom("signalling failed: " + e.getMessage());
+              removeFromRoom(DisconnectReason.STATE_MISMATCH);
             }
           });
     } catch (RejectedExecutionException closing) {
@@ -477,12 +527,26 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
           target == SignalTarget.SUBSCRIBER ? subscriberConnected : publisherConnected;
       if (state == RTCPeerConnectionState.CONNECTED) {
         connected.complete(null);
-        if (target == SignalTarget.SUBSCRIBER) {
-          info = info.toBuilder().setState(ParticipantInfo.State.ACTIVE).build();
+        if (target == SignalTarget.SUBSCRIBER && announced.compareAndSet(false, true)) {
+          info =
+              info.toBuilder()
+                  .setState(ParticipantInfo.State.ACTIVE)
+                  .setVersion(info.getVersion() + 1)
+                  .build();
+          room.active(RtcParticipant.this);
         }
       } else if (state == RTCPeerConnectionState.FAILED) {
         connected.complete(null);
-        new Thread(() -> removeFromRoom(target + " peer connection failed")).start();
+        // As livekit-server: a failed transport leaves the participant 5 s to come back.
+        try {
+          room.timers()
+              .schedule(
+                  () -> removeFromRoom(DisconnectReason.CONNECTION_TIMEOUT),
+                  DISCONNECT_CLEANUP.toMillis(),
+                  TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+          new Thread(() -> removeFromRoom(DisconnectReason.CONNECTION_TIMEOUT)).start();
+        }
       }
     }
 
@@ -543,6 +607,13 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
       }
       track = pendingTracks.remove(first.get().getKey());
     }
+    // Muted for playout only: the relay reads the decoded audio from the track's sink, which
+    // libwebrtc feeds before the track's volume is applied. webrtc-java 0.14.0's headless audio
+    // device loops the process's playout mix (every track received, in every room) back as
+    // microphone audio into every sending stream whenever a new send stream starts its recording,
+    // until the media pump stops it: listeners heard that mix as a burst each time someone
+    // subscribed. With every received track muted, that mix is silence.
+    audio.setEnabled(false);
     published.add(track);
     info =
         info.toBuilder()

@@ -12,9 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
+import java.util.concurrent.ScheduledExecutorService;
 import livekit.LivekitModels;
 import livekit.LivekitModels.DataPacket;
+import livekit.LivekitModels.DisconnectReason;
 import livekit.LivekitModels.ParticipantInfo;
 import livekit.LivekitModels.TrackInfo;
 
@@ -28,11 +29,12 @@ final class RtcRoom {
   private final Rooms rooms;
   private final MediaEngine engine;
   private final WebhookNotifier webhooks;
-  private final Consumer<RtcRoom> onEmpty;
-  private final Consumer<RtcRoom> onCallersGone;
-  private final Consumer<RtcRoom> onCallerJoined;
+  private final ScheduledExecutorService timers;
   private final Map<String, RtcParticipant> participants = new ConcurrentHashMap<>();
   private final Map<String, PublishedTrack> tracks = new ConcurrentHashMap<>();
+  // Unix seconds, as livekit-server keeps them for its idle-room rule (0 = never).
+  private volatile long firstCallerJoinedAt;
+  private volatile long lastLeftAt;
 
   /** A track some participant publishes and the outputs it feeds, one per subscriber. */
   record PublishedTrack(String ownerSid, TrackInfo info, List<AudioOutput> listeners) {}
@@ -42,16 +44,32 @@ final class RtcRoom {
       Rooms rooms,
       MediaEngine engine,
       WebhookNotifier webhooks,
-      Consumer<RtcRoom> onEmpty,
-      Consumer<RtcRoom> onCallersGone,
-      Consumer<RtcRoom> onCallerJoined) {
+      ScheduledExecutorService timers) {
     this.name = name;
     this.rooms = rooms;
     this.engine = engine;
     this.webhooks = webhooks;
-    this.onEmpty = onEmpty;
-    this.onCallersGone = onCallersGone;
-    this.onCallerJoined = onCallerJoined;
+    this.timers = timers;
+  }
+
+  ScheduledExecutorService timers() {
+    return timers;
+  }
+
+  /**
+   * Whether the room has stood idle long enough to close, by livekit-server's rule ({@code
+   * Room.CloseIfEmpty}): only agents (or nobody) left in it, and {@code departure_timeout} seconds
+   * since the last participant left, if a caller ever joined, else {@code empty_timeout} seconds
+   * since the room was created. Agents never keep a room open.
+   */
+  boolean idle(LivekitModels.Room room, long nowSeconds) {
+    if (!participants.values().stream().allMatch(RtcParticipant::isAgent)) {
+      return false;
+    }
+    if (firstCallerJoinedAt > 0 && lastLeftAt > 0) {
+      return nowSeconds - lastLeftAt >= room.getDepartureTimeout();
+    }
+    return nowSeconds - room.getCreationTime() >= room.getEmptyTimeout();
   }
 
   String name() {
@@ -98,18 +116,27 @@ final class RtcRoom {
     return others;
   }
 
-  /** Announces an admitted participant to the others, the webhooks and the room's listeners. */
+  /** Announces an admitted participant to the others and the room's launch points. */
   void joined(RtcParticipant p) {
     if (!p.isAgent()) {
-      onCallerJoined.accept(this);
+      if (firstCallerJoinedAt == 0) {
+        firstCallerJoinedAt = java.time.Instant.now().getEpochSecond();
+      }
       rooms.participantJoined(name, p.info());
     }
-    webhooks.send(WebhookEvents.participant(WebhookEvents.PARTICIPANT_JOINED, info(), p.info()));
     for (RtcParticipant q : participants.values()) {
       if (q != p) {
         q.participantChanged(p.info());
       }
     }
+  }
+
+  /**
+   * The participant's first connection is up ({@code ACTIVE}): livekit-server sends {@code
+   * participant_joined} only now, so a participant whose media never connects is never announced.
+   */
+  void active(RtcParticipant p) {
+    webhooks.send(WebhookEvents.participant(WebhookEvents.PARTICIPANT_JOINED, info(), p.info()));
   }
 
   void published(RtcParticipant owner, TrackInfo info, AudioTrack audio) {
@@ -123,7 +150,7 @@ final class RtcRoom {
             () -> owner.identity(),
             frame -> track.listeners().forEach(out -> out.offerDroppingOldest(frame))));
     webhooks.send(
-        WebhookEvents.participant(WebhookEvents.TRACK_PUBLISHED, info(), owner.info())
+        WebhookEvents.participant(WebhookEvents.TRACK_PUBLISHED, info(), owner.reference())
             .setTrack(info));
     for (RtcParticipant q : participants.values()) {
       if (q != owner) {
@@ -133,26 +160,34 @@ final class RtcRoom {
     }
   }
 
-  void left(RtcParticipant p) {
+  /**
+   * Removes p, then tells the others and the webhooks as livekit-server does: one {@code
+   * track_unpublished} per track p published, then {@code participant_left} with the reason.
+   */
+  void left(RtcParticipant p, DisconnectReason reason) {
     if (participants.remove(p.sid()) == null) {
       return;
     }
+    lastLeftAt = java.time.Instant.now().getEpochSecond();
     List<PublishedTrack> gone = new ArrayList<>();
     tracks.values().removeIf(t -> t.ownerSid().equals(p.sid()) && gone.add(t));
     gone.forEach(t -> t.listeners().clear());
     // p's outputs on others' tracks stop being fed; p disposes them itself.
     tracks.values().forEach(t -> t.listeners().removeIf(p::owns));
     ParticipantInfo disconnected =
-        p.info().toBuilder().setState(ParticipantInfo.State.DISCONNECTED).build();
+        p.info().toBuilder()
+            .setState(ParticipantInfo.State.DISCONNECTED)
+            .setDisconnectReason(reason)
+            .setVersion(p.info().getVersion() + 1)
+            .build();
     participants.values().forEach(q -> q.participantChanged(disconnected));
-    webhooks.send(WebhookEvents.participant(WebhookEvents.PARTICIPANT_LEFT, info(), disconnected));
-    if (participants.isEmpty()) {
-      onEmpty.accept(this);
+    LivekitModels.Room room = info();
+    for (PublishedTrack t : gone) {
+      webhooks.send(
+          WebhookEvents.participant(WebhookEvents.TRACK_UNPUBLISHED, room, p.reference())
+              .setTrack(t.info()));
     }
-    // Agents do not keep a room alive: the last caller leaving starts the departure timeout.
-    if (!p.isAgent() && participants.values().stream().allMatch(RtcParticipant::isAgent)) {
-      onCallersGone.accept(this);
-    }
+    webhooks.send(WebhookEvents.participant(WebhookEvents.PARTICIPANT_LEFT, room, disconnected));
   }
 
   void data(RtcParticipant from, DataPacket packet) {
@@ -164,7 +199,7 @@ final class RtcRoom {
     }
   }
 
-  void closeAll() {
-    participants.values().forEach(p -> p.removeFromRoom("room deleted"));
+  void closeAll(DisconnectReason reason) {
+    participants.values().forEach(p -> p.removeFromRoom(reason));
   }
 }

@@ -8,11 +8,15 @@ import io.agentfleet.devserver.room.Rooms;
 import io.agentfleet.devserver.webhook.WebhookNotifier;
 import io.agentfleet.media.MediaEngine;
 import io.agentfleet.media.MediaUnavailableException;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import livekit.LivekitModels;
+import livekit.LivekitModels.DisconnectReason;
 import livekit.LivekitModels.ServerInfo;
 import livekit.LivekitRoom.CreateRoomRequest;
 import org.eclipse.jetty.http.HttpHeader;
@@ -35,8 +39,8 @@ public final class RtcService implements AutoCloseable {
   private final WebhookNotifier webhooks;
   private final ServerInfo serverInfo;
   private final Map<String, RtcRoom> live = new ConcurrentHashMap<>();
-  private final Map<String, ScheduledFuture<?>> departures = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timers;
+  private final ScheduledFuture<?> idleRooms;
   private MediaEngine engine; // guarded by this
 
   /** Why a join was refused, with the HTTP status the real server would answer. */
@@ -64,6 +68,8 @@ public final class RtcService implements AutoCloseable {
     this.rooms = rooms;
     this.webhooks = webhooks;
     this.serverInfo = serverInfo;
+    // livekit-server checks every second too (its backgroundWorker's CloseIdleRooms).
+    this.idleRooms = timers.scheduleAtFixedRate(this::closeIdleRooms, 1, 1, TimeUnit.SECONDS);
   }
 
   /** The claims of a join request, from {@code Authorization: Bearer} or {@code access_token}. */
@@ -104,18 +110,7 @@ public final class RtcService implements AutoCloseable {
     if (rooms.room(name).isEmpty()) {
       rooms.createRoom(CreateRoomRequest.newBuilder().setName(name).build());
     }
-    RtcRoom room =
-        live.computeIfAbsent(
-            name,
-            n ->
-                new RtcRoom(
-                    n,
-                    rooms,
-                    media,
-                    webhooks,
-                    this::roomEmpty,
-                    this::callersGone,
-                    this::callerJoined));
+    RtcRoom room = live.computeIfAbsent(name, n -> new RtcRoom(n, rooms, media, webhooks, timers));
     return new RtcParticipant(room, claims, serverInfo);
   }
 
@@ -125,47 +120,44 @@ public final class RtcService implements AutoCloseable {
     return r == null ? java.util.List.of() : r.participantInfos();
   }
 
-  /** Closes every participant of a deleted room. */
+  /** Closes every participant of a room deleted through the API. */
   public void roomDeleted(String name) {
     RtcRoom room = live.remove(name);
     if (room != null) {
-      room.closeAll();
+      room.closeAll(DisconnectReason.ROOM_DELETED);
     }
   }
 
   /**
-   * The room closes {@code departure_timeout} seconds after its last caller left, as on LiveKit.
+   * Closes the rooms that stood idle long enough ({@link RtcRoom#idle}), including rooms nobody
+   * ever joined ({@code empty_timeout}): their agents leave with {@code ROOM_CLOSED}, their jobs
+   * end, {@code room_finished} follows.
    */
-  private void callersGone(RtcRoom room) {
-    long seconds = Math.max(0, room.info().getDepartureTimeout());
-    ScheduledFuture<?> close =
-        timers.schedule(
-            () -> {
-              departures.remove(room.name());
-              try {
-                LOG.info("closing room {}: no caller for {} s", room.name(), seconds);
-                rooms.deleteRoom(room.name());
-              } catch (RoomNotFoundException alreadyGone) {
-                // Deleted through the API meanwhile.
-              }
-            },
-            seconds,
-            TimeUnit.SECONDS);
-    ScheduledFuture<?> previous = departures.put(room.name(), close);
-    if (previous != null) {
-      previous.cancel(false);
+  private void closeIdleRooms() {
+    try {
+      long now = Instant.now().getEpochSecond();
+      for (LivekitModels.Room info : rooms.list(List.of())) {
+        RtcRoom room = live.get(info.getName());
+        boolean idle =
+            room == null
+                ? now - info.getCreationTime() >= info.getEmptyTimeout()
+                : room.idle(info, now);
+        if (!idle) {
+          continue;
+        }
+        LOG.info("closing idle room {}", info.getName());
+        if (room != null && live.remove(info.getName(), room)) {
+          room.closeAll(DisconnectReason.ROOM_CLOSED);
+        }
+        try {
+          rooms.deleteRoom(info.getName());
+        } catch (RoomNotFoundException alreadyGone) {
+          // Deleted through the API meanwhile.
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("closing idle rooms failed", e);
     }
-  }
-
-  private void callerJoined(RtcRoom room) {
-    ScheduledFuture<?> pending = departures.remove(room.name());
-    if (pending != null) {
-      pending.cancel(false);
-    }
-  }
-
-  private void roomEmpty(RtcRoom room) {
-    live.remove(room.name(), room);
   }
 
   private synchronized MediaEngine engine() throws MediaUnavailableException {
@@ -177,7 +169,8 @@ public final class RtcService implements AutoCloseable {
 
   @Override
   public void close() {
-    live.values().forEach(RtcRoom::closeAll);
+    idleRooms.cancel(false);
+    live.values().forEach(r -> r.closeAll(DisconnectReason.SERVER_SHUTDOWN));
     live.clear();
     MediaEngine e;
     synchronized (this) {

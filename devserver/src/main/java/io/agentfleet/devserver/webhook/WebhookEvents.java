@@ -13,6 +13,7 @@ public final class WebhookEvents {
   public static final String PARTICIPANT_JOINED = "participant_joined";
   public static final String PARTICIPANT_LEFT = "participant_left";
   public static final String TRACK_PUBLISHED = "track_published";
+  public static final String TRACK_UNPUBLISHED = "track_unpublished";
 
   private WebhookEvents() {}
 

@@ -261,20 +261,27 @@ class AgentProtocolTest {
   }
 
   @Test
-  void replaysPendingDispatchesOnlyWhenAskedTo() throws Exception {
+  void neverOffersADispatchThatFoundNoWorkerAgain() throws Exception {
     server.rooms().createDispatch("early", "late-agent", "");
     try (ProtocolClient late = ProtocolClient.registered(server.url(), "late-agent")) {
-      assertThat(late.received.poll(500, TimeUnit.MILLISECONDS))
-          .as("real-server behaviour")
-          .isNull();
+      assertThat(late.received.poll(500, TimeUnit.MILLISECONDS)).isNull();
+      assertThat(server.rooms().listDispatches("early", ""))
+          .filteredOn(d -> d.getAgentName().equals("late-agent"))
+          .singleElement()
+          .satisfies(d -> assertThat(d.getState().getJobsList()).isEmpty());
     }
-    try (DevServer replaying =
-        DevServer.start(DevServer.Config.dev().withPort(0).withReplayPendingDispatches(true))) {
-      replaying.rooms().createDispatch("early", "late-agent", "");
-      try (ProtocolClient late = ProtocolClient.registered(replaying.url(), "late-agent")) {
-        assertThat(late.next().getAvailability().getJob().getRoom().getName()).isEqualTo("early");
-      }
-    }
+    assertThatThrownBy(
+            () ->
+                new DevServer.Config(
+                    "127.0.0.1",
+                    0,
+                    java.util.Map.of("k", "s"),
+                    true,
+                    Duration.ZERO,
+                    Duration.ZERO,
+                    java.util.List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("never replayed");
   }
 
   private static WorkerMessage accept(String jobId, String identity) {

@@ -17,9 +17,9 @@ import livekit.LivekitAgent.RegisterWorkerRequest;
 import livekit.LivekitAgent.ServerMessage;
 import livekit.LivekitAgent.WorkerMessage;
 
-/** A hand-driven agent-protocol client for testing the devserver's side of the protocol. */
-final class ProtocolClient implements WebSocket.Listener, AutoCloseable {
-  final BlockingQueue<ServerMessage> received = new LinkedBlockingQueue<>();
+/** A hand-driven agent-protocol client, for the server's side of the protocol frame by frame. */
+public final class ProtocolClient implements WebSocket.Listener, AutoCloseable {
+  public final BlockingQueue<ServerMessage> received = new LinkedBlockingQueue<>();
   final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
   final CompletableFuture<Integer> closed = new CompletableFuture<>();
   private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
@@ -49,7 +49,13 @@ final class ProtocolClient implements WebSocket.Listener, AutoCloseable {
 
   /** Connects and registers; returns the worker id. */
   static ProtocolClient registered(String url, String agentName) throws Exception {
-    ProtocolClient client = connect(url);
+    return registered(url, workerToken(), agentName);
+  }
+
+  /** Connects with {@code token} and registers a JT_ROOM worker of {@code agentName}. */
+  public static ProtocolClient registered(String url, String token, String agentName)
+      throws Exception {
+    ProtocolClient client = connect(url, token);
     client.send(
         WorkerMessage.newBuilder()
             .setRegister(
@@ -65,7 +71,7 @@ final class ProtocolClient implements WebSocket.Listener, AutoCloseable {
     return client;
   }
 
-  void send(WorkerMessage message) throws Exception {
+  public void send(WorkerMessage message) throws Exception {
     ws.sendBinary(ByteBuffer.wrap(message.toByteArray()), true).get(5, TimeUnit.SECONDS);
   }
 
@@ -73,7 +79,7 @@ final class ProtocolClient implements WebSocket.Listener, AutoCloseable {
     ws.sendText(json, true).get(5, TimeUnit.SECONDS);
   }
 
-  ServerMessage next() throws InterruptedException {
+  public ServerMessage next() throws InterruptedException {
     ServerMessage m = received.poll(10, TimeUnit.SECONDS);
     if (m == null) {
       throw new AssertionError("no server message within 10 s");

@@ -78,14 +78,18 @@ class TwirpTest {
     assertThat(dispatch.getRoom()).isEqualTo("support");
     assertThat(server.rooms().room("support")).as("room created on demand").isPresent();
 
+    // As on livekit-server, the room the dispatch created has the automatic dispatch too.
     List<AgentDispatch> listed = dispatchClient.listDispatch("support").execute().body();
-    assertThat(listed).extracting(AgentDispatch::getId).containsExactly(dispatch.getId());
+    assertThat(listed).extracting(AgentDispatch::getId).hasSize(2).contains(dispatch.getId());
+    assertThat(listed).extracting(AgentDispatch::getAgentName).containsOnly("voice-agent", "");
     assertThat(listed.get(0).getState().getCreatedAt()).isPositive();
 
     AgentDispatch deleted =
         dispatchClient.deleteDispatch("support", dispatch.getId()).execute().body();
     assertThat(deleted.getState().getDeletedAt()).isPositive();
-    assertThat(dispatchClient.listDispatch("support").execute().body()).isEmpty();
+    assertThat(dispatchClient.listDispatch("support").execute().body())
+        .extracting(AgentDispatch::getAgentName)
+        .containsExactly("");
   }
 
   @Test
