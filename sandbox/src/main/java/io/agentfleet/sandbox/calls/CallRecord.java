@@ -52,7 +52,7 @@ public record CallRecord(
   }
 
   private CallRecord ended(JobEvent event) {
-    if (!event.succeeded()) {
+    if (event.end() == JobEvent.End.FAILED) {
       return with(joinedAt, event.at(), workerId, CallOutcome.FAILED);
     }
     Duration held = Duration.between(joinedAt, event.at());

@@ -13,6 +13,9 @@ import java.util.Optional;
  * worker}), each with the server's time.
  */
 public final class ServerJobs {
+  /** The error livekit-server records on a job whose agent participant left the room. */
+  static final String AGENT_LEFT = "agent worker left the room";
+
   private final LiveKitLog log;
   private int position;
 
@@ -27,14 +30,19 @@ public final class ServerJobs {
     return entries.stream().map(ServerJobs::event).flatMap(Optional::stream).toList();
   }
 
+  private static JobEvent.End end(LiveKitLog.Entry e) {
+    if (e.field("status").equals("JS_SUCCESS")) {
+      return JobEvent.End.SUCCESS;
+    }
+    return e.field("error").equals(AGENT_LEFT) ? JobEvent.End.AGENT_LEFT : JobEvent.End.FAILED;
+  }
+
   static Optional<JobEvent> event(LiveKitLog.Entry e) {
     return switch (e.message()) {
       case "assigned job to worker" ->
           Optional.of(
               JobEvent.placed(e.field("room"), e.field("jobID"), e.field("workerID"), e.time()));
-      case "job ended" ->
-          Optional.of(
-              JobEvent.ended(e.field("jobID"), e.field("status").equals("JS_SUCCESS"), e.time()));
+      case "job ended" -> Optional.of(JobEvent.ended(e.field("jobID"), end(e), e.time()));
       case "closing worker" -> Optional.of(JobEvent.workerGone(e.field("workerID"), e.time()));
       default -> Optional.empty();
     };

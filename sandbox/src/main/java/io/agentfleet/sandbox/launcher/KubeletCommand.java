@@ -58,11 +58,12 @@ final class KubeletCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<ImageRule> rules = new ArrayList<>(images.stream().map(SandboxMain::imageRule).toList());
-    rules.add(
-        WorkerImage.rule(
+    rules.addAll(
+        WorkerImage.defaults(
             workerJar != null
                 ? workerJar
-                : SandboxMain.find(Path.of("worker/target"), "agentfleet-worker-")));
+                : SandboxMain.find(Path.of("worker/target"), "agentfleet-worker-"),
+            WorkerImage.repoRoot()));
     KubernetesClient client = new KubernetesClientBuilder().build();
     SimulatedKubelet kubelet =
         new SimulatedKubelet(

@@ -43,7 +43,7 @@ class CallLedgerTest {
     ledger.observe(List.of(JobEvent.placed("call-1", "AJ_1", "AW_7", T0.plusMillis(300))));
     ledger.dispatched(CallRecord.dispatched("call-1", "AD_1", "a", Duration.ofSeconds(5), T0));
     assertThat(ledger.records().get(0).outcome()).isEqualTo(CallOutcome.IN_CALL);
-    ledger.observe(List.of(JobEvent.ended("AJ_1", true, T0.plusSeconds(6))));
+    ledger.observe(List.of(JobEvent.ended("AJ_1", JobEvent.End.SUCCESS, T0.plusSeconds(6))));
     assertThat(ledger.records().get(0))
         .extracting(CallRecord::outcome, CallRecord::workerId)
         .containsExactly(CallOutcome.COMPLETED, "AW_7");
@@ -62,7 +62,7 @@ class CallLedgerTest {
             JobEvent.placed("call-1", "AJ_1", "AW_1", T0.plusSeconds(1)),
             JobEvent.placed("call-2", "AJ_2", "AW_1", T0.plusSeconds(1)),
             JobEvent.placed("call-3", "AJ_3", "AW_2", T0.plusSeconds(1)),
-            JobEvent.ended("AJ_1", true, T0.plusSeconds(31)),
+            JobEvent.ended("AJ_1", JobEvent.End.SUCCESS, T0.plusSeconds(31)),
             JobEvent.workerGone("AW_1", T0.plusSeconds(32))));
     assertThat(ledger.records())
         .extracting(CallRecord::outcome)

@@ -21,7 +21,8 @@ class CallRecordTest {
   }
 
   static JobEvent endedAt(int second, boolean succeeded) {
-    return JobEvent.ended("AJ_1", succeeded, T0.plusSeconds(second));
+    return JobEvent.ended(
+        "AJ_1", succeeded ? JobEvent.End.SUCCESS : JobEvent.End.FAILED, T0.plusSeconds(second));
   }
 
   static Stream<Arguments> events() {
@@ -37,6 +38,16 @@ class CallRecordTest {
             CallOutcome.COMPLETED),
         Arguments.of("success well before", IN_CALL, endedAt(4, true), CallOutcome.ENDED_EARLY),
         Arguments.of("failed by the agent", IN_CALL, endedAt(4, false), CallOutcome.FAILED),
+        Arguments.of(
+            "the agent left the room after the length (how the SDKs end a job)",
+            IN_CALL,
+            JobEvent.ended("AJ_1", JobEvent.End.AGENT_LEFT, T0.plusSeconds(11)),
+            CallOutcome.COMPLETED),
+        Arguments.of(
+            "the agent left the room early",
+            IN_CALL,
+            JobEvent.ended("AJ_1", JobEvent.End.AGENT_LEFT, T0.plusSeconds(5)),
+            CallOutcome.ENDED_EARLY),
         Arguments.of(
             "its worker went away mid-call",
             IN_CALL,

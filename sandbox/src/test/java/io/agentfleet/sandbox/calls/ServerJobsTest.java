@@ -27,6 +27,9 @@ class ServerJobsTest {
               + " \"AJ_1\", \"status\": \"JS_SUCCESS\", \"error\": \"\"}",
           "2026-12-03T13:04:20.000Z\tINFO\tlivekit.agents\tagent/worker.go:549\tjob ended\t{\"jobID\":"
               + " \"AJ_9\", \"status\": \"JS_FAILED\", \"error\": \"boom\"}",
+          "2026-12-03T13:04:20.500Z\tINFO\tlivekit.agents\tagent/worker.go:549\tjob"
+              + " ended\t{\"jobID\": \"AJ_8\", \"status\": \"JS_FAILED\", \"error\": \"agent worker left"
+              + " the room\"}",
           "2026-12-03T13:04:21.500Z\tINFO\tlivekit.agents\tagent/worker.go:488\tclosing"
               + " worker\t{\"workerID\": \"AW_1\", \"agentName\": \"a\"}",
           "");
@@ -40,8 +43,10 @@ class ServerJobsTest {
     assertThat(jobs.next())
         .containsExactly(
             JobEvent.placed("call-2", "AJ_1", "AW_1", Instant.parse("2026-12-03T13:04:14.651Z")),
-            JobEvent.ended("AJ_1", true, Instant.parse("2026-12-03T13:04:19.001Z")),
-            JobEvent.ended("AJ_9", false, Instant.parse("2026-12-03T13:04:20Z")),
+            JobEvent.ended("AJ_1", JobEvent.End.SUCCESS, Instant.parse("2026-12-03T13:04:19.001Z")),
+            JobEvent.ended("AJ_9", JobEvent.End.FAILED, Instant.parse("2026-12-03T13:04:20Z")),
+            JobEvent.ended(
+                "AJ_8", JobEvent.End.AGENT_LEFT, Instant.parse("2026-12-03T13:04:20.500Z")),
             JobEvent.workerGone("AW_1", Instant.parse("2026-12-03T13:04:21.500Z")));
     assertThat(jobs.next()).isEmpty();
 
@@ -53,6 +58,7 @@ class ServerJobsTest {
     assertThat(jobs.next()).isEmpty();
     Files.writeString(file, " \"AJ_2\", \"status\": \"JS_SUCCESS\"}\n", StandardOpenOption.APPEND);
     assertThat(jobs.next())
-        .containsExactly(JobEvent.ended("AJ_2", true, Instant.parse("2026-12-03T13:05:00Z")));
+        .containsExactly(
+            JobEvent.ended("AJ_2", JobEvent.End.SUCCESS, Instant.parse("2026-12-03T13:05:00Z")));
   }
 }
