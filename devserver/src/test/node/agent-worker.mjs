@@ -3,7 +3,7 @@
 // With job metadata {"mode":"echo"} it joins the room, publishes one audio track that repeats what
 // it hears, sends each data packet back under the topic "echo" (as the Java echo agent does, which
 // rtc-call.mjs checks), and ends the job (leaving the room)
-// when a caller leaves: the hold job of the webhook and media tests. Otherwise it returns at once.
+// when the last caller leaves: the hold job of the webhook and media tests. Otherwise it returns at once.
 // Env: LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET, AGENT_NAME, HEALTH_PORT, JOB_MARKER.
 import { ServerOptions, cli, defineAgent } from '@livekit/agents';
 import {
@@ -47,7 +47,7 @@ export default defineAgent({
     });
     ctx.room.on(RoomEvent.ParticipantDisconnected, (participant) => {
       mark({ event: 'caller-left', identity: participant.identity });
-      ctx.shutdown('caller left');
+      if (ctx.room.remoteParticipants.size === 0) ctx.shutdown('last caller left');
     });
     await ctx.room.localParticipant.publishTrack(track, options);
     mark({ event: 'connected', identity: ctx.room.localParticipant.identity, pid: process.pid });

@@ -3,13 +3,14 @@
 // `first` holds [rms, upward zero crossings] of the first 100 frames heard (10 ms each at 48 kHz), so
 // a test can tell what a listener hears the moment it subscribes; `overloud` [index, rms, crossings]
 // of frames louder than the 440 Hz tone sent (rms 7071) can be: what no echo of it can contain.
-// Usage: node rtc-call.mjs <ws url> <token>
+// Usage: node rtc-call.mjs <ws url> <token> [listen]. With "listen" it publishes nothing and only
+// listens for 4 s (a participant joining a call in progress).
 import {
   AudioFrame, AudioSource, AudioStream, LocalAudioTrack, Room, RoomEvent, TrackKind,
   TrackPublishOptions, TrackSource, dispose,
 } from '@livekit/rtc-node';
 
-const [url, token] = process.argv.slice(2);
+const [url, token, mode] = process.argv.slice(2);
 const result = { ok: false, frames: 0, loudFrames: 0, crossings: 0, first: [], overloud: [], data: [], log: [] };
 const room = new Room();
 room.on(RoomEvent.TrackSubscribed, (track, publication, participant) => {
@@ -35,6 +36,15 @@ room.on(RoomEvent.DataReceived, (payload, participant, kind, topic) => {
 try {
   await room.connect(url, token, { autoSubscribe: true, dynacast: false });
   result.log.push('connected');
+  if (mode === 'listen') {
+    await new Promise((r) => setTimeout(r, 4000));
+    result.loudRms = result.loudFrames ? Math.round(result.loudRms / result.loudFrames) : 0;
+    result.ok = true;
+    await room.disconnect();
+    console.log('RESULT ' + JSON.stringify(result));
+    await dispose().catch(() => {});
+    process.exit(0);
+  }
   const source = new AudioSource(48000, 1);
   const track = LocalAudioTrack.createAudioTrack('mic', source);
   const options = new TrackPublishOptions();

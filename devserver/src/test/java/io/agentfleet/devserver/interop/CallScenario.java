@@ -111,15 +111,27 @@ public final class CallScenario {
       // 1. A call that ends normally.
       hold(server, "call-room");
       await("the agent joins call-room", 60, () -> marked(marker, "call-room"), agentLog);
-      String result =
-          runNode(
+      NodeRun caller =
+          startNode(
               project,
               List.of(
                   "node",
                   "rtc-call.mjs",
                   server.url(),
                   InteropServer.joinToken("call-room", "caller-1")));
-      System.out.println(result);
+      // Someone joins while the caller talks: new send streams start with loud audio flowing.
+      Thread.sleep(2500);
+      NodeRun listener =
+          startNode(
+              project,
+              List.of(
+                  "node",
+                  "rtc-call.mjs",
+                  server.url(),
+                  InteropServer.joinToken("call-room", "listener-1"),
+                  "listen"));
+      System.out.println(finish(caller));
+      System.out.println("LISTENER " + finish(listener).substring("RESULT ".length()));
       await("room_finished for call-room", 60, () -> seen(hooks, "room_finished", "call-room"));
 
       // 2. The agent's processes die while it is in the room.
@@ -239,21 +251,28 @@ public final class CallScenario {
     boolean ok() throws Exception;
   }
 
-  /** Runs a Node script to its end (at most 90 s); returns its {@code RESULT} line. */
-  private static String runNode(Path project, List<String> command) throws Exception {
+  /** A Node script started, and where its output goes (a file: a pipe could fill up). */
+  private record NodeRun(Process process, Path log) {}
+
+  private static NodeRun startNode(Path project, List<String> command) throws Exception {
     Path log = Files.createTempFile("node-call", ".log");
-    Process node =
+    return new NodeRun(
         new ProcessBuilder(command)
             .directory(project.toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
-            .start();
+            .start(),
+        log);
+  }
+
+  /** Waits for a Node script's end (at most 90 s); returns its {@code RESULT} line. */
+  private static String finish(NodeRun node) throws Exception {
     try {
-      node.waitFor(90, TimeUnit.SECONDS);
+      node.process().waitFor(90, TimeUnit.SECONDS);
     } finally {
-      NodeProject.killTree(node);
+      NodeProject.killTree(node.process());
     }
-    String output = Files.readString(log);
+    String output = Files.readString(node.log());
     return output
         .lines()
         .filter(l -> l.startsWith("RESULT "))
