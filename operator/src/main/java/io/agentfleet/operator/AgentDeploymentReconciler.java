@@ -383,7 +383,11 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
                 url ->
                     targets.add(new StatusTarget(uid, pod.getMetadata().getName(), url, format)));
       }
-      workers.add(WorkerPods.of(pod, poller.latest(uid).flatMap(Observation::report).orElse(null)));
+      workers.add(
+          WorkerPods.of(
+              pod,
+              poller.latest(uid).flatMap(Observation::report).orElse(null),
+              Instant.now(k8s.clock())));
     }
     poller.track(ResourceID.fromResource(deployment), targets);
     return workers;

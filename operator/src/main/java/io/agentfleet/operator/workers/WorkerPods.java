@@ -3,6 +3,7 @@ package io.agentfleet.operator.workers;
 import io.agentfleet.operator.workerstatus.WorkerReport;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -11,8 +12,52 @@ public final class WorkerPods {
 
   private WorkerPods() {}
 
+  /**
+   * How long a worker whose readiness says nothing of LiveKit (Python's {@code livekit-agents})
+   * must have been ready before it counts as registered. Measured here: its process registers
+   * 1.8–2.4 s after it starts, and its {@code /} answers from about the same start, so 5 s covers
+   * it with room for a loaded machine. An allowance, not a signal: the SDK gives none.
+   */
+  public static final Duration REGISTRATION_ALLOWANCE = Duration.ofSeconds(5);
+
   public static WorkerPod of(Pod pod, WorkerReport report) {
     return of(pod).withReport(report);
+  }
+
+  /**
+   * The pod with its report, ready only once its worker can be taken as registered with LiveKit: at
+   * once where the worker's readiness says so, after {@link #REGISTRATION_ALLOWANCE} of readiness
+   * where it does not.
+   */
+  public static WorkerPod of(Pod pod, WorkerReport report, Instant now) {
+    WorkerPod worker = of(pod, report);
+    if (!worker.ready() || report == null || report.signalsRegistration()) {
+      return worker;
+    }
+    Instant readySince = readySince(pod);
+    boolean registered =
+        readySince != null && !readySince.plus(REGISTRATION_ALLOWANCE).isAfter(now);
+    return registered
+        ? worker
+        : new WorkerPod(
+            worker.name(),
+            worker.revision(),
+            false,
+            worker.terminating(),
+            worker.finished(),
+            worker.created(),
+            report,
+            worker.restarts());
+  }
+
+  private static Instant readySince(Pod pod) {
+    return pod.getStatus().getConditions().stream()
+        .filter(WorkerPods::isReadyTrue)
+        .map(PodCondition::getLastTransitionTime)
+        .filter(Objects::nonNull)
+        .map(Instant::parse)
+        .findFirst()
+        .orElse(null);
   }
 
   public static WorkerPod of(Pod pod) {

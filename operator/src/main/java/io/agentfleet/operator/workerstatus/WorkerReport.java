@@ -35,6 +35,17 @@ public record WorkerReport(
     return Math.min(1.0, activeJobs / (double) Math.max(1, callsPerWorker));
   }
 
+  /**
+   * Whether the worker's readiness says it is registered with LiveKit. Ours answers {@code /ready}
+   * only once registered; Node's {@code @livekit/agents} answers {@code /} with 503 until
+   * connected. Python's {@code livekit-agents} answers {@code /} with 200 while it still connects,
+   * and says nothing of its registration anywhere else: its reports are the ones with a load
+   * ({@code worker_load}, left out when zero, read as 0.0) in the {@code livekit-agents} format.
+   */
+  public boolean signalsRegistration() {
+    return format != WorkerStatusFormat.LIVEKIT_AGENTS || load == null;
+  }
+
   /** Can take a call now, as far as the worker itself says. */
   public boolean acceptsCalls() {
     return !full && !draining;
