@@ -249,6 +249,11 @@ public final class Sandbox implements AutoCloseable {
     return livekit;
   }
 
+  /** Every line the LiveKit server logged since it started. */
+  public List<LiveKitLog.Entry> livekitLog() {
+    return livekitLog.entries();
+  }
+
   /** The workers the LiveKit server has registered now (it has no API that lists them). */
   public List<LiveKitLog.Worker> registeredWorkers(String agentName) {
     return livekitLog.registeredWorkers().stream()

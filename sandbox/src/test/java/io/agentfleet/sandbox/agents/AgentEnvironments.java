@@ -16,13 +16,13 @@ import java.util.concurrent.TimeUnit;
  * Builds each SDK's environment once per test JVM with the project's own scripts (a venv from PyPI,
  * {@code npm ci} from npm). The first build takes a minute or so; later runs find it done.
  */
-final class AgentEnvironments {
+public final class AgentEnvironments {
   private static final Map<AgentSdk, Optional<String>> PROBLEMS = new EnumMap<>(AgentSdk.class);
 
   private AgentEnvironments() {}
 
   /** Empty when the SDK's environment is ready, else why it could not be made. */
-  static synchronized Optional<String> problem(AgentSdk sdk, Path repoRoot, Path logs) {
+  public static synchronized Optional<String> problem(AgentSdk sdk, Path repoRoot, Path logs) {
     return PROBLEMS.computeIfAbsent(sdk, s -> build(s, repoRoot, logs));
   }
 

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** The two LiveKit agent SDKs the examples are written on, with what the tests measured of them. */
-enum AgentSdk {
+public enum AgentSdk {
   /** examples/python-agent on livekit-agents 1.8.9. */
   PYTHON("tools/python-agent-env.sh", 0, 200, Map.of()) {
     @Override
