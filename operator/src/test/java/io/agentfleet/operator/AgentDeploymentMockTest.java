@@ -228,6 +228,23 @@ class AgentDeploymentMockTest {
   }
 
   @Test
+  void aGracePeriodShorterThanTheDrainIsAConditionNamingBothNumbers() {
+    createSecret("livekit");
+    AgentDeployment short_ = deployment("short-grace", 1, "agent:1");
+    short_.getSpec().getDrain().setTimeoutSeconds(600);
+    short_.getSpec().getTemplate().getSpec().setTerminationGracePeriodSeconds(60L);
+    create(short_);
+    awaitStatus(
+        "short-grace",
+        s -> "GracePeriodShorterThanDrain".equals(reason(s.getConditions(), Conditions.DEGRADED)));
+    assertThat(condition(get("short-grace"), Conditions.DEGRADED).getMessage())
+        .contains("terminationGracePeriodSeconds (60)", "spec.drain.timeoutSeconds (600)");
+    // A warning, not a refusal: the fleet still runs.
+    awaitPods("short-grace", 1);
+    assertOwnedAndCleanUp("short-grace");
+  }
+
+  @Test
   void notReadyPodsGoFirstWhenScalingDown() {
     createSecret("livekit");
     create(deployment("mixed", 2, "agent:1"));

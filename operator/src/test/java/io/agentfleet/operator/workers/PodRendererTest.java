@@ -106,6 +106,31 @@ class PodRendererTest {
     assertThat(worker.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/");
   }
 
+  /**
+   * The Python example as a user applies it: its pods get a grace period that covers the drain, and
+   * the drain reaches the SDK (the example passes it to livekit-agents as drain_timeout), so the
+   * SDK ends its jobs before the kubelet's deadline.
+   */
+  @Test
+  void thePythonExamplesPodsOutlastItsDrain() throws Exception {
+    AgentDeployment d =
+        io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+            java.nio.file.Files.readString(
+                java.nio.file.Path.of("../examples/python-agent/agentdeployment.yaml")),
+            AgentDeployment.class);
+    long drain = d.getSpec().getDrain().getTimeoutSeconds();
+    PodTemplateSpec t = PodRenderer.effectiveTemplate(d);
+    assertThat(t.getSpec().getTerminationGracePeriodSeconds())
+        .isGreaterThanOrEqualTo(drain + PodRenderer.GRACE_MARGIN_SECONDS);
+    assertThat(env(t.getSpec().getContainers().get(0)).get("AGENTFLEET_DRAIN_TIMEOUT_SECONDS"))
+        .extracting(EnvVar::getValue)
+        .isEqualTo(Long.toString(drain));
+    assertThat(
+            java.nio.file.Files.readString(
+                java.nio.file.Path.of("../examples/python-agent/agent.py")))
+        .contains("AGENTFLEET_DRAIN_TIMEOUT_SECONDS", "drain_timeout");
+  }
+
   @Test
   void ourWorkerIsReadyOnlyWhenRegistered() {
     AgentDeployment d = deployment(template().build());
