@@ -12,6 +12,7 @@ import {
 
 const [url, token, mode] = process.argv.slice(2);
 const result = { ok: false, frames: 0, loudFrames: 0, crossings: 0, first: [], overloud: [], data: [], log: [] };
+let loudRmsSum = 0;
 const room = new Room();
 room.on(RoomEvent.TrackSubscribed, (track, publication, participant) => {
   result.log.push('subscribed ' + track.kind + ' from ' + participant.identity);
@@ -26,7 +27,7 @@ room.on(RoomEvent.TrackSubscribed, (track, publication, participant) => {
       const rms = Math.sqrt(sum / frame.data.length);
       if (rms > 9000 && result.overloud.length < 50) result.overloud.push([result.frames - 1, Math.round(rms), crossings]);
       if (result.first.length < 100) result.first.push([Math.round(Math.sqrt(sum / frame.data.length)), crossings, frame.data.length]);
-      if (Math.sqrt(sum / frame.data.length) > 1000) { result.loudFrames++; result.crossings += crossings; result.loudRms = (result.loudRms ?? 0) + Math.sqrt(sum / frame.data.length); }
+      if (Math.sqrt(sum / frame.data.length) > 1000) { result.loudFrames++; result.crossings += crossings; loudRmsSum += Math.sqrt(sum / frame.data.length); }
     }
   })().catch((e) => result.log.push('stream: ' + e));
 });
@@ -38,9 +39,9 @@ try {
   result.log.push('connected');
   if (mode === 'listen') {
     await new Promise((r) => setTimeout(r, 4000));
-    result.loudRms = result.loudFrames ? Math.round(result.loudRms / result.loudFrames) : 0;
     result.ok = true;
     await room.disconnect();
+    result.loudRms = result.loudFrames ? Math.round(loudRmsSum / result.loudFrames) : 0;
     console.log('RESULT ' + JSON.stringify(result));
     await dispose().catch(() => {});
     process.exit(0);
@@ -62,13 +63,13 @@ try {
   }
   await new Promise((r) => setTimeout(r, 1500));
   result.hz = result.loudFrames ? result.crossings / (result.loudFrames / 100) : 0;
-  result.loudRms = result.loudFrames ? Math.round(result.loudRms / result.loudFrames) : 0;
   result.ok = result.loudFrames > 50 && Math.abs(result.hz - 440) < 40
     && result.data.some((d) => d === 'echo hi from rtc-node');
   await room.disconnect();
 } catch (e) {
   result.error = String(e && e.stack || e);
 }
+result.loudRms = result.loudFrames ? Math.round(loudRmsSum / result.loudFrames) : 0;
 console.log('RESULT ' + JSON.stringify(result));
 await dispose().catch(() => {});
 process.exit(result.ok ? 0 : 1);

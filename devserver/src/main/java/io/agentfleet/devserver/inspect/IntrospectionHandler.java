@@ -21,8 +21,8 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * {@code GET /devserver/state}: the workers with their reported status, load and jobs, every job,
- * and the rooms with their dispatches, as JSON. For tests and the sandbox; the real server has no
- * such endpoint.
+ * and the rooms with their dispatches, as JSON: what livekit-server shows only in its log, or not
+ * at all (it has no API that lists workers).
  */
 public final class IntrospectionHandler extends Handler.Abstract.NonBlocking {
   public static final String PATH = "/devserver/state";

@@ -176,6 +176,7 @@ final class RtcRoom {
     tracks.values().forEach(t -> t.listeners().removeIf(p::owns));
     ParticipantInfo disconnected =
         p.info().toBuilder()
+            .clearTracks() // unpublished first, as on livekit-server
             .setState(ParticipantInfo.State.DISCONNECTED)
             .setDisconnectReason(reason)
             .setVersion(p.info().getVersion() + 1)

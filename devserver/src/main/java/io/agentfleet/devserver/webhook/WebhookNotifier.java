@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import livekit.LivekitWebhook.WebhookEvent;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * application/webhook+json}, and {@code Authorization: <raw JWT>} (no {@code Bearer}) signed with
  * the webhook API key, whose {@code sha256} claim is base64(SHA-256(body)). Delivery is
  * asynchronous with a few retries, so a slow or absent receiver never holds up a room or a
- * participant.
+ * participant. As the real notifier queues by room, the events of one room reach a URL one at a
+ * time, in the order they happened (each after the previous one was delivered or given up).
  */
 public final class WebhookNotifier {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookNotifier.class);
@@ -44,6 +46,9 @@ public final class WebhookNotifier {
   private final ScheduledExecutorService executor;
   private final Clock clock;
   private final RetryPolicy retry;
+  // Per URL and room: the delivery the next event of that room waits for.
+  private final java.util.Map<String, CompletableFuture<Void>> queues =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * Attempts per event and URL, and the wait after the n-th failure (doubling from {@code first}).
@@ -92,8 +97,26 @@ public final class WebhookNotifier {
       LOG.warn("cannot encode webhook {}", stamped.getEvent(), e);
       return;
     }
+    String room = stamped.getRoom().getName();
     for (URI url : urls) {
-      executor.execute(() -> attempt(url, stamped.getEvent(), body, 1));
+      String key = url + " " + room;
+      CompletableFuture<Void> queued =
+          queues.compute(
+              key,
+              (k, previous) ->
+                  (previous == null ? CompletableFuture.<Void>completedFuture(null) : previous)
+                      .thenCompose(
+                          ignored -> {
+                            CompletableFuture<Void> done = new CompletableFuture<>();
+                            try {
+                              executor.execute(
+                                  () -> attempt(url, stamped.getEvent(), body, 1, done));
+                            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                              done.complete(null);
+                            }
+                            return done;
+                          }));
+      queued.whenComplete((ok, error) -> queues.remove(key, queued));
     }
   }
 
@@ -105,7 +128,8 @@ public final class WebhookNotifier {
     return token.toJwt();
   }
 
-  private void attempt(URI url, String event, String body, int attempt) {
+  private void attempt(
+      URI url, String event, String body, int attempt, CompletableFuture<Void> done) {
     HttpRequest request =
         HttpRequest.newBuilder(url)
             .timeout(Duration.ofSeconds(10))
@@ -120,22 +144,25 @@ public final class WebhookNotifier {
             (response, error) -> {
               if (error == null && response.statusCode() / 100 == 2) {
                 LOG.debug("webhook {} delivered to {}", event, url);
+                done.complete(null);
                 return;
               }
               String why = error != null ? error.toString() : "HTTP " + response.statusCode();
               if (attempt >= retry.attempts()) {
                 LOG.warn(
                     "webhook {} to {} dropped after {} attempts: {}", event, url, attempt, why);
+                done.complete(null);
                 return;
               }
               LOG.info("webhook {} to {} failed ({}), retrying", event, url, why);
               try {
                 executor.schedule(
-                    () -> attempt(url, event, body, attempt + 1),
+                    () -> attempt(url, event, body, attempt + 1, done),
                     retry.delayAfter(attempt).toMillis(),
                     TimeUnit.MILLISECONDS);
               } catch (java.util.concurrent.RejectedExecutionException stopped) {
                 // The server is shutting down; undelivered events go with it.
+                done.complete(null);
               }
             });
   }

@@ -105,6 +105,8 @@ class CallParityTest {
           assertThat(h.state)
               .as("%s", h)
               .isEqualTo(h.event.equals("participant_joined") ? "ACTIVE" : "DISCONNECTED");
+          // Tracks are unpublished (and announced) before the participant leaves.
+          assertThat(h.tracks).as("%s", h).isZero();
         }
         case "track_published", "track_unpublished" ->
             // Only sid and identity name the participant of a track event.
@@ -145,7 +147,8 @@ class CallParityTest {
       String kind,
       String state,
       String reason,
-      String agentName) {
+      String agentName,
+      int tracks) {
     static Hook parse(String line) {
       String[] f = line.split(" ");
       return new Hook(
@@ -156,7 +159,8 @@ class CallParityTest {
           value(f[5]),
           value(f[6]),
           value(f[7]),
-          value(f[8]));
+          value(f[8]),
+          Integer.parseInt(value(f[9])));
     }
 
     private static String value(String field) {

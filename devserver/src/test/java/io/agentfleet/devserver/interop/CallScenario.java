@@ -166,9 +166,13 @@ public final class CallScenario {
     return 0;
   }
 
-  /** A room that closes 1 s after its last participant left, and a hold job in it. */
+  /**
+   * A room that closes 5 s after its last participant left (long enough for the agent to leave by
+   * itself first: a room that closes under it makes it leave with ROOM_CLOSED), 30 s after its
+   * creation if no caller ever joins; and a hold job in it.
+   */
   private static void hold(InteropServer server, String room) throws Exception {
-    server.rooms().createRoom(room, 30, null, null, null, null, null, null, 1).execute();
+    server.rooms().createRoom(room, 30, null, null, null, null, null, null, 5).execute();
     server.dispatches().createDispatch(room, AGENT, "{\"mode\":\"echo\"}").execute();
   }
 
@@ -193,7 +197,9 @@ public final class CallScenario {
                 + " reason="
                 + (e.hasParticipant() ? p.getDisconnectReason() : "")
                 + " agentName="
-                + p.getAttributesOrDefault("lk.agent_name", ""));
+                + p.getAttributesOrDefault("lk.agent_name", "")
+                + " tracks="
+                + p.getTracksCount());
         if (e.hasParticipant()) {
           System.out.println(
               "PARTICIPANT "

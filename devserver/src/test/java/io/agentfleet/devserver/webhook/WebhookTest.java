@@ -123,4 +123,21 @@ class WebhookTest {
     assertThat(event.getEvent()).isEqualTo("room_started");
     assertThat(failuresToServe.get()).isZero();
   }
+
+  /**
+   * The events of one room arrive in order even when one needs a retry: the next waits for it, as
+   * the real server queues webhooks by room.
+   */
+  @Test
+  void aRoomsEventsArriveInOrderAcrossARetry() throws Exception {
+    failuresToServe.set(1);
+    RoomServiceClient rooms = RoomServiceClient.createClient(server.httpUrl(), "devkey", "secret");
+    rooms.createRoom("call-4").execute();
+    rooms.deleteRoom("call-4").execute();
+    await().atMost(Duration.ofSeconds(20)).until(() -> deliveries.size() == 2);
+    WebhookReceiver verifier = new WebhookReceiver("devkey", "secret");
+    assertThat(deliveries)
+        .extracting(d -> verifier.receive(d.body(), d.authorization()).getEvent())
+        .containsExactly("room_started", "room_finished");
+  }
 }
