@@ -35,9 +35,28 @@ public interface OperatorConfig {
   @WithDefault("1s")
   Duration statusPollInterval();
 
-  /** A worker that does not answer within this is unknown for that round. */
+  /**
+   * A worker whose whole answer (headers and body) has not arrived within this is unknown for that
+   * round.
+   */
   @WithDefault("800ms")
   Duration statusPollTimeout();
+
+  /**
+   * A worker's report older than this counts as unknown, never as idle. Unset: three times the poll
+   * interval plus the poll timeout (three rounds that each took as long as a round may).
+   */
+  Optional<Duration> statusReportMaxAge();
+
+  /**
+   * Whether the pod annotation {@code agentfleet.io/status-address} ("host:port") may redirect the
+   * status poll away from the pod's own IP. Off by default: a user who may create an
+   * AgentDeployment could otherwise make the cluster-wide operator request any address. Only a
+   * cluster whose pods do not have their own IP (the sandbox, whose kubelet runs pods as local
+   * processes) turns it on.
+   */
+  @WithDefault("false")
+  boolean statusAddressAnnotation();
 
   /** Most status requests in flight at once, across all deployments. */
   @WithDefault("32")

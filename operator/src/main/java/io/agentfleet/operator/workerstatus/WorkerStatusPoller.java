@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,12 +21,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.jboss.logging.Logger;
@@ -108,8 +111,32 @@ public class WorkerStatusPoller {
     }
   }
 
+  /**
+   * The worker's latest observation; a report older than {@link #maxReportAge()} comes back as
+   * unknown, so a poller that fell behind (or a pod no round reached) is never read as idle.
+   */
   public Optional<Observation> latest(String podUid) {
-    return Optional.ofNullable(latest.get(podUid));
+    Observation observation = latest.get(podUid);
+    if (observation == null || observation.report().isEmpty()) {
+      return Optional.ofNullable(observation);
+    }
+    Duration age = Duration.between(observation.at(), Instant.now(clock));
+    if (age.compareTo(maxReportAge()) > 0) {
+      return Optional.of(
+          Observation.unknown(
+              "stale: last report is " + age.toMillis() + " ms old", observation.at()));
+    }
+    return Optional.of(observation);
+  }
+
+  /**
+   * How old a report may be and still count: the setting, else three rounds that each took as long
+   * as a round may (the poll interval plus the request timeout).
+   */
+  Duration maxReportAge() {
+    return config
+        .statusReportMaxAge()
+        .orElse(config.statusPollInterval().plus(config.statusPollTimeout()).multipliedBy(3));
   }
 
   private void pollSafely() {
@@ -143,9 +170,28 @@ public class WorkerStatusPoller {
       return CompletableFuture.completedFuture(null);
     }
     Timer.Sample started = Timer.start(meters);
-    HttpRequest request =
-        HttpRequest.newBuilder(target.url()).timeout(config.statusPollTimeout()).GET().build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+    Duration bound = config.statusPollTimeout();
+    HttpRequest request = HttpRequest.newBuilder(target.url()).timeout(bound).GET().build();
+    CompletableFuture<HttpResponse<String>> sent;
+    try {
+      sent = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<HttpResponse<String>> exchange = sent;
+    // HttpRequest.timeout only bounds the wait for the response headers (JDK 17 to 25): a worker
+    // that sends headers and then stalls in the body would hold the round forever. The copy
+    // bounds the whole exchange; when it gives up, the exchange itself is cancelled so its
+    // connection is closed rather than left reading.
+    return exchange
+        .copy()
+        .orTimeout(bound.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (response, failure) -> {
+              if (failure != null) {
+                exchange.cancel(true);
+              }
+            })
         .handle(
             (response, failure) -> {
               inFlight.release();
@@ -153,10 +199,17 @@ public class WorkerStatusPoller {
                   meters.timer("agentfleet.worker.status.latency", "deployment", owner.getName()));
               Instant now = Instant.now(clock);
               Observation next;
-              if (failure != null) {
+              Throwable cause =
+                  failure instanceof CompletionException && failure.getCause() != null
+                      ? failure.getCause()
+                      : failure;
+              if (cause instanceof TimeoutException) {
+                next =
+                    Observation.unknown("no full answer within " + bound.toMillis() + " ms", now);
+              } else if (cause != null) {
                 next =
                     Observation.unknown(
-                        failure.getClass().getSimpleName() + ": " + failure.getMessage(), now);
+                        cause.getClass().getSimpleName() + ": " + cause.getMessage(), now);
               } else if (response.statusCode() != 200) {
                 next = Observation.unknown("HTTP " + response.statusCode(), now);
               } else {

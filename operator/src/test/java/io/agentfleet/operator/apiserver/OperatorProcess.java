@@ -77,6 +77,8 @@ final class OperatorProcess implements AutoCloseable {
       command.addAll(List.of("-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
       boolean[] archives = {false};
       command.addAll(classDataSharing(archive(bed.workdir().getParent()), archives));
+      // The testbed's kubelet runs workers as local processes and names their address.
+      command.add("-Dagentfleet.operator.status-address-annotation=true");
       command.addAll(List.of("-jar", jar().toAbsolutePath().toString()));
       Path log = dir.resolve(identity + ".log");
       Files.deleteIfExists(log);

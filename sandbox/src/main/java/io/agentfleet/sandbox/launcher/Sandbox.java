@@ -193,7 +193,9 @@ public final class Sandbox implements AutoCloseable {
                 "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1",
                 "-Xmx384m",
-                "-Dquarkus.http.port=" + httpPort));
+                "-Dquarkus.http.port=" + httpPort,
+                // The kubelet runs pods as local processes and names each one's status address.
+                "-Dagentfleet.operator.status-address-annotation=true"));
     config.operatorProperties().forEach((k, v) -> command.add("-D" + k + "=" + v));
     command.add("-jar");
     command.add(config.operatorJar().toAbsolutePath().toString());
