@@ -46,6 +46,46 @@ public record WorkerConfig(
     }
   }
 
+  /**
+   * Everything but the secret, which a record would print and which then ends up in logs: the API
+   * secret is replaced, and so is any password in the URL's user info.
+   */
+  @Override
+  public String toString() {
+    return "WorkerConfig[url="
+        + redacted(url)
+        + ", apiKey="
+        + apiKey
+        + ", apiSecret=<redacted>, agentName="
+        + agentName
+        + ", jobType="
+        + jobType
+        + ", maxJobs="
+        + maxJobs
+        + ", loadThreshold="
+        + loadThreshold
+        + ", loadFunction="
+        + loadFunction
+        + ", httpHost="
+        + httpHost
+        + ", httpPort="
+        + httpPort
+        + ", drainTimeout="
+        + drainTimeout
+        + ", statusInterval="
+        + statusInterval
+        + ", backoff="
+        + backoff
+        + "]";
+  }
+
+  private static String redacted(URI url) {
+    if (url == null || url.getRawUserInfo() == null) {
+      return String.valueOf(url);
+    }
+    return url.toString().replace(url.getRawUserInfo() + "@", "<redacted>@");
+  }
+
   /** The agent socket: {@code http} becomes {@code ws}, and {@code agent} is added to the path. */
   public URI agentUri() {
     String scheme =

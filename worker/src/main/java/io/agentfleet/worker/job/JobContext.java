@@ -18,6 +18,18 @@ public record JobContext(
     this(job, url, token, cancellation, new JobResources());
   }
 
+  /** Without the room token: it admits whoever holds it to the room for about an hour. */
+  @Override
+  public String toString() {
+    return "JobContext[job="
+        + job.getId()
+        + ", room="
+        + job.getRoom().getName()
+        + ", url="
+        + url
+        + ", token=<redacted>]";
+  }
+
   public String jobId() {
     return job.getId();
   }
