@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -17,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A checksum of the configuration the workers read at start: the credentials Secret and every
@@ -49,9 +52,7 @@ public final class ConfigChecksum {
     Map<String, Map<String, String>> content = new TreeMap<>();
     for (String name : refs.secrets()) {
       Secret s = client.secrets().inNamespace(namespace).withName(name).get();
-      content.put(
-          "secret/" + name,
-          s == null ? Map.of("<missing>", "") : merged(s.getData(), s.getStringData()));
+      content.put("secret/" + name, s == null ? Map.of("<missing>", "") : sealed(s));
     }
     for (String name : refs.configMaps()) {
       ConfigMap c = client.configMaps().inNamespace(namespace).withName(name).get();
@@ -98,6 +99,46 @@ public final class ConfigChecksum {
 
   /** Sixteen hex characters of SHA-256 over the sorted content. */
   static String digest(Map<String, Map<String, String>> content) {
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256")
+              .digest(canonical(content).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hash, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  /**
+   * A Secret enters the checksum only as an HMAC of its data keyed by the Secret's uid. The
+   * checksum sits on every pod, where anyone who may read pods sees it; a plain hash of the values
+   * would let them confirm a guessed key offline. The uid is 122 random bits that only those who
+   * may read the Secret (and so its values anyway) see. It still follows what the pods read: a
+   * rotation changes the data, so the HMAC; deleting and recreating the Secret changes the uid, so
+   * it rolls out too even with the same values. A per-operator key would need a Secret of its own
+   * and RBAC to create it; the resourceVersion alone would roll the fleet out on a mere label
+   * change of the Secret.
+   */
+  static Map<String, String> sealed(Secret secret) {
+    String uid = secret.getMetadata().getUid();
+    // API servers always set a uid; without one, the name at least keeps distinct Secrets apart.
+    String key = uid == null || uid.isEmpty() ? "name:" + secret.getMetadata().getName() : uid;
+    return Map.of(
+        "hmac",
+        hmac(key, canonical(Map.of("data", merged(secret.getData(), secret.getStringData())))));
+  }
+
+  private static String hmac(String key, String message) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+      throw new IllegalStateException("every JVM has HmacSHA256", e);
+    }
+  }
+
+  private static String canonical(Map<String, Map<String, String>> content) {
     StringBuilder canonical = new StringBuilder();
     new TreeMap<>(content)
         .forEach(
@@ -106,14 +147,7 @@ public final class ConfigChecksum {
               new TreeMap<>(data)
                   .forEach((k, v) -> canonical.append(k).append('=').append(v).append('\n'));
             });
-    try {
-      byte[] hash =
-          MessageDigest.getInstance("SHA-256")
-              .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(hash, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return canonical.toString();
   }
 
   private static Map<String, String> merged(Map<String, String> a, Map<String, String> b) {

@@ -106,6 +106,43 @@ class ConfigChecksumTest {
     assertThat(rotated).isNotEqualTo(a);
   }
 
+  @Test
+  void aSecretCountsByAnHmacKeyedByItsUidSoItsValuesCannotBeConfirmedFromThePods() {
+    var original = secret("livekit", "uid-1", "api-secret", "c2VjcmV0");
+    var rotated = secret("livekit", "uid-1", "api-secret", "cm90YXRlZA==");
+    var recreatedWithSameValues = secret("livekit", "uid-2", "api-secret", "c2VjcmV0");
+
+    String before =
+        ConfigChecksum.digest(Map.of("secret/livekit", ConfigChecksum.sealed(original)));
+    String afterRotation =
+        ConfigChecksum.digest(Map.of("secret/livekit", ConfigChecksum.sealed(rotated)));
+    String afterRecreation =
+        ConfigChecksum.digest(
+            Map.of("secret/livekit", ConfigChecksum.sealed(recreatedWithSameValues)));
+    // What someone who reads pods could compute from a guessed value alone.
+    String fromValuesOnly =
+        ConfigChecksum.digest(Map.of("secret/livekit", Map.of("api-secret", "c2VjcmV0")));
+
+    assertThat(afterRotation).isNotEqualTo(before);
+    assertThat(afterRecreation).isNotEqualTo(before);
+    assertThat(before).isNotEqualTo(fromValuesOnly);
+    assertThat(ConfigChecksum.sealed(original).toString()).doesNotContain("c2VjcmV0");
+    // Same Secret, same data: same checksum (no rollout without a change).
+    assertThat(ConfigChecksum.sealed(secret("livekit", "uid-1", "api-secret", "c2VjcmV0")))
+        .isEqualTo(ConfigChecksum.sealed(original));
+  }
+
+  private static io.fabric8.kubernetes.api.model.Secret secret(
+      String name, String uid, String key, String value) {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withUid(uid)
+        .endMetadata()
+        .withData(Map.of(key, value))
+        .build();
+  }
+
   private static io.fabric8.kubernetes.api.model.Secret secret(String name) {
     return new SecretBuilder().withNewMetadata().withName(name).endMetadata().build();
   }
