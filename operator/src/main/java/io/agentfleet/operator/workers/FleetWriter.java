@@ -27,6 +27,12 @@ public final class FleetWriter {
   /** Cluster autoscaler must not evict a worker that is carrying calls. */
   public static final String SAFE_TO_EVICT = "cluster-autoscaler.kubernetes.io/safe-to-evict";
 
+  /**
+   * What a controller scaling pods down (a ReplicaSet, a user's own tooling) weighs: lower goes
+   * first. Set to the worker's calls, so idle workers go before busy ones.
+   */
+  public static final String POD_DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
+
   private final KubernetesClient client;
   private final EventRecorder events;
   private final RecentDeletions recentDeletions;
@@ -107,7 +113,8 @@ public final class FleetWriter {
 
   /**
    * Keeps {@value #SAFE_TO_EVICT} in line with what each worker reports: "false" while it has
-   * calls, "true" when idle; left alone while its status is unknown. Written only on change.
+   * calls, "true" when idle; and {@value #POD_DELETION_COST} at its number of calls. Both are left
+   * alone while its status is unknown, and written only on change.
    */
   public void markEvictability(
       AgentDeployment deployment, List<Pod> pods, Map<String, WorkerPod> workers) {
@@ -118,8 +125,11 @@ public final class FleetWriter {
         continue;
       }
       String wanted = worker.activeJobs() > 0 ? "false" : "true";
+      String cost = Integer.toString(worker.activeJobs());
       Map<String, String> annotations = pod.getMetadata().getAnnotations();
-      if (annotations != null && wanted.equals(annotations.get(SAFE_TO_EVICT))) {
+      if (annotations != null
+          && wanted.equals(annotations.get(SAFE_TO_EVICT))
+          && cost.equals(annotations.get(POD_DELETION_COST))) {
         continue;
       }
       try {
@@ -134,6 +144,7 @@ public final class FleetWriter {
                           ? new HashMap<>()
                           : new HashMap<>(p.getMetadata().getAnnotations());
                   a.put(SAFE_TO_EVICT, wanted);
+                  a.put(POD_DELETION_COST, cost);
                   p.getMetadata().setAnnotations(a);
                   return p;
                 });
