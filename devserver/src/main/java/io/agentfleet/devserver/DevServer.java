@@ -80,28 +80,6 @@ public final class DevServer implements AutoCloseable {
     }
 
     /**
-     * The earlier shape, with the switch that replayed dispatches nobody took when a worker
-     * registered. livekit-server never does that and nothing needs it any more, so only {@code
-     * false} is accepted; this stays until the last caller has moved to the shape above.
-     */
-    @Deprecated(forRemoval = true)
-    public Config(
-        String host,
-        int port,
-        Map<String, String> keys,
-        boolean replayPendingDispatches,
-        Duration registrationTimeout,
-        Duration availabilityTimeout,
-        List<URI> webhookUrls) {
-      this(host, port, keys, registrationTimeout, availabilityTimeout, webhookUrls);
-      if (replayPendingDispatches) {
-        throw new IllegalArgumentException(
-            "pending dispatches are never replayed: like livekit-server, a dispatch that found no"
-                + " worker stays without a job");
-      }
-    }
-
-    /**
      * The {@code livekit-server --dev} defaults: devkey/secret on 127.0.0.1:7880; 10 s to register;
      * 3 s for an availability answer, the real server's effective deadline (its {@code
      * AssignJobTimeout} is 10 s, but the internal RPC carrying the offer gives up after about 3).

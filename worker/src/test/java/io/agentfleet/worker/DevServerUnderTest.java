@@ -34,7 +34,6 @@ public final class DevServerUnderTest implements ServerUnderTest {
             host,
             0,
             Map.of(KEY, SECRET),
-            false,
             dev.registrationTimeout(),
             dev.availabilityTimeout(),
             webhooks));

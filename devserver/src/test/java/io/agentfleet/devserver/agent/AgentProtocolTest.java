@@ -270,18 +270,6 @@ class AgentProtocolTest {
           .singleElement()
           .satisfies(d -> assertThat(d.getState().getJobsList()).isEmpty());
     }
-    assertThatThrownBy(
-            () ->
-                new DevServer.Config(
-                    "127.0.0.1",
-                    0,
-                    java.util.Map.of("k", "s"),
-                    true,
-                    Duration.ZERO,
-                    Duration.ZERO,
-                    java.util.List.of()))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("never replayed");
   }
 
   private static WorkerMessage accept(String jobId, String identity) {

@@ -29,22 +29,12 @@ public final class SampleAgent {
                       value: jobs
         """),
     /** {@code examples/python-agent} on Python {@code livekit-agents}. */
-    PYTHON(
-        "agentfleet/python-agent",
-        "auto",
-        """
-                  env:
-                    - name: AGENT_NAME
-                      value: %1$s
-                    - name: AGENTFLEET_MAX_JOBS
-                      value: "10"
-                    - name: AGENTFLEET_LOAD_FUNCTION
-                      value: jobs
-        """),
+    PYTHON("agentfleet/python-agent", "auto", Sdk.EXAMPLE_AGENT_ENV),
     /** {@code examples/node-agent} on Node {@code @livekit/agents}. */
-    NODE(
-        "agentfleet/node-agent",
-        "auto",
+    NODE("agentfleet/node-agent", "auto", Sdk.EXAMPLE_AGENT_ENV);
+
+    /** The example agents read the same settings: their agent name, and load from jobs. */
+    private static final String EXAMPLE_AGENT_ENV =
         """
                   env:
                     - name: AGENT_NAME
@@ -53,7 +43,7 @@ public final class SampleAgent {
                       value: "10"
                     - name: AGENTFLEET_LOAD_FUNCTION
                       value: jobs
-        """);
+        """;
 
     private final String image;
     private final String statusFormat;

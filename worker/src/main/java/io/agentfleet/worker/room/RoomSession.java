@@ -545,6 +545,13 @@ public final class RoomSession implements AutoCloseable {
                       audioIn.poll(); // a slow agent hears the newest audio, not stale audio
                     }
                   }));
+          // Muted for playout only: the sink above gets the decoded audio before the track's
+          // volume is applied. webrtc-java 0.14.0's headless audio device loops the process's
+          // playout mix (every track received, in every room of this worker) back as microphone
+          // audio into each send stream that starts recording, until the media pump stops it: one
+          // call's caller would hear another call's audio. With every received track muted, that
+          // mix is silence (found and measured on the devserver, which shares this engine).
+          audio.setEnabled(false);
         }
       } catch (Throwable t) {
         LOG.warn("subscribing to a track failed", t);
