@@ -162,6 +162,15 @@ class AgentDeploymentSchemaTest {
                                     Map.of("setWeight", 50),
                                     Map.of("pause", Map.of("seconds", 600))))))),
         ok(
+            "canary holding a weight across a pause",
+            d ->
+                canary(
+                    d,
+                    Map.of("setWeight", 20),
+                    Map.of("pause", Map.of("seconds", 60)),
+                    Map.of("setWeight", 20),
+                    Map.of("setWeight", 100))),
+        ok(
             "autoscaling floor equal to the ceiling",
             d -> at(d, "spec.autoscaling").put("minReplicas", 20)),
         ok("target load written as 1", d -> at(d, "spec.autoscaling").put("targetLoad", 1)),
@@ -537,6 +546,12 @@ class AgentDeploymentSchemaTest {
             "empty canary step",
             "spec.strategy.canary.steps[1]",
             d -> canary(d, Map.of("setWeight", 25), Map.of())),
+        bad(
+            "canary weight that goes down",
+            "spec.strategy.canary.steps",
+            d ->
+                canary(
+                    d, Map.of("setWeight", 50), Map.of("pause", Map.of()), Map.of("setWeight", 5))),
         bad(
             "negative canary pause",
             "spec.strategy.canary.steps[1].pause.seconds",
