@@ -49,7 +49,8 @@ public final class CredentialsCheck {
       return Optional.of(
           new Trouble(
               EventReason.CredentialsSecretMissing.name(),
-              "Secret %s lacks key(s) %s".formatted(name, missing)));
+              "Secret %s named by spec.livekit.credentialsSecret lacks key(s) %s"
+                  .formatted(name, missing)));
     }
     return Optional.empty();
   }

@@ -1,8 +1,11 @@
 package io.agentfleet.operator.spec;
 
+import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
+import io.agentfleet.api.v1alpha1.CanaryStep;
 import io.agentfleet.api.v1alpha1.Drain;
 import io.agentfleet.api.v1alpha1.LiveKitConnection;
+import io.agentfleet.api.v1alpha1.Strategy;
 import io.agentfleet.api.v1alpha1.WorkerStatusEndpoint;
 import io.agentfleet.operator.workers.WorkerLabels;
 import io.fabric8.kubernetes.api.model.Container;
@@ -24,6 +27,23 @@ public final class SpecCheck {
   private static final Pattern AGENT_NAME = Pattern.compile(AgentDeploymentSpec.AGENT_NAME_PATTERN);
 
   private SpecCheck() {}
+
+  /**
+   * The spec's problems, and a name too long to be the label value every worker pod carries (the
+   * CRD refuses it too, but an older CRD let it through, and then every pod creation failed).
+   */
+  public static List<String> problems(AgentDeployment deployment) {
+    List<String> problems = new ArrayList<>();
+    String name = deployment.getMetadata() == null ? null : deployment.getMetadata().getName();
+    if (name != null && name.length() > AgentDeployment.MAX_NAME_LENGTH) {
+      problems.add(
+          ("metadata.name: must be at most %d characters (it is %d): every worker pod carries it"
+                  + " as a label value")
+              .formatted(AgentDeployment.MAX_NAME_LENGTH, name.length()));
+    }
+    problems.addAll(problems(deployment.getSpec()));
+    return problems;
+  }
 
   public static List<String> problems(AgentDeploymentSpec spec) {
     List<String> problems = new ArrayList<>();
@@ -58,6 +78,9 @@ public final class SpecCheck {
             || drain.getTimeoutSeconds() > Drain.MAX_TIMEOUT_SECONDS)) {
       problems.add("spec.drain.timeoutSeconds: must be between 0 and " + Drain.MAX_TIMEOUT_SECONDS);
     }
+    // As the CRD: a weight that goes down drains new workers only to start them again. One stored
+    // under an older CRD is held, with the step named, until it is fixed.
+    checkCanary(spec.getStrategy(), problems);
     WorkerStatusEndpoint status = spec.getWorkerStatus();
     if (status != null
         && status.getPort() != null
@@ -88,6 +111,26 @@ public final class SpecCheck {
               .formatted(grace, drain));
     }
     return warnings;
+  }
+
+  private static void checkCanary(Strategy strategy, List<String> problems) {
+    if (strategy == null || strategy.getCanary() == null) {
+      return;
+    }
+    List<CanaryStep> steps = strategy.getCanary().getSteps();
+    Integer previous = null;
+    for (int i = 0; steps != null && i < steps.size(); i++) {
+      Integer weight = steps.get(i) == null ? null : steps.get(i).getSetWeight();
+      if (weight == null) {
+        continue;
+      }
+      if (previous != null && weight < previous) {
+        problems.add(
+            "spec.strategy.canary.steps[%d].setWeight: %d is lower than the %d before it; weights must not decrease"
+                .formatted(i, weight, previous));
+      }
+      previous = weight;
+    }
   }
 
   private static void checkTemplate(PodTemplateSpec template, List<String> problems) {

@@ -281,6 +281,16 @@ public final class StatusAggregator {
           generation);
     }
     long old = live.stream().filter(p -> !p.revision().equals(updateHash)).count();
+    if (updateRevision == null) {
+      // Nothing of the current template is stored yet (the spec could not be acted on, or its
+      // revision is still being written): there is no revision to name.
+      return Conditions.of(
+          Conditions.PROGRESSING,
+          "True",
+          "RolloutInProgress",
+          "no revision of the current template written yet; %d workers running".formatted(old),
+          generation);
+    }
     return Conditions.of(
         Conditions.PROGRESSING,
         "True",

@@ -2,8 +2,13 @@ package io.agentfleet.operator.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
+import io.agentfleet.api.v1alpha1.Canary;
+import io.agentfleet.api.v1alpha1.CanaryStep;
 import io.agentfleet.api.v1alpha1.LiveKitConnection;
+import io.agentfleet.api.v1alpha1.Strategy;
+import io.agentfleet.api.v1alpha1.StrategyType;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -71,7 +76,48 @@ class SpecCheckTest {
             (Consumer<AgentDeploymentSpec>) s -> s.getWorkerStatus().setPort(0)),
         Arguments.of(
             "spec.revisionHistoryLimit",
-            (Consumer<AgentDeploymentSpec>) s -> s.setRevisionHistoryLimit(-1)));
+            (Consumer<AgentDeploymentSpec>) s -> s.setRevisionHistoryLimit(-1)),
+        Arguments.of(
+            "spec.strategy.canary.steps[2].setWeight",
+            (Consumer<AgentDeploymentSpec>) s -> s.setStrategy(canary(50, null, 5))));
+  }
+
+  /** A Canary strategy: a number is a setWeight step, null a pause. */
+  static Strategy canary(Integer... weights) {
+    Canary canary = new Canary();
+    for (Integer w : weights) {
+      canary.getSteps().add(w == null ? CanaryStep.pause(null) : CanaryStep.weight(w));
+    }
+    Strategy strategy = new Strategy();
+    strategy.setType(StrategyType.CANARY);
+    strategy.setCanary(canary);
+    return strategy;
+  }
+
+  @Test
+  void canaryWeightsThatHoldOrRiseAreFine() {
+    AgentDeploymentSpec spec = valid();
+    spec.setStrategy(canary(20, null, 20, 100));
+    assertThat(SpecCheck.problems(spec)).isEmpty();
+  }
+
+  @Test
+  void aNameTooLongForALabelValueIsAProblem() {
+    AgentDeployment d = new AgentDeployment();
+    d.getMetadata().setName("v".repeat(64));
+    d.setSpec(valid());
+    assertThat(SpecCheck.problems(d))
+        .singleElement()
+        .satisfies(p -> assertThat(p).startsWith("metadata.name:").contains("63"));
+    d.getMetadata().setName("v".repeat(63));
+    assertThat(SpecCheck.problems(d)).isEmpty();
+  }
+
+  @Test
+  void aMissingSpecIsAProblem() {
+    AgentDeployment d = new AgentDeployment();
+    d.getMetadata().setName("voice");
+    assertThat(SpecCheck.problems(d)).containsExactly("spec: Required value");
   }
 
   @ParameterizedTest(name = "{0}")

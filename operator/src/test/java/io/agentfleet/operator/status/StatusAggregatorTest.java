@@ -52,6 +52,18 @@ class StatusAggregatorTest {
   }
 
   @Test
+  void withoutARevisionTheMessageNamesNone() {
+    AgentDeploymentStatus s =
+        StatusAggregator.compute(
+            deployment(1),
+            FleetView.of(List.of(pod("old", true, false)), null, null),
+            Optional.empty(),
+            T0);
+    String message = Conditions.find(s.getConditions(), Conditions.PROGRESSING).getMessage();
+    assertThat(message).doesNotContain("null").contains("no revision").contains("1 workers");
+  }
+
+  @Test
   void transitionTimeStaysWhileNothingChanges() {
     AgentDeployment d = deployment(1);
     AgentDeploymentStatus first =
