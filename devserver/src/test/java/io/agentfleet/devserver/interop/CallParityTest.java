@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.agentfleet.controlplane.PrivateNetwork;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -25,17 +26,17 @@ class CallParityTest {
   @EnumSource(InteropServer.Kind.class)
   void aHoldJobsWebhooksAndWhatTheCallerHears(InteropServer.Kind kind) throws Exception {
     InteropServer.assumeSelected(kind);
-    Optional<String> why = NetNs.unavailable().or(NodeProject::unavailable);
+    Optional<String> why = PrivateNetwork.unavailable().or(NodeProject::unavailable);
     why.ifPresent(w -> System.err.println("CallParityTest skipped: " + w));
     assumeTrue(why.isEmpty(), () -> why.get());
     NodeProject project = NodeProject.locate();
     project.install();
-    NetNs.Result result =
-        NetNs.runJava(
+    PrivateNetwork.Result result =
+        PrivateNetwork.runJava(
             CallScenario.class,
             Duration.ofMinutes(4),
             kind.name(),
-            NetNs.HOST,
+            PrivateNetwork.ADDRESS,
             project.dir().toString());
     String output = result.output();
     System.out.println(output);

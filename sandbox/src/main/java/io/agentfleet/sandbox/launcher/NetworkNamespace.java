@@ -1,14 +1,8 @@
 package io.agentfleet.sandbox.launcher;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import io.agentfleet.controlplane.PrivateNetwork;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The private network namespace media calls run in: {@code unshare -n} with a veth pair
@@ -19,8 +13,8 @@ public final class NetworkNamespace {
   /** Set in the sandbox re-executed inside the namespace. */
   static final String INSIDE_ENV = "AGENTFLEET_SANDBOX_NETNS";
 
-  static final String ADDRESS = "10.213.0.1";
-  static final String PEER_ADDRESS = "10.213.0.2";
+  static final String ADDRESS = PrivateNetwork.ADDRESS;
+  static final String PEER_ADDRESS = PrivateNetwork.PEER_ADDRESS;
 
   private NetworkNamespace() {}
 
@@ -30,124 +24,16 @@ public final class NetworkNamespace {
 
   /** What prevents creating the namespace (and running WebRTC in it), or empty if nothing. */
   public static Optional<String> missing() {
-    if (!"Linux".equals(System.getProperty("os.name"))) {
-      return Optional.of(
-          "Linux network namespaces (this is " + System.getProperty("os.name") + ")");
-    }
-    if (!"root".equals(System.getProperty("user.name"))) {
-      return Optional.of("root (unshare -n and a veth pair need it)");
-    }
-    for (String tool : List.of("unshare", "ip")) {
-      if (onPath(tool).isEmpty()) {
-        return Optional.of(
-            "`"
-                + tool
-                + "` (Debian: apt-get install "
-                + (tool.equals("ip") ? "iproute2" : "util-linux")
-                + ")");
-      }
-    }
-    if (!libraryPresent("libpulse.so.0")) {
-      return Optional.of(
-          "libpulse.so.0, which webrtc-java needs (Debian: apt-get install libpulse0)");
-    }
-    return refusedSetup();
-  }
-
-  /**
-   * Root is not always enough (a container without CAP_SYS_ADMIN or CAP_NET_ADMIN): try the setup
-   * once in a throwaway namespace, so a refusal is reported here rather than by a failed start.
-   */
-  private static Optional<String> refusedSetup() {
-    try {
-      Process probe = new ProcessBuilder(wrap(List.of("true"))).redirectErrorStream(true).start();
-      if (!probe.waitFor(10, TimeUnit.SECONDS)) {
-        probe.destroyForcibly();
-        return Optional.of("a network namespace that can be set up (the probe did not finish)");
-      }
-      if (probe.exitValue() != 0) {
-        String why = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return Optional.of(
-            "permission to create a network namespace with a veth pair (" + why.strip() + ")");
-      }
-      return Optional.empty();
-    } catch (IOException e) {
-      return Optional.of("a network namespace (" + e.getMessage() + ")");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.of("a network namespace (interrupted while probing)");
-    }
+    return PrivateNetwork.missing();
   }
 
   /** {@code command} run inside a new namespace with the veth pair up. */
   static List<String> wrap(List<String> command) {
-    String ip = onPath("ip").map(Path::toString).orElse("ip");
-    String setup =
-        String.join(
-            " && ",
-            ip + " link set lo up",
-            ip + " link add v0 type veth peer name v1",
-            ip + " addr add " + ADDRESS + "/24 dev v0",
-            ip + " addr add " + PEER_ADDRESS + "/24 dev v1",
-            ip + " link set v0 up",
-            ip + " link set v1 up",
-            "exec \"$@\"");
-    List<String> wrapped =
-        new ArrayList<>(
-            List.of(
-                onPath("unshare").map(Path::toString).orElse("unshare"),
-                "-n",
-                "sh",
-                "-c",
-                setup,
-                "agentfleet-netns"));
-    wrapped.addAll(command);
-    return wrapped;
+    return PrivateNetwork.wrap(command);
   }
 
   /** How to run a command in the namespace of the process {@code pid}. */
   static String enterCommand(long pid) {
     return "nsenter --net=/proc/" + pid + "/ns/net";
-  }
-
-  private static Optional<Path> onPath(String tool) {
-    List<String> dirs =
-        new ArrayList<>(
-            List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
-    // ip lives in /usr/sbin or /sbin, often not on a non-login shell's PATH.
-    dirs.addAll(List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"));
-    for (String dir : dirs) {
-      if (dir.isEmpty()) {
-        continue;
-      }
-      Path candidate = Path.of(dir, tool);
-      if (Files.isExecutable(candidate)) {
-        return Optional.of(candidate);
-      }
-    }
-    return Optional.empty();
-  }
-
-  private static boolean libraryPresent(String name) {
-    for (String dir :
-        List.of(
-            "/usr/lib/x86_64-linux-gnu",
-            "/usr/lib/aarch64-linux-gnu",
-            "/lib/x86_64-linux-gnu",
-            "/lib/aarch64-linux-gnu",
-            "/usr/lib64",
-            "/usr/lib")) {
-      if (Files.exists(Path.of(dir, name))) {
-        return true;
-      }
-    }
-    try {
-      Process p = new ProcessBuilder("ldconfig", "-p").redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      p.waitFor(5, TimeUnit.SECONDS);
-      return out.contains(name);
-    } catch (IOException | InterruptedException e) {
-      return false;
-    }
   }
 }

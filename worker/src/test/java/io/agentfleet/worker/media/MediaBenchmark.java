@@ -3,6 +3,7 @@ package io.agentfleet.worker.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.agentfleet.controlplane.PrivateNetwork;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -28,13 +29,14 @@ class MediaBenchmark {
 
   @Test
   void echoCallsThroughTheRelayOnOneMachine() throws Exception {
-    Optional<String> why = NetNs.unavailable();
+    Optional<String> why = PrivateNetwork.unavailable();
     assumeTrue(why.isEmpty(), () -> "the media benchmark needs a network namespace: " + why.get());
     String levels = System.getProperty("bench.levels", "1,4,8,16,24");
     String seconds = System.getProperty("bench.seconds", "15");
 
-    NetNs.Result result =
-        NetNs.runJava(EchoCapacity.class, Duration.ofMinutes(20), NetNs.HOST, levels, seconds);
+    PrivateNetwork.Result result =
+        PrivateNetwork.runJava(
+            EchoCapacity.class, Duration.ofMinutes(20), PrivateNetwork.ADDRESS, levels, seconds);
     System.out.println(result.output());
 
     List<String> lines = result.output().lines().filter(l -> l.startsWith("BENCH ")).toList();

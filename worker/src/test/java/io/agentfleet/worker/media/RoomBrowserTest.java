@@ -3,6 +3,7 @@ package io.agentfleet.worker.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.agentfleet.controlplane.PrivateNetwork;
 import io.agentfleet.devserver.interop.NodeProject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,15 +26,18 @@ class RoomBrowserTest {
   @Test
   void livekitClientInChromiumHearsTheJavaEchoAgent() throws Exception {
     Optional<String> why =
-        NetNs.unavailable().or(NodeProject::unavailable).or(RoomBrowserTest::noChromium);
+        PrivateNetwork.unavailable().or(NodeProject::unavailable).or(RoomBrowserTest::noChromium);
     why.ifPresent(w -> System.err.println("RoomBrowserTest skipped: " + w));
     assumeTrue(why.isEmpty(), () -> why.get());
     NodeProject project =
         NodeProject.at(Path.of(System.getProperty("agentfleet.browser.dir", "src/test/browser")));
     project.install();
-    NetNs.Result result =
-        NetNs.runJava(
-            BrowserScenario.class, Duration.ofMinutes(3), NetNs.HOST, project.dir().toString());
+    PrivateNetwork.Result result =
+        PrivateNetwork.runJava(
+            BrowserScenario.class,
+            Duration.ofMinutes(3),
+            PrivateNetwork.ADDRESS,
+            project.dir().toString());
     System.out.println(result.output());
     List<String> checks = result.output().lines().filter(l -> l.startsWith("CHECK ")).toList();
     assertThat(checks)

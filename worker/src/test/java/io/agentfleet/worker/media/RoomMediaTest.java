@@ -3,6 +3,7 @@ package io.agentfleet.worker.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.agentfleet.controlplane.PrivateNetwork;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -22,8 +23,9 @@ class RoomMediaTest {
     assumeNamespace();
     String rooms = System.getProperty("media.rooms", "10");
     String calls = System.getProperty("media.calls", "50");
-    NetNs.Result result =
-        NetNs.runJava(MediaScenarios.class, Duration.ofMinutes(6), NetNs.HOST, rooms, calls);
+    PrivateNetwork.Result result =
+        PrivateNetwork.runJava(
+            MediaScenarios.class, Duration.ofMinutes(6), PrivateNetwork.ADDRESS, rooms, calls);
     System.out.println(result.output());
     List<String> checks = result.output().lines().filter(l -> l.startsWith("CHECK ")).toList();
     assertThat(checks)
@@ -53,8 +55,9 @@ class RoomMediaTest {
   @Test
   void aCallerHearsTheEchoAgentThroughTheRealLiveKitServer() throws Exception {
     assumeNamespace();
-    NetNs.Result result =
-        NetNs.runJava(LiveKitEchoScenario.class, Duration.ofMinutes(3), NetNs.HOST);
+    PrivateNetwork.Result result =
+        PrivateNetwork.runJava(
+            LiveKitEchoScenario.class, Duration.ofMinutes(3), PrivateNetwork.ADDRESS);
     System.out.println(result.output());
     List<String> checks = result.output().lines().filter(l -> l.startsWith("CHECK ")).toList();
     assertThat(checks)
@@ -67,7 +70,7 @@ class RoomMediaTest {
   }
 
   private static void assumeNamespace() {
-    Optional<String> why = NetNs.unavailable();
+    Optional<String> why = PrivateNetwork.unavailable();
     if (why.isPresent()) {
       System.err.println("RoomMediaTest skipped: " + why.get());
     }

@@ -3,6 +3,7 @@ package io.agentfleet.worker.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.agentfleet.controlplane.PrivateNetwork;
 import io.agentfleet.devserver.interop.NodeProject;
 import java.time.Duration;
 import java.util.List;
@@ -20,14 +21,17 @@ class RtcNodeTest {
 
   @Test
   void rtcNodeHearsTheJavaEchoAgent() throws Exception {
-    Optional<String> why = NetNs.unavailable().or(NodeProject::unavailable);
+    Optional<String> why = PrivateNetwork.unavailable().or(NodeProject::unavailable);
     why.ifPresent(w -> System.err.println("RtcNodeTest skipped: " + w));
     assumeTrue(why.isEmpty(), () -> why.get());
     NodeProject project = NodeProject.locate();
     project.install();
-    NetNs.Result result =
-        NetNs.runJava(
-            RtcNodeScenario.class, Duration.ofMinutes(3), NetNs.HOST, project.dir().toString());
+    PrivateNetwork.Result result =
+        PrivateNetwork.runJava(
+            RtcNodeScenario.class,
+            Duration.ofMinutes(3),
+            PrivateNetwork.ADDRESS,
+            project.dir().toString());
     System.out.println(result.output());
     List<String> checks = result.output().lines().filter(l -> l.startsWith("CHECK ")).toList();
     assertThat(checks).extracting(l -> l.split(" ")[1]).contains("rtc-node-hears-java-echo");
