@@ -169,7 +169,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
       workers = withReports(deployment, pods);
       UpdateRevision previous = previousUpdate(deployment.getStatus());
 
-      List<String> problems = SpecCheck.problems(deployment.getSpec());
+      List<String> problems = SpecCheck.problems(deployment);
       if (!problems.isEmpty()) {
         return finish(
             deployment,
@@ -378,7 +378,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
     for (Pod pod : pods) {
       String uid = pod.getMetadata().getUid();
       if (deployment.getSpec() != null) {
-        StatusAddress.workerUrl(deployment, pod)
+        StatusAddress.workerUrl(deployment, pod, config.statusAddressAnnotation())
             .ifPresent(
                 url ->
                     targets.add(new StatusTarget(uid, pod.getMetadata().getName(), url, format)));

@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Map;
 import java.util.Optional;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Where a worker pod's status endpoint is: the pod IP and {@code spec.workerStatus.port}.
@@ -29,11 +28,6 @@ public final class StatusAddress {
   public static final String SETTING = "agentfleet.operator.status-address-annotation";
 
   private StatusAddress() {}
-
-  /** As {@link #workerUrl(AgentDeployment, Pod, boolean)} with the operator's setting. */
-  public static Optional<URI> workerUrl(AgentDeployment deployment, Pod pod) {
-    return workerUrl(deployment, pod, annotationAllowed());
-  }
 
   /**
    * @param annotationAllowed whether {@link #ANNOTATION} on the pod may name the address
@@ -56,10 +50,6 @@ public final class StatusAddress {
     return Optional.of(
         URI.create(
             "http://" + host + ":" + PodRenderer.statusPort(deployment.getSpec()) + "/worker"));
-  }
-
-  static boolean annotationAllowed() {
-    return ConfigProvider.getConfig().getOptionalValue(SETTING, Boolean.class).orElse(false);
   }
 
   private static boolean templateCarriesAnnotation(AgentDeployment deployment) {
