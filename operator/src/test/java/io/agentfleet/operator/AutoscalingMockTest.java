@@ -5,16 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.util.JsonFormat;
 import io.agentfleet.api.v1alpha1.AgentDeployment;
-import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
 import io.agentfleet.api.v1alpha1.Autoscaling;
-import io.agentfleet.api.v1alpha1.LiveKitConnection;
 import io.agentfleet.api.v1alpha1.ScalingRules;
 import io.agentfleet.api.v1alpha1.WebhookPrescaling;
-import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
 import io.agentfleet.operator.workers.FleetWriter;
 import io.agentfleet.operator.workers.WorkerLabels;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.livekit.server.AccessToken;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -212,24 +208,8 @@ class AutoscalingMockTest {
     a.setScaleUp(new ScalingRules(0, 0));
     a.setScaleDown(new ScalingRules(2, 0));
     tune.accept(a);
-    AgentDeployment d = new AgentDeployment();
-    d.getMetadata().setName(name);
-    d.getMetadata().setNamespace(namespace);
-    AgentDeploymentSpec spec = new AgentDeploymentSpec();
-    spec.setLivekit(new LiveKitConnection("ws://127.0.0.1:7880", "livekit"));
-    spec.getWorkerStatus().setFormat(WorkerStatusFormat.AGENTFLEET);
-    spec.setReplicas(1);
-    spec.setAutoscaling(a);
-    spec.setTemplate(
-        new PodTemplateSpecBuilder()
-            .withNewSpec()
-            .addNewContainer()
-            .withName("agent")
-            .withImage("agent:1")
-            .endContainer()
-            .endSpec()
-            .build());
-    d.setSpec(spec);
+    AgentDeployment d = SampleDeployments.ourWorker(name, 1, "agent:1");
+    d.getSpec().setAutoscaling(a);
     client.resources(AgentDeployment.class).inNamespace(namespace).resource(d).create();
   }
 

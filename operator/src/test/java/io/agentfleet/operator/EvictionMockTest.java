@@ -3,13 +3,8 @@ package io.agentfleet.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.agentfleet.api.v1alpha1.AgentDeployment;
-import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
-import io.agentfleet.api.v1alpha1.LiveKitConnection;
-import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
 import io.agentfleet.operator.workers.FleetWriter;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
@@ -48,7 +43,7 @@ class EvictionMockTest {
 
   @Test
   void podDeletionCostFollowsCallsAndIsWrittenOnlyOnChange() {
-    cluster.create(deployment("cost", 2));
+    cluster.create(SampleDeployments.ourWorker("cost", 2, "agent:1"));
     await().atMost(WAIT).until(() -> workersOf("cost").size() == 2);
     List<String> pods = workersOf("cost");
     String busy = pods.get(0);
@@ -112,25 +107,5 @@ class EvictionMockTest {
                         .get()
                         .getMetadata()
                         .getResourceVersion()));
-  }
-
-  private static AgentDeployment deployment(String name, int replicas) {
-    AgentDeployment d = new AgentDeployment();
-    d.getMetadata().setName(name);
-    AgentDeploymentSpec spec = new AgentDeploymentSpec();
-    spec.setLivekit(new LiveKitConnection("ws://127.0.0.1:7880", "livekit"));
-    spec.getWorkerStatus().setFormat(WorkerStatusFormat.AGENTFLEET);
-    spec.setReplicas(replicas);
-    spec.setTemplate(
-        new PodTemplateSpecBuilder()
-            .withNewSpec()
-            .addNewContainer()
-            .withName("agent")
-            .withImage("agent:1")
-            .endContainer()
-            .endSpec()
-            .build());
-    d.setSpec(spec);
-    return d;
   }
 }

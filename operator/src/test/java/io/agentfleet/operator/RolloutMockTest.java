@@ -5,18 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentAnnotations;
-import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
 import io.agentfleet.api.v1alpha1.Canary;
 import io.agentfleet.api.v1alpha1.CanaryStep;
-import io.agentfleet.api.v1alpha1.LiveKitConnection;
 import io.agentfleet.api.v1alpha1.Rollback;
 import io.agentfleet.api.v1alpha1.Strategy;
 import io.agentfleet.api.v1alpha1.StrategyType;
-import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
 import io.agentfleet.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -199,23 +195,7 @@ class RolloutMockTest {
   // ---- fixtures
 
   void create(String name, int replicas, String image, Consumer<AgentDeployment> tune) {
-    AgentDeployment d = new AgentDeployment();
-    d.getMetadata().setName(name);
-    d.getMetadata().setNamespace(namespace);
-    AgentDeploymentSpec spec = new AgentDeploymentSpec();
-    spec.setLivekit(new LiveKitConnection("ws://127.0.0.1:7880", "livekit"));
-    spec.getWorkerStatus().setFormat(WorkerStatusFormat.AGENTFLEET);
-    spec.setReplicas(replicas);
-    spec.setTemplate(
-        new PodTemplateSpecBuilder()
-            .withNewSpec()
-            .addNewContainer()
-            .withName("agent")
-            .withImage(image)
-            .endContainer()
-            .endSpec()
-            .build());
-    d.setSpec(spec);
+    AgentDeployment d = SampleDeployments.ourWorker(name, replicas, image);
     tune.accept(d);
     client.resources(AgentDeployment.class).inNamespace(namespace).resource(d).create();
   }

@@ -3,15 +3,12 @@ package io.agentfleet.operator.apiserver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
-import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
-import io.agentfleet.api.v1alpha1.LiveKitConnection;
-import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
+import io.agentfleet.operator.SampleDeployments;
 import io.agentfleet.operator.status.Conditions;
 import io.agentfleet.operator.workers.WorkerLabels;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -46,29 +43,8 @@ final class Fleet {
     return bed.admin();
   }
 
-  /** An AgentDeployment of our worker format, one container named "agent". */
-  static AgentDeployment deployment(String name, int replicas, String image) {
-    AgentDeployment d = new AgentDeployment();
-    d.getMetadata().setName(name);
-    AgentDeploymentSpec spec = new AgentDeploymentSpec();
-    spec.setLivekit(new LiveKitConnection("ws://127.0.0.1:7880", "livekit"));
-    spec.getWorkerStatus().setFormat(WorkerStatusFormat.AGENTFLEET);
-    spec.setReplicas(replicas);
-    spec.setTemplate(
-        new PodTemplateSpecBuilder()
-            .withNewSpec()
-            .addNewContainer()
-            .withName("agent")
-            .withImage(image)
-            .endContainer()
-            .endSpec()
-            .build());
-    d.setSpec(spec);
-    return d;
-  }
-
   AgentDeployment create(String name, int replicas, String image, Consumer<AgentDeployment> tune) {
-    AgentDeployment d = deployment(name, replicas, image);
+    AgentDeployment d = SampleDeployments.ourWorker(name, replicas, image);
     d.getMetadata().setNamespace(namespace);
     tune.accept(d);
     return client().resources(AgentDeployment.class).inNamespace(namespace).resource(d).create();
