@@ -387,6 +387,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
           WorkerPods.of(
               pod,
               poller.latest(uid).flatMap(Observation::report).orElse(null),
+              format,
               Instant.now(k8s.clock())));
     }
     poller.track(ResourceID.fromResource(deployment), targets);

@@ -1,5 +1,6 @@
 package io.agentfleet.operator.workers;
 
+import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
 import io.agentfleet.operator.workerstatus.WorkerReport;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -30,13 +31,27 @@ public final class WorkerPods {
    * where it does not.
    */
   public static WorkerPod of(Pod pod, WorkerReport report, Instant now) {
+    return of(pod, report, WorkerStatusFormat.AGENTFLEET, now);
+  }
+
+  /**
+   * @param declared the deployment's status format: where it is not ours, a pod that turned ready
+   *     before its first report came is not taken as registered within the allowance either (its
+   *     SDK may be Python's); past it, the kubelet's word stands, as for a worker that never
+   *     reports
+   */
+  public static WorkerPod of(
+      Pod pod, WorkerReport report, WorkerStatusFormat declared, Instant now) {
     WorkerPod worker = of(pod, report);
-    if (!worker.ready() || report == null || report.signalsRegistration()) {
+    if (!worker.ready()
+        || (report == null && declared == WorkerStatusFormat.AGENTFLEET)
+        || (report != null && report.signalsRegistration())) {
       return worker;
     }
     Instant readySince = readySince(pod);
+    // A Ready condition without its time (not from a kubelet) gives nothing to wait from.
     boolean registered =
-        readySince != null && !readySince.plus(REGISTRATION_ALLOWANCE).isAfter(now);
+        readySince == null || !readySince.plus(REGISTRATION_ALLOWANCE).isAfter(now);
     return registered
         ? worker
         : new WorkerPod(
@@ -46,7 +61,7 @@ public final class WorkerPods {
             worker.terminating(),
             worker.finished(),
             worker.created(),
-            report,
+            worker.report(),
             worker.restarts());
   }
 

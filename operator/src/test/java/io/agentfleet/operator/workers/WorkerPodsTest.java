@@ -64,7 +64,16 @@ class WorkerPodsTest {
   }
 
   @Test
-  void aPodWithoutAReportIsReadyAsTheKubeletSays() {
-    assertThat(WorkerPods.of(readyPod(), null, READY_AT).ready()).isTrue();
+  void aReadyPodWhoseFirstReportHasNotComeWaitsOutTheAllowanceUnlessItIsOurs() {
+    assertThat(WorkerPods.of(readyPod(), null, WorkerStatusFormat.AGENTFLEET, READY_AT).ready())
+        .isTrue();
+    // Its SDK could be Python's, whose readiness says nothing of LiveKit.
+    assertThat(WorkerPods.of(readyPod(), null, WorkerStatusFormat.AUTO, READY_AT).ready())
+        .isFalse();
+    // Past the allowance the kubelet's word stands, as for a worker that never reports.
+    assertThat(
+            WorkerPods.of(readyPod(), null, WorkerStatusFormat.AUTO, READY_AT.plusSeconds(5))
+                .ready())
+        .isTrue();
   }
 }
