@@ -80,9 +80,16 @@ class SdkFleetSystemTest {
     AgentDeployment d = SampleAgent.deployment(name, sandbox.livekitUrl(), replicas, false, sdk);
     fleet.resource().create(d);
     try {
+      // Generous: on a loaded machine a Node worker's first readiness waited over 2 minutes once.
       await()
           .ignoreExceptions()
-          .atMost(Duration.ofMinutes(2))
+          .atMost(Duration.ofMinutes(4))
+          .conditionEvaluationListener(
+              c -> {
+                if (c.getRemainingTimeInMS() <= c.getPollInterval().toMillis()) {
+                  System.out.println(fleet.dump());
+                }
+              })
           .until(() -> fleet.ready().size() == replicas && fleet.registered().size() == replicas);
       Set<String> firstRevision =
           fleet.pods().stream().map(Fleet::revision).collect(Collectors.toSet());
