@@ -44,12 +44,16 @@ class ExampleManifestsTest {
     assertThat(stored.getSpec().getAutoscaling().getEnabled()).isTrue();
     Container agent = stored.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(agent.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/");
-    assertThat(agent.getEnv())
-        .anySatisfy(
-            e -> {
-              assertThat(e.getName()).isEqualTo("AGENTFLEET_MAX_JOBS");
-              assertThat(e.getValue())
-                  .isEqualTo(stored.getSpec().getAutoscaling().getJobsPerWorker().toString());
-            });
+    // livekit-server offers a job only to a worker below its 0.7 target load: with load = calls /
+    // slots, a worker is offered calls until it holds ceil(0.7 x slots); the autoscaler must not
+    // plan with more per worker than that.
+    int maxJobs =
+        agent.getEnv().stream()
+            .filter(e -> e.getName().equals("AGENTFLEET_MAX_JOBS"))
+            .map(e -> Integer.parseInt(e.getValue()))
+            .findFirst()
+            .orElseThrow();
+    int perWorker = stored.getSpec().getAutoscaling().getJobsPerWorker();
+    assertThat(perWorker).isPositive().isLessThanOrEqualTo((int) Math.ceil(0.7 * maxJobs));
   }
 }
