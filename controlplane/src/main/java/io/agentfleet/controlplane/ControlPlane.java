@@ -8,8 +8,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -85,9 +83,9 @@ public final class ControlPlane implements AutoCloseable {
     this.options = options;
     this.binaries = binaries;
     this.dir = options.workdir().toAbsolutePath();
-    this.etcdPort = freePort();
-    this.etcdPeerPort = freePort();
-    this.apiPort = options.apiPort() == 0 ? freePort() : options.apiPort();
+    this.etcdPort = ListenPorts.unused();
+    this.etcdPeerPort = ListenPorts.unused();
+    this.apiPort = options.apiPort() == 0 ? ListenPorts.unused() : options.apiPort();
     this.adminToken = randomToken();
     this.adminKubeconfig = dir.resolve("admin.kubeconfig");
   }
@@ -221,7 +219,7 @@ public final class ControlPlane implements AutoCloseable {
                 "--controllers=" + String.join(",", options.controllers()),
                 "--leader-elect=false",
                 "--bind-address=127.0.0.1",
-                "--secure-port=" + freePort(),
+                "--secure-port=" + ListenPorts.unused(),
                 "--service-account-private-key-file=" + dir.resolve("pki/sa.key"),
                 "--root-ca-file=" + caFile(),
                 "--v=0"),
@@ -441,12 +439,6 @@ public final class ControlPlane implements AutoCloseable {
     byte[] bytes = new byte[24];
     new SecureRandom().nextBytes(bytes);
     return HexFormat.of().formatHex(bytes);
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   private static void deleteTree(Path root) throws IOException {

@@ -62,7 +62,7 @@ public final class LiveKitServer implements AutoCloseable {
     this.options = options;
     this.binary = binary;
     this.dir = options.workdir().toAbsolutePath();
-    this.port = options.port() == 0 ? ControlPlane.freePort() : options.port();
+    this.port = options.port() == 0 ? ListenPorts.unused() : options.port();
   }
 
   /**
@@ -78,7 +78,7 @@ public final class LiveKitServer implements AutoCloseable {
   }
 
   private void writeConfig() throws IOException {
-    int tcp = ControlPlane.freePort();
+    int tcp = ListenPorts.unused();
     // A UDP range of its own per server, so parallel servers don't collide; 100 ports carry 50+
     // participants.
     int udpStart = 40000 + (port % 200) * 100;

@@ -1,10 +1,9 @@
 package io.agentfleet.operator.apiserver;
 
 import io.agentfleet.controlplane.ChildProcess;
+import io.agentfleet.controlplane.ListenPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +62,7 @@ final class OperatorProcess implements AutoCloseable {
       Path kubeconfig =
           bed.kubeconfig(
               dir.resolve(identity + ".kubeconfig"), Testbed.OPERATOR_NAMESPACE, serviceAccount);
-      int port = freePort();
+      int port = ListenPorts.unused();
       Map<String, String> all = new HashMap<>();
       all.put("KUBECONFIG", kubeconfig.toString());
       all.put("KUBERNETES_NAMESPACE", Testbed.OPERATOR_NAMESPACE);
@@ -227,11 +226,5 @@ final class OperatorProcess implements AutoCloseable {
   public void close() {
     process.stop(Duration.ofSeconds(10));
     ended();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

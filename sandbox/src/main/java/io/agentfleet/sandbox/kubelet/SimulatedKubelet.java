@@ -1,5 +1,6 @@
 package io.agentfleet.sandbox.kubelet;
 
+import io.agentfleet.controlplane.ListenPorts;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -8,8 +9,6 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -177,13 +176,9 @@ public final class SimulatedKubelet implements AutoCloseable {
   /** A port nobody listens on and no other pod of this kubelet was given. */
   private int freePort() {
     for (int attempt = 0; attempt < 50; attempt++) {
-      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        int port = socket.getLocalPort();
-        if (portsInUse.add(port)) {
-          return port;
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+      int port = ListenPorts.unused();
+      if (portsInUse.add(port)) {
+        return port;
       }
     }
     throw new IllegalStateException("no free port");

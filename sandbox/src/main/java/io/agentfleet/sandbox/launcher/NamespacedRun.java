@@ -1,12 +1,12 @@
 package io.agentfleet.sandbox.launcher;
 
+import io.agentfleet.controlplane.ListenPorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
@@ -45,8 +45,8 @@ final class NamespacedRun {
   /** Runs the inner sandbox to its end and returns its exit code. */
   int run(PrintStream out, PrintStream err) throws IOException, InterruptedException {
     // Fixed here, so the ports in the kubeconfig are the same inside and on the host.
-    int api = apiPort == 0 ? freePort() : apiPort;
-    int livekit = livekitPort == 0 ? freePort() : livekitPort;
+    int api = apiPort == 0 ? ListenPorts.unused() : apiPort;
+    int livekit = livekitPort == 0 ? ListenPorts.unused() : livekitPort;
     List<String> innerArgs =
         SandboxMain.withOption(
             SandboxMain.withOption(args, "--api-port", Integer.toString(api)),
@@ -201,12 +201,6 @@ final class NamespacedRun {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       inner.destroyForcibly();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 

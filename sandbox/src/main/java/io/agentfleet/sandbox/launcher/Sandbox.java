@@ -2,6 +2,7 @@ package io.agentfleet.sandbox.launcher;
 
 import io.agentfleet.controlplane.ChildProcess;
 import io.agentfleet.controlplane.ControlPlane;
+import io.agentfleet.controlplane.ListenPorts;
 import io.agentfleet.controlplane.LiveKitLog;
 import io.agentfleet.controlplane.LiveKitServer;
 import io.agentfleet.sandbox.calls.CallGenerator;
@@ -14,8 +15,6 @@ import io.agentfleet.sandbox.kubelet.SimulatedKubelet;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -101,8 +100,9 @@ public final class Sandbox implements AutoCloseable {
         OperatorAccount.install(
             controlPlane, config.deploy(), config.workdir().resolve("operator.kubeconfig"));
 
-    int lkPort = config.livekitPort() == 0 ? freePort() : config.livekitPort();
-    operatorPort = config.operatorHttpPort() == 0 ? freePort() : config.operatorHttpPort();
+    int lkPort = config.livekitPort() == 0 ? ListenPorts.unused() : config.livekitPort();
+    operatorPort =
+        config.operatorHttpPort() == 0 ? ListenPorts.unused() : config.operatorHttpPort();
     // Inside the media namespace the server announces the veth address for media (libwebrtc
     // ignores loopback); signalling stays on loopback, where the launcher's relays arrive.
     boolean media = NetworkNamespace.inside();
@@ -219,12 +219,6 @@ public final class Sandbox implements AutoCloseable {
       for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
         java.nio.file.Files.delete(p);
       }
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 

@@ -1,9 +1,9 @@
 package io.agentfleet.sandbox.agents;
 
+import io.agentfleet.controlplane.ListenPorts;
 import io.agentfleet.sandbox.kubelet.ImageRule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,7 +58,7 @@ final class AgentProcess implements AutoCloseable {
       int drainTimeoutSeconds,
       Path logs)
       throws IOException {
-    int port = freePort();
+    int port = ListenPorts.unused();
     Map<String, String> podEnv = new LinkedHashMap<>();
     podEnv.put("LIVEKIT_URL", livekitUrl);
     podEnv.put("LIVEKIT_API_KEY", apiKey);
@@ -152,13 +152,6 @@ final class AgentProcess implements AutoCloseable {
       process.waitFor(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
     }
   }
 }

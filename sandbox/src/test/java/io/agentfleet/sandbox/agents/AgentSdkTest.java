@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
+import io.agentfleet.controlplane.ListenPorts;
 import io.agentfleet.controlplane.LiveKitLog;
 import io.agentfleet.controlplane.LiveKitServer;
 import io.agentfleet.operator.workerstatus.WorkerReport;
@@ -241,7 +242,7 @@ class AgentSdkTest {
   @ParameterizedTest
   @EnumSource(AgentSdk.class)
   void healthBeforeAndAfterTheWorkerReachesLiveKit(AgentSdk sdk) throws Exception {
-    int port = AgentProcess.freePort();
+    int port = ListenPorts.unused();
     AgentProcess worker = start(sdk, sdk.lower() + "-health", "ws://127.0.0.1:" + port);
     AgentProcess.Answer unconnected =
         await().atMost(SLOW).until(() -> worker.get("/"), Optional::isPresent).orElseThrow();

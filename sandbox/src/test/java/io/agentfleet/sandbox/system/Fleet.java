@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -222,6 +223,7 @@ final class Fleet {
                 p.getStatus() == null
                     ? null
                     : Serialization.asJson(p.getStatus().getContainerStatuses())));
+        dump.append(logTail(p.getMetadata().getName()));
       }
       for (Event e : events()) {
         dump.append(String.format("event %s %s %s%n", e.getType(), e.getReason(), e.getMessage()));
@@ -232,5 +234,23 @@ final class Fleet {
       dump.append("could not dump: ").append(e).append('\n');
     }
     return dump.toString();
+  }
+
+  /** The end of a pod's log, each line shortened: why a worker is not ready is usually there. */
+  private String logTail(String pod) {
+    var kubelet = sandbox.kubelet();
+    StringBuilder tail = new StringBuilder();
+    kubelet
+        .pod("default", pod)
+        .ifPresent(r -> tail.append("  status port ").append(r.port()).append('\n'));
+    try {
+      List<String> lines = Files.readAllLines(kubelet.logFile("default", pod));
+      for (String line : lines.subList(Math.max(0, lines.size() - 12), lines.size())) {
+        tail.append("  | ").append(line, 0, Math.min(line.length(), 400)).append('\n');
+      }
+    } catch (IOException | UncheckedIOException e) {
+      tail.append("  no log: ").append(e.getMessage()).append('\n');
+    }
+    return tail.toString();
   }
 }
