@@ -75,7 +75,10 @@ class ManifestsTest {
 
             @Override
             public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
-              if (f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")) {
+              // kustomization.yaml lists manifests; kubectl kustomize checks it (install/)
+              boolean kustomization = f.getFileName().toString().equals("kustomization.yaml");
+              if (!kustomization
+                  && (f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))) {
                 files.add(f);
               }
               return FileVisitResult.CONTINUE;
