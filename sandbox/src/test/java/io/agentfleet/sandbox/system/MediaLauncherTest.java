@@ -3,25 +3,31 @@ package io.agentfleet.sandbox.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.sandbox.agents.AgentEnvironments;
+import io.agentfleet.sandbox.agents.AgentSdk;
 import io.agentfleet.sandbox.launcher.NetworkNamespace;
+import io.agentfleet.sandbox.launcher.WorkerImage;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@code ./sandbox/run --media 2} for a short while: the launcher re-executes itself in a private
- * network namespace, media calls go through livekit-server to the worker's echo agent and back,
- * every caller hears its own tone, and the Kubernetes API stays reachable from the test's (the
- * host's) namespace through the relay.
+ * {@code ./sandbox/run --media 2} for a short while, with each sample fleet (our Java worker, the
+ * Python and the Node example agent): the launcher re-executes itself in a private network
+ * namespace, media calls go through livekit-server to the fleet's echo agent and back, every caller
+ * hears its own tone, and the Kubernetes API stays reachable from the test's (the host's) namespace
+ * through the relay.
  */
 class MediaLauncherTest {
   /** Columns of the ledger: {@code ...,worker_id,join_ms,media,outcome}. */
@@ -31,14 +37,24 @@ class MediaLauncherTest {
 
   private static final Pattern HEARD = Pattern.compile("sent (\\d+)Hz heard (\\d+)Hz loud (\\d+)");
 
-  @Test
-  void mediaCallsHearTheirOwnToneBackAndKubectlStillReachesTheApi() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"java", "python", "node"})
+  void mediaCallsHearTheirOwnToneBackAndKubectlStillReachesTheApi(String agent) throws Exception {
     Optional<String> missing = NetworkNamespace.missing();
     if (missing.isPresent()) {
       System.err.println("MediaLauncherTest skipped: --media needs " + missing.get());
     }
     Assumptions.assumeTrue(missing.isEmpty(), () -> "--media needs " + missing.get());
-    Path workdir = Path.of(System.getProperty("sandbox.workdir"), "launcher-media");
+    if (!agent.equals("java")) {
+      Optional<String> problem =
+          AgentEnvironments.problem(
+              AgentSdk.valueOf(agent.toUpperCase(Locale.ROOT)),
+              WorkerImage.repoRoot(),
+              Path.of("target", "sandbox-tests", "agent-envs"));
+      Assumptions.assumeTrue(problem.isEmpty(), () -> "skipped: " + problem.orElse(""));
+    }
+    String name = "launcher-media-" + agent;
+    Path workdir = Path.of(System.getProperty("sandbox.workdir"), name);
     Files.deleteIfExists(workdir.resolve("kubeconfig"));
     AtomicReference<String> fromHost = new AtomicReference<>("never reached");
     Thread apiProbe = new Thread(() -> probeApiFromHost(workdir.resolve("kubeconfig"), fromHost));
@@ -47,7 +63,9 @@ class MediaLauncherTest {
 
     LauncherRun run =
         LauncherRun.execute(
-            "launcher-media",
+            name,
+            "--agent",
+            agent,
             "--rate",
             "20",
             "--mean-call",
@@ -55,7 +73,8 @@ class MediaLauncherTest {
             "--media",
             "2",
             "--duration",
-            "30");
+            // An SDK agent's job is a process of its own that takes seconds to start here.
+            agent.equals("java") ? "30" : "40");
     apiProbe.interrupt();
 
     assertThat(run.exitCode()).isZero();
