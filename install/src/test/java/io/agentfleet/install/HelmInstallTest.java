@@ -155,6 +155,26 @@ class HelmInstallTest {
                   assertThat(scrape.named(name))
                       .as("the dashboard queries " + name + ", which the operator exports")
                       .isNotEmpty());
+
+      // A deleted deployment's series go; the other's stay.
+      plane
+          .admin()
+          .genericKubernetesResources("agentfleet.io/v1alpha1", "AgentDeployment")
+          .inNamespace(apps)
+          .withName("scaled")
+          .delete();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                Scrape now = Scrape.parse(operator.get("/q/metrics"));
+                assertThat(now.samples())
+                    .noneMatch(
+                        sample ->
+                            apps.equals(sample.labels().get("namespace"))
+                                && "scaled".equals(sample.labels().get("deployment")));
+                assertThat(now.of("agentfleet_workers", apps, "voice-agent")).isNotEmpty();
+              });
     }
   }
 

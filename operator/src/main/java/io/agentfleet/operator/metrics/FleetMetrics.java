@@ -58,6 +58,19 @@ public final class FleetMetrics {
         .increment();
   }
 
+  /**
+   * Removes every meter of a deleted deployment (its gauges and scale events), so a dashboard does
+   * not show its last values for ever.
+   */
+  public void forget(String namespace, String name) {
+    Tags base = Tags.of("namespace", namespace, "deployment", name);
+    gauges.keySet().removeIf(key -> containsAll(key.tags(), base));
+    registry.getMeters().stream()
+        .filter(meter -> containsAll(Tags.of(meter.getId().getTags()), base))
+        .toList()
+        .forEach(registry::remove);
+  }
+
   static String state(WorkerPod pod) {
     if (pod.terminating() || (pod.known() && pod.report().draining())) {
       return "draining";
