@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.Release;
 import io.agentfleet.controlplane.ControlPlane;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -178,6 +179,90 @@ class HelmInstallTest {
     }
   }
 
+  @Test
+  void withEveryOptionOnItWatchesOnlyItsNamespacesThroughRoles() throws Exception {
+    try (var crd = HelmInstallTest.class.getResourceAsStream("/servicemonitor-crd.yaml")) {
+      plane.admin().load(crd).serverSideApply();
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                plane
+                    .admin()
+                    .apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .withName("servicemonitors.monitoring.coreos.com")
+                    .get()
+                    .getStatus()
+                    .getConditions()
+                    .stream()
+                    .anyMatch(
+                        c -> c.getType().equals("Established") && c.getStatus().equals("True")));
+    namespace("team-a");
+    namespace("team-b");
+    InstallCommand install =
+        new Helm(Chart.dir())
+            .install()
+            .withName("team")
+            .withNamespace("team-ops")
+            .createNamespace()
+            .withKubeConfig(plane.adminKubeconfig());
+    ChartTest.EVERYTHING_ON.entrySet().stream()
+        .filter(e -> !e.getKey().startsWith("watchNamespaces"))
+        .forEach(e -> install.set(e.getKey(), e.getValue()));
+    install.set("watchNamespaces[0]", "team-a");
+    Release team = install.call();
+    assertThat(team.getStatus()).isEqualTo("deployed");
+
+    Map<String, Object> values = new java.util.LinkedHashMap<>(ChartTest.EVERYTHING_ON);
+    values.remove("watchNamespaces[1]");
+    values.put("watchNamespaces[0]", "team-a");
+    List<Map<String, Object>> rendered = Chart.objects(Chart.template("team", "team-ops", values));
+    for (Map<String, Object> object : rendered) {
+      assertThat(exists(object)).as(ChartTest.kindAndName(object)).isTrue();
+    }
+    assertThat(rendered.stream().map(ChartTest::kindAndName))
+        .contains(
+            "ServiceMonitor/team-operator",
+            "ConfigMap/team-operator-dashboard",
+            "NetworkPolicy/team-operator")
+        .doesNotContain("ClusterRole/team-operator");
+
+    // The chart's account may not read AgentDeployments outside its namespaces.
+    String token = plane.serviceAccountToken("team-ops", "team-operator", Duration.ofMinutes(10));
+    try (KubernetesClient asOperator =
+        new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+            .withConfig(plane.config(token))
+            .build()) {
+      var deployments =
+          asOperator.genericKubernetesResources("agentfleet.io/v1alpha1", "AgentDeployment");
+      assertThat(deployments.inNamespace("team-a").list().getItems()).isEmpty();
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> deployments.inNamespace("team-b").list())
+          .hasMessageContaining("Forbidden");
+    }
+
+    sampleSecrets("team-a");
+    sampleSecrets("team-b");
+    try (RenderedOperator operator = RenderedOperator.start(plane, rendered, "team-ops", workdir)) {
+      assertThat(operator.env()).containsEntry("AGENTFLEET_WATCH_NAMESPACES", "team-a");
+      applySample("team-a", "voice-agent", 2, null);
+      applySample("team-b", "voice-agent", 2, null);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> assertThat(workerPods("team-a")).as("see " + operator.log()).hasSize(2));
+      // Long enough for the operator to have acted in team-b, had it been watching it.
+      await()
+          .during(Duration.ofSeconds(5))
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> workerPods("team-b").isEmpty());
+      assertThat(Files.readString(operator.log())).doesNotContain("Forbidden", "forbidden");
+    }
+  }
+
   /** Metrics the README names that need a LiveKit server's dispatches, which this test has not. */
   static final Set<String> NEED_LIVEKIT = Set.of("agentfleet_dispatches_reoffered_total");
 
@@ -215,6 +300,11 @@ class HelmInstallTest {
   }
 
   static void sampleSecrets(String namespace) {
+    secrets(plane.admin(), namespace);
+  }
+
+  /** The Secrets deploy/samples/python-voice-agent.yaml reads: LiveKit credentials, OpenAI key. */
+  static void secrets(KubernetesClient client, String namespace) {
     for (var secret :
         Map.of(
                 "livekit",
@@ -222,8 +312,7 @@ class HelmInstallTest {
                 "openai",
                 Map.of("api-key", "sk-none"))
             .entrySet()) {
-      plane
-          .admin()
+      client
           .secrets()
           .inNamespace(namespace)
           .resource(
@@ -241,6 +330,16 @@ class HelmInstallTest {
   static void applySample(
       String namespace, String name, int replicas, Map<String, Object> autoscaling)
       throws IOException {
+    sample(plane.admin(), namespace, name, replicas, autoscaling);
+  }
+
+  static void sample(
+      KubernetesClient client,
+      String namespace,
+      String name,
+      int replicas,
+      Map<String, Object> autoscaling)
+      throws IOException {
     for (Map<String, Object> object :
         Chart.objects(
             Files.readString(Chart.repo().resolve("deploy/samples/python-voice-agent.yaml")))) {
@@ -250,10 +349,7 @@ class HelmInstallTest {
       if (autoscaling != null) {
         Chart.map(object.get("spec")).put("autoscaling", autoscaling);
       }
-      plane
-          .admin()
-          .resource(Chart.YAML.convertValue(object, GenericKubernetesResource.class))
-          .create();
+      client.resource(Chart.YAML.convertValue(object, GenericKubernetesResource.class)).create();
     }
   }
 
