@@ -3,21 +3,16 @@ package io.agentfleet.operator;
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
 import io.agentfleet.operator.autoscale.AutoscaleStep;
-import io.agentfleet.operator.autoscale.ScaleDecision;
 import io.agentfleet.operator.config.OperatorConfig;
 import io.agentfleet.operator.config.ReconcilerParts;
 import io.agentfleet.operator.events.EventReason;
+import io.agentfleet.operator.fleetplan.FleetPlan;
+import io.agentfleet.operator.fleetplan.FleetPlan.Resync;
+import io.agentfleet.operator.fleetplan.FleetPlanner;
+import io.agentfleet.operator.fleetplan.Snapshot;
 import io.agentfleet.operator.metrics.FleetMetrics;
 import io.agentfleet.operator.placement.DispatchWatch;
-import io.agentfleet.operator.revision.Revision;
-import io.agentfleet.operator.revision.RevisionBook;
 import io.agentfleet.operator.revision.RevisionStep;
-import io.agentfleet.operator.revision.TemplateHash;
-import io.agentfleet.operator.rollout.RollbackGuards;
-import io.agentfleet.operator.rollout.RolloutPhase;
-import io.agentfleet.operator.rollout.RolloutPlan;
-import io.agentfleet.operator.rollout.RolloutPlanner;
-import io.agentfleet.operator.rollout.RolloutStep;
 import io.agentfleet.operator.spec.SpecCheck;
 import io.agentfleet.operator.status.Conditions;
 import io.agentfleet.operator.status.FleetView;
@@ -25,7 +20,6 @@ import io.agentfleet.operator.status.StatusAggregator;
 import io.agentfleet.operator.status.Trouble;
 import io.agentfleet.operator.workers.ConfigChecksum;
 import io.agentfleet.operator.workers.MetadataOnlyStore;
-import io.agentfleet.operator.workers.PodRenderer;
 import io.agentfleet.operator.workers.WorkerLabels;
 import io.agentfleet.operator.workers.WorkerPod;
 import io.agentfleet.operator.workers.WorkerPods;
@@ -37,7 +31,6 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -81,6 +74,9 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
   public static final String RECONCILES_METRIC = "agentfleet.reconciles";
 
   private static final Logger LOG = Logger.getLogger(AgentDeploymentReconciler.class);
+
+  /** After a rollback, soon: the restored template makes the next revision step. */
+  private static final Duration ROLLBACK_RESYNC = Duration.ofSeconds(1);
 
   private final ReconcilerParts k8s;
   private final WorkerStatusPoller poller;
@@ -156,153 +152,92 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
         .collect(Collectors.toSet());
   }
 
+  /**
+   * Observe, plan, apply, report. A Kubernetes API error goes to the controller's retry, with
+   * backoff, and {@link #updateErrorStatus} records it.
+   */
   @Override
   public UpdateControl<AgentDeployment> reconcile(
       AgentDeployment deployment, Context<AgentDeployment> context) {
-    String key = AutoscaleStep.key(deployment);
-    MDC.put("resource", key);
+    MDC.put("resource", AutoscaleStep.key(deployment));
     MDC.put("generation", String.valueOf(deployment.getMetadata().getGeneration()));
-    Instant now = Instant.now(k8s.clock());
-    List<WorkerPod> workers = List.of();
     try {
-      List<Pod> pods = observePods(deployment, context);
-      workers = withReports(deployment, pods);
-      UpdateRevision previous = previousUpdate(deployment.getStatus());
-
-      List<String> problems = SpecCheck.problems(deployment);
-      if (!problems.isEmpty()) {
-        return finish(
-            deployment,
-            FleetView.of(workers, previous.name(), previous.hash()),
-            new Trouble(EventReason.InvalidSpec.name(), String.join("; ", problems)),
-            null);
-      }
-      Optional<Trouble> secretTrouble = k8s.credentials().check(deployment);
-      if (secretTrouble.isPresent()) {
-        return finish(
-            deployment,
-            FleetView.of(workers, previous.name(), previous.hash()),
-            secretTrouble.get(),
-            k8s.backoff().next(key));
-      }
-
-      String checksum =
-          k8s.checksum().of(deployment.getMetadata().getNamespace(), deployment.getSpec());
-      PodTemplateSpec effective = PodRenderer.effectiveTemplate(deployment, checksum);
-      String hash = TemplateHash.of(effective);
-      RevisionBook book = k8s.revisions().record(deployment, hash, workers);
-      Revision update = book.update();
-
-      // Calls the LiveKit server could not place: demand, and dispatched again once a worker can
-      // take them, autoscaled or not.
-      int waiting = dispatches.waiting(deployment, workers, now);
-      Optional<ScaleDecision> scaling = Optional.empty();
-      if (deployment.getSpec().autoscaled()) {
-        try {
-          scaling = Optional.of(autoscale.apply(deployment, workers, waiting, now));
-        } catch (IllegalArgumentException e) {
-          return finish(
-              deployment,
-              FleetView.of(workers, update.name(), hash),
-              new Trouble(EventReason.InvalidSpec.name(), e.getMessage()),
-              null);
-        }
-      } else {
-        autoscale.forget(deployment);
-      }
-      Optional<Instant> scaledAt = scaling.filter(ScaleDecision::changes).map(d -> now);
-
-      RolloutPlan plan =
-          RolloutPlanner.plan(RolloutStep.input(deployment, hash, workers, book, now));
-      String stable = RolloutStep.stableRevision(deployment);
-      Optional<String> rollback =
-          RollbackGuards.shouldRollBack(
-              deployment.getSpec().getRollback(),
-              plan,
-              workers,
-              hash,
-              stable,
-              RevisionStep.hashOf(stable));
-      if (rollback.isPresent()) {
-        k8s.rollback().rollBack(deployment, update.name(), stable, rollback.get());
-        RolloutPlan rolledBack =
-            new RolloutPlan(
-                0,
-                List.of(),
-                RolloutPhase.RolledBack,
-                plan.state(),
-                plan.weight(),
-                false,
-                plan.deadlineExceeded(),
-                "rolled back to " + stable + ": " + rollback.get());
-        return finish(
-            deployment,
-            new FleetView(
-                workers,
-                update.name(),
-                hash,
-                scaling,
-                scaledAt,
-                Optional.of(rolledBack),
-                stable,
-                rollback),
-            null,
-            Duration.ofSeconds(1));
-      }
-
-      workers =
-          k8s.writer()
-              .apply(
-                  deployment,
-                  effective,
-                  hash,
-                  plan,
-                  workers,
-                  created ->
-                      podInformer.handleRecentResourceCreate(
-                          ResourceID.fromResource(created), created));
-      k8s.rollouts().reportProgress(deployment, plan, update);
-      Map<String, WorkerPod> byName = new LinkedHashMap<>();
-      workers.forEach(w -> byName.put(w.name(), w));
-      k8s.writer().markEvictability(deployment, pods, byName);
-
-      k8s.backoff().reset(key);
-      List<String> warnings = SpecCheck.warnings(deployment.getSpec());
-      Trouble warning =
-          warnings.isEmpty()
-              ? null
-              : new Trouble(
-                  EventReason.GracePeriodShorterThanDrain.name(), String.join("; ", warnings));
-      boolean completed = plan.phase() == RolloutPhase.Completed;
-      Duration resync =
-          deployment.getSpec().autoscaled() || !completed || waiting > 0
-              ? config.autoscaleResync()
-              : null;
-      return finish(
-          deployment,
-          new FleetView(
-              workers,
-              update.name(),
-              hash,
-              scaling,
-              scaledAt,
-              Optional.of(plan),
-              completed && !book.blocked() ? update.name() : null,
-              Optional.empty()),
-          warning,
-          resync);
-    } catch (KubernetesClientException e) {
-      LOG.warnf("API error while reconciling %s: %s", key, e.getMessage());
-      UpdateRevision previous = previousUpdate(deployment.getStatus());
-      return finish(
-          deployment,
-          FleetView.of(workers, previous.name(), previous.hash()),
-          new Trouble(EventReason.ApiError.name(), "Kubernetes API error: " + e.getMessage()),
-          k8s.backoff().next(key));
+      Snapshot snapshot = observe(deployment, context);
+      FleetPlan plan = FleetPlanner.plan(snapshot);
+      List<WorkerPod> fleet = plan.writes().map(w -> apply(snapshot, w)).orElse(snapshot.workers());
+      return report(deployment, plan.view().withPods(fleet), plan.trouble(), plan.resync());
     } finally {
       MDC.remove("resource");
       MDC.remove("generation");
     }
+  }
+
+  /** Reads once what the plan decides from; an unusable spec names nothing more to read. */
+  private Snapshot observe(AgentDeployment deployment, Context<AgentDeployment> context) {
+    Instant now = Instant.now(k8s.clock());
+    List<Pod> pods =
+        k8s.writer()
+            .withoutRecentlyDeleted(
+                deployment.getMetadata().getNamespace(), context.getSecondaryResources(Pod.class));
+    List<WorkerPod> workers = withReports(deployment, pods, now);
+    List<String> problems = SpecCheck.problems(deployment);
+    Optional<Trouble> credentials =
+        problems.isEmpty() ? k8s.credentials().check(deployment) : Optional.empty();
+    Optional<Snapshot.Reads> reads = Optional.empty();
+    if (problems.isEmpty() && credentials.isEmpty()) {
+      reads =
+          Optional.of(
+              new Snapshot.Reads(
+                  k8s.checksum().of(deployment.getMetadata().getNamespace(), deployment.getSpec()),
+                  k8s.revisions().stored(deployment),
+                  dispatches.observe(deployment, now),
+                  autoscale.expectedCalls(deployment, now),
+                  autoscale.history(deployment)));
+    }
+    return new Snapshot(deployment, pods, workers, problems, credentials, reads, now);
+  }
+
+  /**
+   * Carries out the plan's writes in their order: the size, the revisions, dispatches made again,
+   * then the rollback or the pods and their eviction marks.
+   *
+   * @return the fleet after the writes
+   */
+  private List<WorkerPod> apply(Snapshot snapshot, FleetPlan.Writes writes) {
+    AgentDeployment deployment = snapshot.deployment();
+    writes
+        .scaling()
+        .ifPresentOrElse(
+            decision -> autoscale.write(deployment, decision),
+            () ->
+                autoscale.forget(
+                    deployment.getMetadata().getNamespace(),
+                    deployment.getMetadata().getName(),
+                    deployment.getMetadata().getUid()));
+    k8s.revisions().apply(deployment, writes.revisions());
+    dispatches.reoffer(deployment, writes.placement());
+    if (writes.rollback().isPresent()) {
+      k8s.rollback()
+          .rollBack(
+              deployment, writes.update().name(), writes.stableRevision(), writes.rollback().get());
+      return snapshot.workers();
+    }
+    List<WorkerPod> fleet =
+        k8s.writer()
+            .apply(
+                deployment,
+                writes.effective(),
+                writes.hash(),
+                writes.rollout(),
+                snapshot.workers(),
+                created ->
+                    podInformer.handleRecentResourceCreate(
+                        ResourceID.fromResource(created), created));
+    k8s.rollouts().reportProgress(deployment, writes.rollout(), writes.update());
+    Map<String, WorkerPod> byName = new LinkedHashMap<>();
+    fleet.forEach(w -> byName.put(w.name(), w));
+    k8s.writer().markEvictability(deployment, snapshot.pods(), byName);
+    return fleet;
   }
 
   /**
@@ -318,23 +253,39 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
       LOG.debugf("status of %s is stale: %s", AutoscaleStep.key(deployment), e.getMessage());
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
-    LOG.errorf(e, "reconcile of %s failed", AutoscaleStep.key(deployment));
-    Trouble trouble =
-        new Trouble(EventReason.ReconcileError.name(), String.valueOf(e.getMessage()));
+    Trouble trouble;
+    if (e instanceof KubernetesClientException api) {
+      LOG.warnf(
+          "API error while reconciling %s: %s", AutoscaleStep.key(deployment), e.getMessage());
+      trouble =
+          new Trouble(EventReason.ApiError.name(), "Kubernetes API error: " + api.getMessage());
+    } else {
+      LOG.errorf(e, "reconcile of %s failed", AutoscaleStep.key(deployment));
+      trouble = new Trouble(EventReason.ReconcileError.name(), String.valueOf(e.getMessage()));
+    }
     reportTroubleChange(deployment, Optional.of(trouble));
-    UpdateRevision previous = previousUpdate(deployment.getStatus());
+    Instant now = Instant.now(k8s.clock());
     List<WorkerPod> workers;
     try {
-      workers = withReports(deployment, observePods(deployment, context));
+      workers =
+          withReports(
+              deployment,
+              k8s.writer()
+                  .withoutRecentlyDeleted(
+                      deployment.getMetadata().getNamespace(),
+                      context.getSecondaryResources(Pod.class)),
+              now);
     } catch (RuntimeException ignored) {
       workers = List.of();
     }
+    String update =
+        deployment.getStatus() == null ? null : deployment.getStatus().getUpdateRevision();
     deployment.setStatus(
         StatusAggregator.compute(
             deployment,
-            FleetView.of(workers, previous.name(), previous.hash()),
+            FleetView.of(workers, update, RevisionStep.hashOf(update)),
             Optional.of(trouble),
-            Instant.now(k8s.clock())));
+            now));
     return ErrorStatusUpdateControl.patchStatus(deployment);
   }
 
@@ -351,24 +302,8 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
     return false;
   }
 
-  private record UpdateRevision(String name, String hash) {}
-
-  private static UpdateRevision previousUpdate(AgentDeploymentStatus previous) {
-    if (previous == null || previous.getUpdateRevision() == null) {
-      return new UpdateRevision(null, null);
-    }
-    String name = previous.getUpdateRevision();
-    return new UpdateRevision(name, name.substring(name.lastIndexOf('-') + 1));
-  }
-
-  private List<Pod> observePods(AgentDeployment deployment, Context<AgentDeployment> context) {
-    return k8s.writer()
-        .withoutRecentlyDeleted(
-            deployment.getMetadata().getNamespace(), context.getSecondaryResources(Pod.class));
-  }
-
   /** Tracks the pods' status endpoints and joins each pod with its worker's latest report. */
-  private List<WorkerPod> withReports(AgentDeployment deployment, List<Pod> pods) {
+  private List<WorkerPod> withReports(AgentDeployment deployment, List<Pod> pods, Instant now) {
     List<StatusTarget> targets = new ArrayList<>();
     List<WorkerPod> workers = new ArrayList<>();
     var format =
@@ -385,24 +320,21 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
       }
       workers.add(
           WorkerPods.of(
-              pod,
-              poller.latest(uid).flatMap(Observation::report).orElse(null),
-              format,
-              Instant.now(k8s.clock())));
+              pod, poller.latest(uid).flatMap(Observation::report).orElse(null), format, now));
     }
     poller.track(ResourceID.fromResource(deployment), targets);
     return workers;
   }
 
-  private UpdateControl<AgentDeployment> finish(
-      AgentDeployment deployment, FleetView view, Trouble trouble, Duration retryAfter) {
-    reportTroubleChange(deployment, Optional.ofNullable(trouble));
+  /** The status last: computed from the fleet after the writes, patched only when it changed. */
+  private UpdateControl<AgentDeployment> report(
+      AgentDeployment deployment, FleetView view, Optional<Trouble> trouble, Resync resync) {
+    reportTroubleChange(deployment, trouble);
     AgentDeploymentStatus status =
-        StatusAggregator.compute(
-            deployment, view, Optional.ofNullable(trouble), Instant.now(k8s.clock()));
+        StatusAggregator.compute(deployment, view, trouble, Instant.now(k8s.clock()));
     fleetMetrics.record(deployment, status, view.pods());
     meters
-        .counter(RECONCILES_METRIC, "outcome", trouble == null ? "ok" : trouble.reason())
+        .counter(RECONCILES_METRIC, "outcome", trouble.map(Trouble::reason).orElse("ok"))
         .increment();
     UpdateControl<AgentDeployment> control;
     if (status.equals(deployment.getStatus())) {
@@ -411,7 +343,11 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
       deployment.setStatus(status);
       control = UpdateControl.patchStatus(deployment);
     }
-    return retryAfter == null ? control : control.rescheduleAfter(retryAfter);
+    return switch (resync) {
+      case NONE -> control;
+      case SOON -> control.rescheduleAfter(ROLLBACK_RESYNC);
+      case REGULAR -> control.rescheduleAfter(config.autoscaleResync());
+    };
   }
 
   /** An Event when a problem appears or changes, and one when it clears; none while it lasts. */

@@ -8,6 +8,8 @@ import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.Autoscaling;
 import io.agentfleet.api.v1alpha1.ScalingRules;
 import io.agentfleet.api.v1alpha1.WebhookPrescaling;
+import io.agentfleet.operator.autoscale.AutoscaleStep;
+import io.agentfleet.operator.autoscale.ScalingHistory;
 import io.agentfleet.operator.workers.FleetWriter;
 import io.agentfleet.operator.workers.WorkerLabels;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -47,6 +49,7 @@ class AutoscalingMockTest {
   static final Duration WAIT = Duration.ofSeconds(30);
 
   @Inject KubernetesClient client;
+  @Inject AutoscaleStep autoscale;
 
   @TestHTTPResource("/livekit/webhook")
   URI webhook;
@@ -112,6 +115,23 @@ class AutoscalingMockTest {
               assertThat(now.getStatus().getActiveJobs()).isEqualTo(2);
               assertThat(now.getStatus().getLoad()).isEqualTo(0.5);
             });
+  }
+
+  @Test
+  void aDeletedDeploymentLeavesNothingBehindInTheAutoscalersMemory() {
+    create("gone", a -> {});
+    awaitReportingWorkers("gone", 1);
+    everyWorker(w -> w.report(3, 1.0));
+    awaitReplicas("gone", 2);
+    AgentDeployment d =
+        client.resources(AgentDeployment.class).inNamespace(namespace).withName("gone").get();
+    assertThat(autoscale.history(d).changes()).as("remembered while it lives").isNotEmpty();
+
+    client.resources(AgentDeployment.class).inNamespace(namespace).withName("gone").delete();
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(autoscale.history(d)).isEqualTo(ScalingHistory.empty()));
   }
 
   @Test

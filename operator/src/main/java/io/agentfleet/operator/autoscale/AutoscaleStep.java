@@ -1,25 +1,24 @@
 package io.agentfleet.operator.autoscale;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.api.v1alpha1.Autoscaling;
 import io.agentfleet.api.v1alpha1.WebhookPrescaling;
 import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.events.EventRecorder;
 import io.agentfleet.operator.metrics.FleetMetrics;
 import io.agentfleet.operator.webhook.ExpectedCalls;
-import io.agentfleet.operator.workers.WorkerPod;
 import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
 import io.fabric8.kubernetes.api.model.autoscaling.v1.ScaleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
 import org.jboss.logging.Logger;
 
 /**
- * The shell around {@link Autoscaler}: loads its memory, feeds it the fleet and the webhook signal,
- * and writes the answer to spec.replicas through the scale subresource, with an Event that says
- * why.
+ * The shell around {@link Autoscaler}: what it remembers and what the webhooks announced before a
+ * reconcile plans, and after the plan, the answer written to spec.replicas through the scale
+ * subresource with an Event that says why.
  */
 public final class AutoscaleStep {
 
@@ -44,74 +43,74 @@ public final class AutoscaleStep {
     this.metrics = metrics;
   }
 
-  /**
-   * Decides and, if the size changes, writes it. On return {@code deployment.getSpec()} holds the
-   * new replicas so the rest of the reconcile plans with it.
-   *
-   * @throws IllegalArgumentException naming the field when the autoscaling spec cannot be used
-   */
-  public ScaleDecision apply(
-      AgentDeployment deployment, List<WorkerPod> workers, int waitingDispatches, Instant now) {
-    ScalingPolicy policy = ScalingPolicy.from(deployment.getSpec().getAutoscaling());
-    String key = key(deployment);
-    WebhookPrescaling webhook = deployment.getSpec().getAutoscaling().getWebhook();
-    if (webhook != null) {
-      expectedCalls.configure(
-          key,
-          webhook.getRoomNamePattern(),
-          Duration.ofSeconds(Objects.requireNonNullElse(webhook.getExpectSeconds(), 30)));
-    } else {
-      expectedCalls.forget(key);
-    }
-    int current = Objects.requireNonNullElse(deployment.getSpec().getReplicas(), 0);
-    FleetSample sample =
-        new FleetSample(current, workers, expectedCalls.expected(key, now), waitingDispatches);
-    String memoryKey = deployment.getMetadata().getUid();
-    ScaleDecision decision = Autoscaler.decide(policy, sample, memory.load(memoryKey), now);
-    memory.store(memoryKey, decision.history());
-    if (decision.changes()) {
-      var resource =
-          client
-              .resources(AgentDeployment.class)
-              .inNamespace(deployment.getMetadata().getNamespace())
-              .withName(deployment.getMetadata().getName());
-      // The Scale read and written back with the new size, no version precondition: spec.replicas
-      // is the autoscaler's to set.
-      Scale written =
-          resource.scale(
-              new ScaleBuilder(resource.scale())
-                  .editMetadata()
-                  .withResourceVersion(null)
-                  .endMetadata()
-                  .editOrNewSpec()
-                  .withReplicas(decision.replicas())
-                  .endSpec()
-                  .build());
-      deployment.getSpec().setReplicas(decision.replicas());
-      // This reconcile's status goes with the version it just wrote: against the version it read,
-      // the status patch would be refused as a conflict.
-      if (written != null
-          && written.getMetadata() != null
-          && written.getMetadata().getResourceVersion() != null) {
-        deployment.getMetadata().setResourceVersion(written.getMetadata().getResourceVersion());
-      }
-      LOG.info(decision.reason());
-      events.normal(
-          deployment,
-          decision.replicas() > decision.current()
-              ? EventReason.ScalingUp
-              : EventReason.ScalingDown,
-          decision.reason());
-      metrics.scaled(deployment, decision);
-    } else {
-      LOG.debug(decision.reason());
-    }
-    return decision;
+  /** The autoscaler's memory of this deployment's earlier decisions. */
+  public ScalingHistory history(AgentDeployment deployment) {
+    return memory.load(deployment.getMetadata().getUid());
   }
 
-  public void forget(AgentDeployment deployment) {
-    memory.forget(deployment.getMetadata().getUid());
-    expectedCalls.forget(key(deployment));
+  /**
+   * Calls the webhooks announced for this deployment that no worker took yet; 0 without webhook
+   * pre-scaling. Follows the spec's room pattern, so a changed pattern applies from now on.
+   */
+  public int expectedCalls(AgentDeployment deployment, Instant now) {
+    String key = key(deployment);
+    Autoscaling autoscaling = deployment.getSpec().getAutoscaling();
+    WebhookPrescaling webhook = autoscaling == null ? null : autoscaling.getWebhook();
+    if (webhook == null || !deployment.getSpec().autoscaled()) {
+      expectedCalls.forget(key);
+      return 0;
+    }
+    expectedCalls.configure(
+        key,
+        webhook.getRoomNamePattern(),
+        Duration.ofSeconds(Objects.requireNonNullElse(webhook.getExpectSeconds(), 30)));
+    return expectedCalls.expected(key, now);
+  }
+
+  /**
+   * Remembers the decision and, if the size changes, writes it. The deployment's resource version
+   * follows the write, so this reconcile's status patch is not refused as a conflict.
+   */
+  public void write(AgentDeployment deployment, ScaleDecision decision) {
+    memory.store(deployment.getMetadata().getUid(), decision.history());
+    if (!decision.changes()) {
+      LOG.debug(decision.reason());
+      return;
+    }
+    var resource =
+        client
+            .resources(AgentDeployment.class)
+            .inNamespace(deployment.getMetadata().getNamespace())
+            .withName(deployment.getMetadata().getName());
+    // The Scale read and written back with the new size, no version precondition: spec.replicas
+    // is the autoscaler's to set.
+    Scale written =
+        resource.scale(
+            new ScaleBuilder(resource.scale())
+                .editMetadata()
+                .withResourceVersion(null)
+                .endMetadata()
+                .editOrNewSpec()
+                .withReplicas(decision.replicas())
+                .endSpec()
+                .build());
+    if (written != null
+        && written.getMetadata() != null
+        && written.getMetadata().getResourceVersion() != null) {
+      deployment.getMetadata().setResourceVersion(written.getMetadata().getResourceVersion());
+    }
+    LOG.info(decision.reason());
+    events.normal(
+        deployment,
+        decision.replicas() > decision.current() ? EventReason.ScalingUp : EventReason.ScalingDown,
+        decision.reason());
+    metrics.scaled(deployment, decision);
+  }
+
+  /** Drops what is remembered of a deployment that is no longer autoscaled, or gone. */
+  public void forget(String namespace, String name, String uid) {
+    memory.forget(uid);
+    expectedCalls.forget(namespace + "/" + name);
   }
 
   public static String key(AgentDeployment deployment) {

@@ -1,6 +1,5 @@
 package io.agentfleet.operator.config;
 
-import io.agentfleet.operator.RetryBackoff;
 import io.agentfleet.operator.autoscale.AutoscaleStep;
 import io.agentfleet.operator.autoscale.AutoscalerStateStore;
 import io.agentfleet.operator.events.EventRecorder;
@@ -83,7 +82,6 @@ public class OperatorBeans {
         new ConfigChecksum(client),
         new RolloutStep(events),
         new RollbackStep(client, revisions, events),
-        new RetryBackoff(),
         clock);
   }
 

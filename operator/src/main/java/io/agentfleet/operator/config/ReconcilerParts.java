@@ -1,6 +1,5 @@
 package io.agentfleet.operator.config;
 
-import io.agentfleet.operator.RetryBackoff;
 import io.agentfleet.operator.events.EventRecorder;
 import io.agentfleet.operator.revision.RevisionStep;
 import io.agentfleet.operator.rollout.RollbackStep;
@@ -21,5 +20,4 @@ public record ReconcilerParts(
     ConfigChecksum checksum,
     RolloutStep rollouts,
     RollbackStep rollback,
-    RetryBackoff backoff,
     Clock clock) {}

@@ -4,7 +4,6 @@ import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.events.EventRecorder;
 import io.agentfleet.operator.workers.PodRenderer;
-import io.agentfleet.operator.workers.WorkerPod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.livekit.server.AgentDispatchServiceClient;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import livekit.LivekitAgentDispatch.AgentDispatch;
 import okhttp3.OkHttpClient;
@@ -69,21 +67,20 @@ public final class DispatchWatch {
   }
 
   /**
-   * One round for one deployment: how many of its dispatches wait for a worker. Dispatches the
-   * server gave up on are made again when a worker can take them. A server that cannot be asked
-   * counts as nothing waiting (logged), so the autoscaler goes on as without this watch.
+   * The dispatches of the watched rooms, as the LiveKit server lists them, for one deployment's
+   * server. A server that cannot be asked gives none (logged), so the autoscaler goes on as without
+   * this watch.
    */
-  public int waiting(AgentDeployment deployment, List<WorkerPod> workers, Instant now) {
-    String agentName = Objects.requireNonNullElse(deployment.getSpec().getAgentName(), "");
+  public List<WaitingDispatch> observe(AgentDeployment deployment, Instant now) {
     if (rooms.isEmpty()) {
-      return 0;
+      return List.of();
     }
     AgentDispatchServiceClient livekit;
     try {
       livekit = client(deployment);
     } catch (IllegalStateException e) {
       LOG.debugf("dispatches of %s not checked: %s", deployment.getMetadata().getName(), e);
-      return 0;
+      return List.of();
     }
     List<WaitingDispatch> dispatches = new ArrayList<>();
     List<Map.Entry<String, Instant>> watched =
@@ -97,7 +94,7 @@ public final class DispatchWatch {
         listed = body(livekit.listDispatch(room.getKey()).execute(), "ListDispatch");
       } catch (IOException | RuntimeException e) {
         LOG.debugf("ListDispatch of room %s failed: %s", room.getKey(), e);
-        return 0;
+        return List.of();
       }
       if (listed.isEmpty()) {
         if (!room.getValue().plus(UNDISPATCHED).isAfter(now)) {
@@ -121,16 +118,21 @@ public final class DispatchWatch {
         rooms.remove(room.getKey());
       }
     }
-    int available = (int) workers.stream().filter(WorkerPod::available).count();
-    Placement placement = Placement.plan(dispatches, agentName, available, now);
-    if (!placement.reoffer().isEmpty()) {
-      reoffer(deployment, livekit, placement);
-    }
-    return placement.waiting();
+    return dispatches;
   }
 
-  private void reoffer(
-      AgentDeployment deployment, AgentDispatchServiceClient livekit, Placement placement) {
+  /** Makes again the dispatches the placement says a free worker can take now. */
+  public void reoffer(AgentDeployment deployment, Placement placement) {
+    if (placement.reoffer().isEmpty()) {
+      return;
+    }
+    AgentDispatchServiceClient livekit;
+    try {
+      livekit = client(deployment);
+    } catch (IllegalStateException e) {
+      LOG.warnf("dispatches of %s not made again: %s", deployment.getMetadata().getName(), e);
+      return;
+    }
     int made = 0;
     for (WaitingDispatch d : placement.reoffer()) {
       try {

@@ -1,15 +1,10 @@
 package io.agentfleet.operator.revision;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
-import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
 import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.events.EventRecorder;
-import io.agentfleet.operator.workers.PodNames;
-import io.agentfleet.operator.workers.WorkerPod;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The shell around {@link RevisionHistory}: reads the stored revisions and carries out its plan.
@@ -24,28 +19,14 @@ public final class RevisionStep {
     this.events = events;
   }
 
-  /** Stores, renumbers and prunes revisions as the plan says; returns the update revision. */
-  public RevisionBook record(AgentDeployment deployment, String hash, List<WorkerPod> pods) {
-    String name = deployment.getMetadata().getName();
-    Set<String> inUse = new HashSet<>();
-    pods.forEach(p -> inUse.add(p.revision()));
-    AgentDeploymentStatus previous = deployment.getStatus();
-    if (previous != null && previous.getCurrentRevision() != null) {
-      inUse.add(hashOf(previous.getCurrentRevision()));
-    }
-    if (previous != null && previous.getLastStableRevision() != null) {
-      inUse.add(hashOf(previous.getLastStableRevision()));
-    }
+  public StoredRevisions stored(AgentDeployment deployment) {
     List<ControllerRevision> stored = revisions.list(deployment);
-    RevisionPlan plan =
-        RevisionHistory.plan(
-            ControllerRevisions.revisions(stored),
-            hash,
-            PodNames.revision(name, hash),
-            inUse,
-            deployment.getSpec().getRevisionHistoryLimit() == null
-                ? 10
-                : deployment.getSpec().getRevisionHistoryLimit());
+    return new StoredRevisions(
+        ControllerRevisions.revisions(stored), ControllerRevisions.rolledBack(stored));
+  }
+
+  /** Stores, renumbers and prunes revisions as the plan says, each with an Event. */
+  public void apply(AgentDeployment deployment, RevisionPlan plan) {
     plan.create()
         .ifPresent(
             r -> {
@@ -72,7 +53,6 @@ public final class RevisionStep {
           "Pruned revisions %s (revisionHistoryLimit)"
               .formatted(plan.prune().stream().map(r -> Long.toString(r.number())).toList()));
     }
-    return new RevisionBook(plan.update(), ControllerRevisions.rolledBack(stored).contains(hash));
   }
 
   /** A revision's template hash, from its name {@code <deployment>-<hash>}. */

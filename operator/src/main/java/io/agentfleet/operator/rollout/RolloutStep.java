@@ -8,7 +8,6 @@ import io.agentfleet.api.v1alpha1.RolloutStatus;
 import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.events.EventRecorder;
 import io.agentfleet.operator.revision.Revision;
-import io.agentfleet.operator.revision.RevisionBook;
 import io.agentfleet.operator.revision.RevisionStep;
 import io.agentfleet.operator.workers.WorkerPod;
 import java.time.Duration;
@@ -36,12 +35,18 @@ public final class RolloutStep {
         : status.getCurrentRevision();
   }
 
-  /** What the planner decides from: the spec, the fleet, and the rollout's memory in status. */
+  /**
+   * What the planner decides from: the spec, the fleet, and the rollout's memory in status.
+   *
+   * @param replicas the fleet's size as decided this reconcile (the autoscaler's, or the spec's)
+   * @param blocked the update template is one an automatic rollback left
+   */
   public static RolloutInput input(
       AgentDeployment deployment,
+      int replicas,
       String hash,
       List<WorkerPod> workers,
-      RevisionBook book,
+      boolean blocked,
       Instant now) {
     AgentDeploymentSpec spec = deployment.getSpec();
     AgentDeploymentStatus status = deployment.getStatus();
@@ -60,7 +65,7 @@ public final class RolloutStep {
     }
     Map<String, String> annotations = deployment.getMetadata().getAnnotations();
     return new RolloutInput(
-        spec.getReplicas() == null ? 0 : spec.getReplicas(),
+        replicas,
         hash,
         workers,
         spec.getStrategy(),
@@ -69,7 +74,7 @@ public final class RolloutStep {
         annotations == null ? null : annotations.get(AgentDeploymentAnnotations.PROMOTE),
         Duration.ofSeconds(
             spec.getProgressDeadlineSeconds() == null ? 600 : spec.getProgressDeadlineSeconds()),
-        book.blocked(),
+        blocked,
         now);
   }
 

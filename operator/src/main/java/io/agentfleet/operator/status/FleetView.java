@@ -39,4 +39,17 @@ public record FleetView(
         null,
         Optional.empty());
   }
+
+  /** The same decisions over the fleet as it is after the writes. */
+  public FleetView withPods(List<WorkerPod> fleet) {
+    return new FleetView(
+        fleet,
+        updateRevision,
+        updateHash,
+        scaling,
+        lastScaleTime,
+        rollout,
+        lastStableRevision,
+        rolledBack);
+  }
 }

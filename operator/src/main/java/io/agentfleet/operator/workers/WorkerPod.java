@@ -1,6 +1,6 @@
 package io.agentfleet.operator.workers;
 
-import io.agentfleet.operator.workerstatus.WorkerReport;
+import io.agentfleet.api.workerstatus.WorkerReport;
 import java.time.Instant;
 
 /**
@@ -11,6 +11,8 @@ import java.time.Instant;
  * @param report the worker's latest status report; null when unknown (not polled yet, not
  *     answering, or answering garbage)
  * @param restarts container restarts the kubelet counted: a crash-looping worker shows here
+ * @param unreadySince when a pod that is not ready last stopped being ready, by its Ready
+ *     condition; null when it is ready or the condition gives no time
  */
 public record WorkerPod(
     String name,
@@ -20,7 +22,20 @@ public record WorkerPod(
     boolean finished,
     Instant created,
     WorkerReport report,
-    int restarts) {
+    int restarts,
+    Instant unreadySince) {
+
+  public WorkerPod(
+      String name,
+      String revision,
+      boolean ready,
+      boolean terminating,
+      boolean finished,
+      Instant created,
+      WorkerReport report,
+      int restarts) {
+    this(name, revision, ready, terminating, finished, created, report, restarts, null);
+  }
 
   public WorkerPod(
       String name,
@@ -66,6 +81,6 @@ public record WorkerPod(
 
   public WorkerPod withReport(WorkerReport newReport) {
     return new WorkerPod(
-        name, revision, ready, terminating, finished, created, newReport, restarts);
+        name, revision, ready, terminating, finished, created, newReport, restarts, unreadySince);
   }
 }

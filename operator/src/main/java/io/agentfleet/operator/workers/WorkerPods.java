@@ -1,7 +1,7 @@
 package io.agentfleet.operator.workers;
 
 import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
-import io.agentfleet.operator.workerstatus.WorkerReport;
+import io.agentfleet.api.workerstatus.WorkerReport;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import java.time.Duration;
@@ -62,7 +62,8 @@ public final class WorkerPods {
             worker.finished(),
             worker.created(),
             worker.report(),
-            worker.restarts());
+            worker.restarts(),
+            null);
   }
 
   private static Instant readySince(Pod pod) {
@@ -101,7 +102,21 @@ public final class WorkerPods {
         "Succeeded".equals(phase) || "Failed".equals(phase),
         created == null ? Instant.EPOCH : Instant.parse(created),
         null,
-        restarts);
+        restarts,
+        ready ? null : unreadySince(pod));
+  }
+
+  private static Instant unreadySince(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
+      return null;
+    }
+    return pod.getStatus().getConditions().stream()
+        .filter(c -> "Ready".equals(c.getType()) && !"True".equals(c.getStatus()))
+        .map(PodCondition::getLastTransitionTime)
+        .filter(Objects::nonNull)
+        .map(Instant::parse)
+        .findFirst()
+        .orElse(null);
   }
 
   private static boolean isReadyTrue(PodCondition c) {

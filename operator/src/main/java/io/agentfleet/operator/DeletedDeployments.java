@@ -1,6 +1,8 @@
-package io.agentfleet.operator.metrics;
+package io.agentfleet.operator;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.operator.autoscale.AutoscaleStep;
+import io.agentfleet.operator.metrics.FleetMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -15,10 +17,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Drops the metrics of an AgentDeployment when it is deleted. The reconciler is not called for a
- * deletion (it has no cleanup: the pods go by owner references), so without this its gauges would
- * keep their last values until the operator restarts. Watches the namespaces the controller
- * watches.
+ * Drops what the operator keeps of an AgentDeployment in memory when it is deleted: its metrics and
+ * the autoscaler's memory and expected calls. The reconciler is not called for a deletion (it has
+ * no cleanup: the pods go by owner references), so without this its gauges would keep their last
+ * values and its state would stay until the operator restarts. Watches the namespaces the
+ * controller watches.
  */
 @ApplicationScoped
 public class DeletedDeployments {
@@ -27,18 +30,21 @@ public class DeletedDeployments {
 
   private final KubernetesClient client;
   private final FleetMetrics metrics;
+  private final AutoscaleStep autoscale;
   private final String namespaces;
   private final List<SharedIndexInformer<AgentDeployment>> informers = new ArrayList<>();
 
   DeletedDeployments(
       KubernetesClient client,
       FleetMetrics metrics,
+      AutoscaleStep autoscale,
       @ConfigProperty(
               name = "quarkus.operator-sdk.controllers.agentdeployment.namespaces",
               defaultValue = "JOSDK_ALL_NAMESPACES")
           String namespaces) {
     this.client = client;
     this.metrics = metrics;
+    this.autoscale = autoscale;
     this.namespaces = namespaces;
   }
 
@@ -53,8 +59,10 @@ public class DeletedDeployments {
 
           @Override
           public void onDelete(AgentDeployment deployment, boolean finalStateUnknown) {
-            metrics.forget(
-                deployment.getMetadata().getNamespace(), deployment.getMetadata().getName());
+            String namespace = deployment.getMetadata().getNamespace();
+            String name = deployment.getMetadata().getName();
+            metrics.forget(namespace, name);
+            autoscale.forget(namespace, name, deployment.getMetadata().getUid());
           }
         };
     var deployments = client.resources(AgentDeployment.class);
