@@ -2,9 +2,7 @@ package io.agentfleet.operator;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
-import io.agentfleet.operator.autoscale.AutoscaleStep;
 import io.agentfleet.operator.config.OperatorConfig;
-import io.agentfleet.operator.config.ReconcilerParts;
 import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.fleetplan.FleetPlan;
 import io.agentfleet.operator.fleetplan.FleetPlan.Resync;
@@ -228,7 +226,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
                 deployment,
                 writes.effective(),
                 writes.hash(),
-                writes.rollout(),
+                writes.rollout().podChanges(),
                 snapshot.workers(),
                 created ->
                     podInformer.handleRecentResourceCreate(

@@ -1,8 +1,11 @@
-package io.agentfleet.operator.autoscale;
+package io.agentfleet.operator;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.Autoscaling;
 import io.agentfleet.api.v1alpha1.WebhookPrescaling;
+import io.agentfleet.operator.autoscale.AutoscalerStateStore;
+import io.agentfleet.operator.autoscale.ScaleDecision;
+import io.agentfleet.operator.autoscale.ScalingHistory;
 import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.events.EventRecorder;
 import io.agentfleet.operator.metrics.FleetMetrics;

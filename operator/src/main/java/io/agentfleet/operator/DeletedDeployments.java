@@ -1,7 +1,6 @@
 package io.agentfleet.operator;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
-import io.agentfleet.operator.autoscale.AutoscaleStep;
 import io.agentfleet.operator.metrics.FleetMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;

@@ -1,7 +1,7 @@
-package io.agentfleet.operator.config;
+package io.agentfleet.operator;
 
-import io.agentfleet.operator.autoscale.AutoscaleStep;
 import io.agentfleet.operator.autoscale.AutoscalerStateStore;
+import io.agentfleet.operator.config.OperatorConfig;
 import io.agentfleet.operator.events.EventRecorder;
 import io.agentfleet.operator.metrics.FleetMetrics;
 import io.agentfleet.operator.placement.DispatchWatch;

@@ -1,4 +1,4 @@
-package io.agentfleet.operator.config;
+package io.agentfleet.operator;
 
 import io.agentfleet.operator.events.EventRecorder;
 import io.agentfleet.operator.revision.RevisionStep;

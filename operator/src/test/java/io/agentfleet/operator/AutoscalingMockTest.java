@@ -8,7 +8,6 @@ import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.Autoscaling;
 import io.agentfleet.api.v1alpha1.ScalingRules;
 import io.agentfleet.api.v1alpha1.WebhookPrescaling;
-import io.agentfleet.operator.autoscale.AutoscaleStep;
 import io.agentfleet.operator.autoscale.ScalingHistory;
 import io.agentfleet.operator.workers.FleetWriter;
 import io.agentfleet.operator.workers.WorkerLabels;

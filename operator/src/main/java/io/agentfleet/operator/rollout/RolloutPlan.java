@@ -1,5 +1,6 @@
 package io.agentfleet.operator.rollout;
 
+import io.agentfleet.operator.workers.PodChanges;
 import io.agentfleet.operator.workers.WorkerPod;
 import java.util.List;
 
@@ -24,5 +25,9 @@ public record RolloutPlan(
 
   public boolean changesNothing() {
     return create == 0 && remove.isEmpty();
+  }
+
+  public PodChanges podChanges() {
+    return new PodChanges(create, remove, message);
   }
 }

@@ -3,7 +3,6 @@ package io.agentfleet.operator.workers;
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.events.EventRecorder;
-import io.agentfleet.operator.rollout.RolloutPlan;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -58,16 +57,16 @@ public final class FleetWriter {
       AgentDeployment deployment,
       PodTemplateSpec effective,
       String hash,
-      RolloutPlan plan,
+      PodChanges changes,
       List<WorkerPod> pods,
       Consumer<Pod> created) {
-    if (plan.changesNothing()) {
+    if (changes.none()) {
       return pods;
     }
     String namespace = deployment.getMetadata().getNamespace();
-    LOG.info(plan.message());
+    LOG.info(changes.why());
     List<WorkerPod> after = new ArrayList<>(pods);
-    for (int i = 0; i < plan.create(); i++) {
+    for (int i = 0; i < changes.create(); i++) {
       String name = PodNames.next(deployment.getMetadata().getName(), hash, random);
       Pod pod =
           client
@@ -79,7 +78,7 @@ public final class FleetWriter {
       after.add(WorkerPods.of(pod));
       events.normal(deployment, EventReason.SuccessfulCreate, "Created worker pod " + name);
     }
-    for (WorkerPod victim : plan.remove()) {
+    for (WorkerPod victim : changes.remove()) {
       client.pods().inNamespace(namespace).withName(victim.name()).delete();
       recentDeletions.record(namespace, victim.name());
       after.remove(victim);
@@ -87,7 +86,7 @@ public final class FleetWriter {
       events.normal(
           deployment,
           EventReason.SuccessfulDelete,
-          "Draining worker pod %s (%s; %s)".formatted(victim.name(), calls, plan.message()));
+          "Draining worker pod %s (%s; %s)".formatted(victim.name(), calls, changes.why()));
     }
     return after;
   }
