@@ -2,8 +2,11 @@ package io.agentfleet.cli;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentAnnotations;
+import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
+import io.agentfleet.api.v1alpha1.ConditionType;
+import io.agentfleet.api.v1alpha1.RevisionData;
 import io.agentfleet.api.v1alpha1.RolloutStatus;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -79,7 +82,7 @@ public final class Fixtures {
         .getConditions()
         .add(
             new ConditionBuilder()
-                .withType("Progressing")
+                .withType(ConditionType.PROGRESSING)
                 .withStatus(value)
                 .withReason(reason)
                 .withMessage("new workers did not become available in 600s")
@@ -90,7 +93,7 @@ public final class Fixtures {
       long number, String hash, PodTemplateSpec template, String changeCause, String rolledBack) {
     Map<String, String> annotations = new HashMap<>();
     if (changeCause != null) {
-      annotations.put("kubernetes.io/change-cause", changeCause);
+      annotations.put(RevisionData.CHANGE_CAUSE, changeCause);
     }
     if (rolledBack != null) {
       annotations.put(AgentDeploymentAnnotations.ROLLED_BACK, rolledBack);
@@ -98,11 +101,11 @@ public final class Fixtures {
     return new ControllerRevisionBuilder()
         .withNewMetadata()
         .withName(NAME + "-" + hash)
-        .withLabels(Map.of("agentfleet.io/deployment", NAME, "agentfleet.io/revision", hash))
+        .withLabels(AgentDeploymentLabels.of(NAME, hash))
         .withAnnotations(annotations)
         .endMetadata()
         .withRevision(number)
-        .withData(Map.of("spec", Map.of("template", template)))
+        .withData(RevisionData.of(template))
         .build();
   }
 
@@ -110,7 +113,7 @@ public final class Fixtures {
     return new PodBuilder()
         .withNewMetadata()
         .withName(name)
-        .withLabels(Map.of("agentfleet.io/deployment", NAME, "agentfleet.io/revision", hash))
+        .withLabels(AgentDeploymentLabels.of(NAME, hash))
         .endMetadata()
         .withNewSpec()
         .addNewContainer()

@@ -4,6 +4,7 @@ import static io.agentfleet.cli.Fixtures.NAME;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.api.v1alpha1.RolloutPhase;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -85,7 +86,7 @@ class KubectlPluginIT {
             .inNamespace("default")
             .resource(Fixtures.deployment(Fixtures.template("agent:2")))
             .create();
-    d.setStatus(Fixtures.status(1, "Completed"));
+    d.setStatus(Fixtures.status(1, RolloutPhase.Completed.name()));
     client.resources(AgentDeployment.class).inNamespace("default").resource(d).updateStatus();
 
     Result done = kubectl("agents", "rollout", "status", NAME);
@@ -167,7 +168,7 @@ class KubectlPluginIT {
                   io.agentfleet.api.v1alpha1.CanaryStep.pause(300)));
       d.getSpec().setStrategy(strategy);
       d = client.resources(AgentDeployment.class).inNamespace("default").resource(d).create();
-      var status = Fixtures.status(1, "Paused");
+      var status = Fixtures.status(1, RolloutPhase.Paused.name());
       status.setDesiredReplicas(4);
       status.setReplicas(4);
       status.setReadyReplicas(4);
@@ -226,10 +227,10 @@ class KubectlPluginIT {
       Polls.reset(server);
       Process process = start(out, home.resolve("watch-err"), args);
       Polls.next(server, NAME);
-      step(client, s -> setRollout(s, "Progressing", 2, 50, 1, 1, 2));
-      step(client, s -> setRollout(s, "Progressing", 2, 50, 2, 1, 2));
-      step(client, s -> setRollout(s, "Progressing", 3, 50, 2, 1, 0));
-      step(client, s -> setRollout(s, "Completed", null, null, 4, 0, 0));
+      step(client, s -> setRollout(s, RolloutPhase.Progressing.name(), 2, 50, 1, 1, 2));
+      step(client, s -> setRollout(s, RolloutPhase.Progressing.name(), 2, 50, 2, 1, 2));
+      step(client, s -> setRollout(s, RolloutPhase.Progressing.name(), 3, 50, 2, 1, 0));
+      step(client, s -> setRollout(s, RolloutPhase.Completed.name(), null, null, 4, 0, 0));
       assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
       transcript.append("$ kubectl ").append(String.join(" ", args)).append('\n');
       transcript.append(Files.readString(out)).append(Files.readString(home.resolve("watch-err")));
@@ -275,7 +276,7 @@ class KubectlPluginIT {
           client.resources(AgentDeployment.class).inNamespace("default").withName(NAME).get();
       var status = d.getStatus();
       status.setObservedGeneration(d.getMetadata().getGeneration());
-      status.getRollout().setPhase("RolledBack");
+      status.getRollout().setPhase(RolloutPhase.RolledBack.name());
       status.getRollout().setStep(null);
       status.getRollout().setWeight(null);
       status

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
+import io.agentfleet.api.v1alpha1.ConditionReason;
 import io.agentfleet.api.v1alpha1.LiveKitConnection;
+import io.agentfleet.api.v1alpha1.RolloutPhase;
+import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.status.Conditions;
 import io.agentfleet.operator.workers.WorkerLabels;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -109,12 +113,16 @@ class AgentDeploymentMockTest {
     assertThat(done.getStatus().getCurrentRevision()).isEqualTo("voice-" + newest);
     assertThat(done.getStatus().getUpdateRevision()).isEqualTo("voice-" + newest);
     assertThat(done.getStatus().getReadyReplicas()).isEqualTo(3);
-    assertThat(done.getStatus().getSelector()).isEqualTo("agentfleet.io/deployment=voice");
+    assertThat(done.getStatus().getSelector()).isEqualTo(AgentDeploymentLabels.selector("voice"));
     assertThat(condition(done, Conditions.AVAILABLE).getStatus()).isEqualTo("True");
     assertThat(condition(done, Conditions.PROGRESSING).getReason())
-        .isEqualTo("NewRevisionAvailable");
+        .isEqualTo(ConditionReason.NEW_REVISION_AVAILABLE);
     assertThat(condition(done, Conditions.DEGRADED).getStatus()).isEqualTo("False");
-    assertThat(eventReasons()).contains("SuccessfulCreate", "SuccessfulDelete", "NewRevision");
+    assertThat(eventReasons())
+        .contains(
+            EventReason.SuccessfulCreate.name(),
+            EventReason.SuccessfulDelete.name(),
+            EventReason.NewRevision.name());
 
     assertNoWritesOverTwoReconciles();
     assertOwnedAndCleanUp("voice");
@@ -178,7 +186,8 @@ class AgentDeploymentMockTest {
         "held",
         s ->
             s.getDesiredReplicas() == 4
-                && "Paused".equals(reason(s.getConditions(), Conditions.PROGRESSING)));
+                && ConditionReason.PAUSED.equals(
+                    reason(s.getConditions(), Conditions.PROGRESSING)));
     assertThat(podsOf("held")).hasSize(2);
 
     mutate("held", d -> d.getSpec().setPaused(false));
@@ -372,7 +381,8 @@ class AgentDeploymentMockTest {
                               .isEqualTo(hash));
               assertThat(d.getStatus().getReadyReplicas()).isEqualTo(count);
               assertThat(d.getStatus().getRollout()).isNotNull();
-              assertThat(d.getStatus().getRollout().getPhase()).isEqualTo("Completed");
+              assertThat(d.getStatus().getRollout().getPhase())
+                  .isEqualTo(RolloutPhase.Completed.name());
             });
   }
 

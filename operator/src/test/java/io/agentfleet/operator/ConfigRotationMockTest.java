@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
 import io.agentfleet.api.v1alpha1.LiveKitConnection;
+import io.agentfleet.api.v1alpha1.RolloutPhase;
 import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
@@ -113,7 +114,7 @@ class ConfigRotationMockTest {
     AgentDeployment d = cluster.get(name);
     return d.getStatus() != null
         && d.getStatus().getRollout() != null
-        && "Completed".equals(d.getStatus().getRollout().getPhase());
+        && RolloutPhase.Completed.is(d.getStatus().getRollout().getPhase());
   }
 
   void configMap(String name, String value) {

@@ -7,9 +7,12 @@ import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentAnnotations;
 import io.agentfleet.api.v1alpha1.Canary;
 import io.agentfleet.api.v1alpha1.CanaryStep;
+import io.agentfleet.api.v1alpha1.ConditionReason;
 import io.agentfleet.api.v1alpha1.Rollback;
+import io.agentfleet.api.v1alpha1.RolloutPhase;
 import io.agentfleet.api.v1alpha1.Strategy;
 import io.agentfleet.api.v1alpha1.StrategyType;
+import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -69,10 +72,10 @@ class RolloutMockTest {
           s.setCanary(c);
           d.getSpec().setStrategy(s);
         });
-    awaitPhase("canary", "Completed");
+    awaitPhase("canary", RolloutPhase.Completed.name());
     setImage("canary", "agent:2");
 
-    awaitPhase("canary", "Paused");
+    awaitPhase("canary", RolloutPhase.Paused.name());
     await()
         .atMost(WAIT)
         .untilAsserted(
@@ -80,7 +83,8 @@ class RolloutMockTest {
     AgentDeployment paused = get("canary");
     assertThat(paused.getStatus().getRollout().getWeight()).isEqualTo(50);
     assertThat(paused.getStatus().getRollout().getMessage()).contains("rollout promote");
-    assertThat(condition(paused, Conditions.PROGRESSING).getReason()).isEqualTo("Paused");
+    assertThat(condition(paused, Conditions.PROGRESSING).getReason())
+        .isEqualTo(ConditionReason.PAUSED);
     // held there while nobody promotes
     await()
         .during(Duration.ofSeconds(2))
@@ -90,7 +94,7 @@ class RolloutMockTest {
     mutate(
         "canary",
         d -> d.getMetadata().getAnnotations().put(AgentDeploymentAnnotations.PROMOTE, "now-1"));
-    awaitPhase("canary", "Completed");
+    awaitPhase("canary", RolloutPhase.Completed.name());
     assertThat(images("canary")).containsExactly("agent:2", "agent:2");
     assertThat(get("canary").getStatus().getRollout().getPromoted()).isEqualTo("now-1");
     assertThat(reasons()).contains("RolloutStepCompleted", "RolloutCompleted");
@@ -107,7 +111,7 @@ class RolloutMockTest {
           r.setAutomatic(true);
           d.getSpec().setRollback(r);
         });
-    awaitPhase("rb", "Completed");
+    awaitPhase("rb", RolloutPhase.Completed.name());
     String stable = get("rb").getStatus().getUpdateRevision();
     await().atMost(WAIT).until(() -> stable.equals(get("rb").getStatus().getLastStableRevision()));
 
@@ -125,10 +129,10 @@ class RolloutMockTest {
               assertThat(condition(d, Conditions.ROLLED_BACK).getMessage()).contains("crash loop");
             });
     // It stays RolledBack (so `kubectl agents rollout status` fails) while back on the stable one.
-    awaitPhase("rb", "RolledBack");
+    awaitPhase("rb", RolloutPhase.RolledBack.name());
     await().atMost(WAIT).until(() -> images("rb").equals(List.of("agent:1", "agent:1")));
     assertThat(get("rb").getStatus().getUpdateRevision()).isEqualTo(stable);
-    assertThat(reasons()).contains("RolledBack");
+    assertThat(reasons()).contains(EventReason.RolledBack.name());
     ControllerRevision broken =
         revisions("rb").stream()
             .filter(r -> r.getMetadata().getAnnotations() != null)
@@ -143,7 +147,7 @@ class RolloutMockTest {
 
     // Applying the same broken template again does not start the loop again.
     setImage("rb", "broken:2");
-    awaitPhase("rb", "RolledBack");
+    awaitPhase("rb", RolloutPhase.RolledBack.name());
     await()
         .during(Duration.ofSeconds(2))
         .atMost(Duration.ofSeconds(3))
@@ -153,14 +157,14 @@ class RolloutMockTest {
   @Test
   void aRolloutThatStopsMakingProgressFailsAtItsDeadline() {
     create("slow", 1, "agent:1", d -> d.getSpec().setProgressDeadlineSeconds(3));
-    awaitPhase("slow", "Completed");
+    awaitPhase("slow", RolloutPhase.Completed.name());
     setImage("slow", "stuck:2");
-    awaitPhase("slow", "Failed");
+    awaitPhase("slow", RolloutPhase.Failed.name());
     AgentDeployment d = get("slow");
     Condition progressing = condition(d, Conditions.PROGRESSING);
     assertThat(progressing.getStatus()).isEqualTo("False");
-    assertThat(progressing.getReason()).isEqualTo("ProgressDeadlineExceeded");
-    assertThat(reasons()).contains("ProgressDeadlineExceeded");
+    assertThat(progressing.getReason()).isEqualTo(ConditionReason.PROGRESS_DEADLINE_EXCEEDED);
+    assertThat(reasons()).contains(EventReason.ProgressDeadlineExceeded.name());
     // the old worker keeps serving: nothing is taken away from a stalled rollout
     assertThat(images("slow")).contains("agent:1");
   }
@@ -168,7 +172,7 @@ class RolloutMockTest {
   @Test
   void rotatingTheCredentialsSecretRollsOutANewRevision() {
     create("rotate", 1, "agent:1", d -> {});
-    awaitPhase("rotate", "Completed");
+    awaitPhase("rotate", RolloutPhase.Completed.name());
     String before = get("rotate").getStatus().getUpdateRevision();
     client
         .secrets()
@@ -181,7 +185,8 @@ class RolloutMockTest {
             () -> {
               AgentDeployment d = get("rotate");
               assertThat(d.getStatus().getUpdateRevision()).isNotEqualTo(before);
-              assertThat(d.getStatus().getRollout().getPhase()).isEqualTo("Completed");
+              assertThat(d.getStatus().getRollout().getPhase())
+                  .isEqualTo(RolloutPhase.Completed.name());
             });
     assertThat(revisions("rotate")).hasSize(2);
     assertThat(pods("rotate"))

@@ -1,8 +1,9 @@
 package io.agentfleet.cli.revision;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentAnnotations;
+import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
+import io.agentfleet.api.v1alpha1.RevisionData;
 import io.agentfleet.cli.Cluster;
 import io.agentfleet.cli.CommandFailure;
 import io.agentfleet.cli.output.OutputFormat;
@@ -20,10 +21,6 @@ import java.util.stream.Collectors;
  */
 public record RevisionHistory(String deployment, List<Revision> revisions) {
 
-  public static final String DEPLOYMENT_LABEL = AgentDeployment.GROUP + "/deployment";
-  public static final String REVISION_LABEL = AgentDeployment.GROUP + "/revision";
-  public static final String CHANGE_CAUSE = "kubernetes.io/change-cause";
-
   public RevisionHistory {
     revisions = revisions.stream().sorted(Comparator.comparingLong(Revision::number)).toList();
   }
@@ -35,7 +32,7 @@ public record RevisionHistory(String deployment, List<Revision> revisions) {
             .apps()
             .controllerRevisions()
             .inNamespace(cluster.namespace())
-            .withLabel(DEPLOYMENT_LABEL, deployment)
+            .withLabel(AgentDeploymentLabels.DEPLOYMENT, deployment)
             .list()
             .getItems();
     return new RevisionHistory(deployment, stored.stream().map(RevisionHistory::revision).toList());
@@ -49,23 +46,16 @@ public record RevisionHistory(String deployment, List<Revision> revisions) {
     return new Revision(
         stored.getRevision() == null ? 0 : stored.getRevision(),
         meta.getName(),
-        labels.get(REVISION_LABEL),
-        annotations.get(CHANGE_CAUSE),
+        labels.get(AgentDeploymentLabels.REVISION),
+        annotations.get(RevisionData.CHANGE_CAUSE),
         annotations.get(AgentDeploymentAnnotations.ROLLED_BACK),
         meta.getCreationTimestamp(),
         template(stored.getData()));
   }
 
-  /** {@code data.spec.template}, read without the model so no field of it is lost. */
+  /** The stored template as a tree that compares equal to the spec's, or null. */
   static JsonNode template(Object data) {
-    if (data == null) {
-      return null;
-    }
-    JsonNode node = canonical(data);
-    for (String step : AgentDeploymentAnnotations.REVISION_TEMPLATE_PATH.split("\\.")) {
-      node = node == null ? null : node.get(step);
-    }
-    return node == null || node.isNull() ? null : node;
+    return RevisionData.templateTree(data).map(RevisionHistory::canonical).orElse(null);
   }
 
   /**

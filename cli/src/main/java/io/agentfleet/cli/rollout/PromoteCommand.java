@@ -3,6 +3,7 @@ package io.agentfleet.cli.rollout;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentAnnotations;
+import io.agentfleet.api.v1alpha1.RolloutPhase;
 import io.agentfleet.api.v1alpha1.StrategyType;
 import io.agentfleet.cli.Cluster;
 import io.agentfleet.cli.ClusterOptions;
@@ -74,7 +75,7 @@ final class PromoteCommand implements Callable<Integer> {
     var status = deployment.getStatus();
     String phase =
         status == null || status.getRollout() == null ? null : status.getRollout().getPhase();
-    if (!"Paused".equals(phase)) {
+    if (!RolloutPhase.Paused.is(phase)) {
       throw new CommandFailure(
           quoted
               + " is not at a canary pause (rollout phase "

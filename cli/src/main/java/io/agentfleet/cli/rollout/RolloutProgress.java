@@ -4,6 +4,9 @@ import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
 import io.agentfleet.api.v1alpha1.CanaryStep;
+import io.agentfleet.api.v1alpha1.ConditionReason;
+import io.agentfleet.api.v1alpha1.ConditionType;
+import io.agentfleet.api.v1alpha1.RolloutPhase;
 import io.agentfleet.api.v1alpha1.RolloutStatus;
 import io.agentfleet.api.v1alpha1.StrategyType;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -37,27 +40,28 @@ public record RolloutProgress(Outcome outcome, String message) {
       return waiting("Waiting for " + quoted + " spec update to be observed...");
     }
     RolloutStatus rollout = status.getRollout() == null ? new RolloutStatus() : status.getRollout();
-    Condition progressing = condition(status, "Progressing");
+    Condition progressing = condition(status, ConditionType.PROGRESSING);
     if (progressing != null && "False".equals(progressing.getStatus())) {
       String why =
-          "ProgressDeadlineExceeded".equals(progressing.getReason())
+          ConditionReason.PROGRESS_DEADLINE_EXCEEDED.equals(progressing.getReason())
               ? quoted + " exceeded its progress deadline"
               : "rollout of " + quoted + " is not progressing (" + progressing.getReason() + ")";
       return failed(why, firstOf(progressing.getMessage(), rollout.getMessage()));
     }
-    if ("Failed".equals(rollout.getPhase())) {
+    if (RolloutPhase.Failed.is(rollout.getPhase())) {
       return failed("rollout of " + quoted + " failed", rollout.getMessage());
     }
-    if ("RolledBack".equals(rollout.getPhase())) {
-      Condition rolledBack = condition(status, "RolledBack");
+    if (RolloutPhase.RolledBack.is(rollout.getPhase())) {
+      Condition rolledBack = condition(status, ConditionType.ROLLED_BACK);
       return failed(
           "rollout of " + quoted + " was rolled back",
           firstOf(rollout.getMessage(), rolledBack == null ? null : rolledBack.getMessage()));
     }
-    if ("Completed".equals(rollout.getPhase()) || (rollout.getPhase() == null && settled(status))) {
+    if (RolloutPhase.Completed.is(rollout.getPhase())
+        || (rollout.getPhase() == null && settled(status))) {
       return new RolloutProgress(Outcome.COMPLETE, quoted + " successfully rolled out");
     }
-    if ("Paused".equals(rollout.getPhase())) {
+    if (RolloutPhase.Paused.is(rollout.getPhase())) {
       return waiting(paused(deployment, rollout, quoted));
     }
     return waiting(
@@ -140,7 +144,7 @@ public record RolloutProgress(Outcome outcome, String message) {
     // something to the reader.
     if (canary(deployment.getSpec())
         && rollout.getStep() != null
-        && !"Paused".equals(rollout.getPhase())) {
+        && !RolloutPhase.Paused.is(rollout.getPhase())) {
       parts.add(canary(deployment.getSpec(), rollout));
     }
     int desired = desired(deployment);

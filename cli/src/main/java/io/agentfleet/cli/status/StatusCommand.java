@@ -1,9 +1,12 @@
 package io.agentfleet.cli.status;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
+import io.agentfleet.api.v1alpha1.RolloutPhase;
 import io.agentfleet.api.v1alpha1.RolloutStatus;
 import io.agentfleet.api.v1alpha1.WorkerStatusEndpoint;
+import io.agentfleet.api.workerstatus.WorkerReport;
 import io.agentfleet.cli.Cluster;
 import io.agentfleet.cli.ClusterOptions;
 import io.agentfleet.cli.output.OutputFormat;
@@ -74,7 +77,7 @@ public final class StatusCommand implements Callable<Integer> {
           c.client()
               .pods()
               .inNamespace(c.namespace())
-              .withLabel(RevisionHistory.DEPLOYMENT_LABEL, name)
+              .withLabel(AgentDeploymentLabels.DEPLOYMENT, name)
               .list()
               .getItems();
       Map<String, Optional<WorkerReport>> reports =
@@ -102,13 +105,13 @@ public final class StatusCommand implements Callable<Integer> {
       String hash =
           pod.getMetadata().getLabels() == null
               ? null
-              : pod.getMetadata().getLabels().get(RevisionHistory.REVISION_LABEL);
+              : pod.getMetadata().getLabels().get(AgentDeploymentLabels.REVISION);
       workers.add(
           new Worker(
               pod.getMetadata().getName(),
               history.hash(hash).map(r -> String.valueOf(r.number())).orElse(hash),
               WorkerState.of(pod, report).label(),
-              report.map(WorkerReport::calls).orElse(null),
+              report.map(WorkerReport::activeJobs).orElse(null),
               report.map(WorkerReport::load).orElse(null),
               pod.getMetadata().getCreationTimestamp(),
               pod.getSpec() == null ? null : pod.getSpec().getNodeName()));
@@ -135,7 +138,7 @@ public final class StatusCommand implements Callable<Integer> {
         detail(
             rollout,
             RolloutProgress.canary(deployment.getSpec())
-                && !"Completed".equals(rollout.getPhase())),
+                && !RolloutPhase.Completed.is(rollout.getPhase())),
         rollout.getMessage(),
         workers);
   }
@@ -160,10 +163,8 @@ public final class StatusCommand implements Callable<Integer> {
   }
 
   private static int port(AgentDeployment deployment) {
-    WorkerStatusEndpoint endpoint =
-        deployment.getSpec() == null ? null : deployment.getSpec().getWorkerStatus();
-    return endpoint == null || endpoint.getPort() == null
+    return deployment.getSpec() == null
         ? WorkerStatusEndpoint.DEFAULT_PORT
-        : endpoint.getPort();
+        : deployment.getSpec().workerStatusPort();
   }
 }

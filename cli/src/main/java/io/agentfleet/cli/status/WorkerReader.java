@@ -3,6 +3,9 @@ package io.agentfleet.cli.status;
 import static java.util.concurrent.CompletableFuture.completedFuture;
 
 import io.agentfleet.api.v1alpha1.AgentDeploymentAnnotations;
+import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
+import io.agentfleet.api.workerstatus.WorkerReport;
+import io.agentfleet.api.workerstatus.WorkerReportParser;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.HttpClient;
@@ -102,10 +105,7 @@ final class WorkerReader {
     return direct
         .sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofString())
         .thenApply(
-            r ->
-                r.statusCode() / 100 == 2
-                    ? WorkerReport.parse(r.body())
-                    : Optional.<WorkerReport>empty())
+            r -> r.statusCode() / 100 == 2 ? parse(r.body()) : Optional.<WorkerReport>empty())
         .exceptionally(e -> Optional.empty());
   }
 
@@ -116,8 +116,17 @@ final class WorkerReader {
     return address == null || address.isBlank() ? null : address;
   }
 
+  /** Empty when the body is not a worker's report: that worker is shown as unknown. */
+  static Optional<WorkerReport> parse(String body) {
+    try {
+      return Optional.of(WorkerReportParser.parse(body, WorkerStatusFormat.AUTO));
+    } catch (WorkerReportParser.MalformedReport e) {
+      return Optional.empty();
+    }
+  }
+
   private static Optional<WorkerReport> report(HttpResponse<String> response) {
-    return response.isSuccessful() ? WorkerReport.parse(response.body()) : Optional.empty();
+    return response.isSuccessful() ? parse(response.body()) : Optional.empty();
   }
 
   private static Optional<WorkerReport> await(

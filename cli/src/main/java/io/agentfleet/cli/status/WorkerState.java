@@ -1,5 +1,6 @@
 package io.agentfleet.cli.status;
 
+import io.agentfleet.api.workerstatus.WorkerReport;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.List;

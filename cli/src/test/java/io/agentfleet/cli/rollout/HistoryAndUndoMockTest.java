@@ -4,6 +4,7 @@ import static io.agentfleet.cli.Fixtures.NAME;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.api.v1alpha1.RolloutPhase;
 import io.agentfleet.cli.Cli;
 import io.agentfleet.cli.Fixtures;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -41,7 +42,7 @@ class HistoryAndUndoMockTest {
     client.apps().controllerRevisions().inAnyNamespace().delete();
     AgentDeployment d = Fixtures.deployment(V3);
     d = client.resources(AgentDeployment.class).inNamespace("default").resource(d).create();
-    d.setStatus(Fixtures.status(1, "Completed"));
+    d.setStatus(Fixtures.status(1, RolloutPhase.Completed.name()));
     d.getStatus().setUpdateRevision(NAME + "-ccc");
     client.resources(AgentDeployment.class).inNamespace("default").resource(d).updateStatus();
     store(Fixtures.revision(1, "aaa", V1, "first release", null));

@@ -9,6 +9,9 @@ import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
 import io.agentfleet.api.v1alpha1.Canary;
 import io.agentfleet.api.v1alpha1.CanaryStep;
+import io.agentfleet.api.v1alpha1.ConditionReason;
+import io.agentfleet.api.v1alpha1.ConditionType;
+import io.agentfleet.api.v1alpha1.RolloutPhase;
 import io.agentfleet.api.v1alpha1.Strategy;
 import io.agentfleet.api.v1alpha1.StrategyType;
 import io.agentfleet.cli.Fixtures;
@@ -51,7 +54,9 @@ class RolloutProgressTest {
                 "agentdeployment \"voice-agent\" successfully rolled out"),
             new Case(
                 "Progressing=False ProgressDeadlineExceeded outranks the phase",
-                d -> Fixtures.progressing(d.getStatus(), "False", "ProgressDeadlineExceeded"),
+                d ->
+                    Fixtures.progressing(
+                        d.getStatus(), "False", ConditionReason.PROGRESS_DEADLINE_EXCEEDED),
                 FAILED,
                 "agentdeployment \"voice-agent\" exceeded its progress deadline: new workers did"
                     + " not become available in 600s"),
@@ -64,24 +69,25 @@ class RolloutProgressTest {
             new Case(
                 "Progressing=True is no failure",
                 d -> {
-                  Fixtures.progressing(d.getStatus(), "True", "NewRevisionAvailable");
+                  Fixtures.progressing(
+                      d.getStatus(), "True", ConditionReason.NEW_REVISION_AVAILABLE);
                 },
                 COMPLETE,
                 "agentdeployment \"voice-agent\" successfully rolled out"),
             new Case(
                 "phase Failed",
-                d -> phase(d, "Failed"),
+                d -> phase(d, RolloutPhase.Failed.name()),
                 FAILED,
                 "rollout of agentdeployment \"voice-agent\" failed"),
             new Case(
                 "phase RolledBack with the reason from the condition",
                 d -> {
-                  phase(d, "RolledBack");
+                  phase(d, RolloutPhase.RolledBack.name());
                   d.getStatus()
                       .getConditions()
                       .add(
                           new io.fabric8.kubernetes.api.model.ConditionBuilder()
-                              .withType("RolledBack")
+                              .withType(ConditionType.ROLLED_BACK)
                               .withStatus("True")
                               .withMessage("revision 3 crash-looped")
                               .build());
@@ -92,7 +98,7 @@ class RolloutProgressTest {
             new Case(
                 "rolling update in progress, old workers draining",
                 d -> {
-                  phase(d, "Progressing");
+                  phase(d, RolloutPhase.Progressing.name());
                   d.getStatus().setUpdatedReplicas(1);
                   d.getStatus().setReadyReplicas(2);
                   d.getStatus().getRollout().setDrainingOldWorkers(1);
@@ -104,7 +110,7 @@ class RolloutProgressTest {
             new Case(
                 "canary step in progress",
                 d -> {
-                  canary(d, "Progressing", 2);
+                  canary(d, RolloutPhase.Progressing.name(), 2);
                   d.getStatus().setUpdatedReplicas(1);
                 },
                 IN_PROGRESS,
@@ -113,7 +119,7 @@ class RolloutProgressTest {
             new Case(
                 "past the last canary step",
                 d -> {
-                  canary(d, "Progressing", 4);
+                  canary(d, RolloutPhase.Progressing.name(), 4);
                   d.getStatus().getRollout().setWeight(100);
                   d.getStatus().setUpdatedReplicas(1);
                 },
@@ -123,7 +129,7 @@ class RolloutProgressTest {
             new Case(
                 "a rolling update's step number is not shown",
                 d -> {
-                  phase(d, "Progressing");
+                  phase(d, RolloutPhase.Progressing.name());
                   d.getStatus().getRollout().setStep(0);
                   d.getStatus().getRollout().setWeight(100);
                   d.getStatus().setUpdatedReplicas(1);
@@ -133,14 +139,14 @@ class RolloutProgressTest {
                     + " updated, 2 ready..."),
             new Case(
                 "canary pause until promoted",
-                d -> canary(d, "Paused", 3),
+                d -> canary(d, RolloutPhase.Paused.name(), 3),
                 IN_PROGRESS,
                 "Rollout of agentdeployment \"voice-agent\" is paused at canary step 4 of 4"
                     + " (weight 50%): 2 of 2 workers updated, 2 ready; continue with: kubectl agents"
                     + " rollout promote voice-agent"),
             new Case(
                 "timed canary pause",
-                d -> canary(d, "Paused", 1),
+                d -> canary(d, RolloutPhase.Paused.name(), 1),
                 IN_PROGRESS,
                 "Rollout of agentdeployment \"voice-agent\" is paused for 300s at canary step 2 of"
                     + " 4 (weight 50%): 2 of 2 workers updated, 2 ready; continue with: kubectl"
@@ -148,7 +154,7 @@ class RolloutProgressTest {
             new Case(
                 "paused by spec.paused",
                 d -> {
-                  phase(d, "Paused");
+                  phase(d, RolloutPhase.Paused.name());
                   d.getSpec().setPaused(true);
                 },
                 IN_PROGRESS,
@@ -176,7 +182,7 @@ class RolloutProgressTest {
   void outcomeAndMessage(Case c) {
     AgentDeployment d = Fixtures.deployment(Fixtures.template("agent:2"));
     d.getMetadata().setGeneration(1L);
-    d.setStatus(Fixtures.status(1, "Completed"));
+    d.setStatus(Fixtures.status(1, RolloutPhase.Completed.name()));
     c.given().accept(d);
 
     RolloutProgress progress = RolloutProgress.of(d);

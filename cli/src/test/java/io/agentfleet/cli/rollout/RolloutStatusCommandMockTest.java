@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
+import io.agentfleet.api.v1alpha1.ConditionReason;
+import io.agentfleet.api.v1alpha1.RolloutPhase;
 import io.agentfleet.cli.Cli;
 import io.agentfleet.cli.Fixtures;
 import io.agentfleet.cli.Polls;
@@ -48,7 +50,7 @@ class RolloutStatusCommandMockTest {
 
   AgentDeployment setStatus(AgentDeployment d, Consumer<AgentDeploymentStatus> change) {
     long generation = d.getMetadata().getGeneration() == null ? 1 : d.getMetadata().getGeneration();
-    AgentDeploymentStatus status = Fixtures.status(generation, "Progressing");
+    AgentDeploymentStatus status = Fixtures.status(generation, RolloutPhase.Progressing.name());
     change.accept(status);
     d.setStatus(status);
     return client
@@ -60,7 +62,7 @@ class RolloutStatusCommandMockTest {
 
   @Test
   void completedRolloutExitsZero() {
-    create(s -> s.getRollout().setPhase("Completed"));
+    create(s -> s.getRollout().setPhase(RolloutPhase.Completed.name()));
 
     var result = cli.run("rollout", "status", NAME);
 
@@ -72,7 +74,7 @@ class RolloutStatusCommandMockTest {
   void failedRolloutExitsOneWithTheMessageOnStderr() {
     create(
         s -> {
-          s.getRollout().setPhase("Failed");
+          s.getRollout().setPhase(RolloutPhase.Failed.name());
           s.getRollout().setMessage("workers of revision 3 crash-loop");
         });
 
@@ -89,7 +91,7 @@ class RolloutStatusCommandMockTest {
   void rolledBackRolloutExitsOne() {
     create(
         s -> {
-          s.getRollout().setPhase("RolledBack");
+          s.getRollout().setPhase(RolloutPhase.RolledBack.name());
           s.getRollout().setMessage("job failure ratio 0.5 > 0.2");
         });
 
@@ -101,7 +103,7 @@ class RolloutStatusCommandMockTest {
 
   @Test
   void missedDeadlineExitsOne() {
-    create(s -> Fixtures.progressing(s, "False", "ProgressDeadlineExceeded"));
+    create(s -> Fixtures.progressing(s, "False", ConditionReason.PROGRESS_DEADLINE_EXCEEDED));
 
     var result = cli.run("rollout", "status", NAME);
 
@@ -151,7 +153,7 @@ class RolloutStatusCommandMockTest {
     // Every GET from here on was received after the update.
     Polls.reset(server);
     Polls.next(server, NAME);
-    setStatus(d, s -> s.getRollout().setPhase("Completed"));
+    setStatus(d, s -> s.getRollout().setPhase(RolloutPhase.Completed.name()));
 
     Cli.Result result = watching.get(60, TimeUnit.SECONDS);
     assertThat(result.exitCode()).as(result.err()).isZero();
@@ -169,7 +171,7 @@ class RolloutStatusCommandMockTest {
     CompletableFuture<Cli.Result> watching =
         CompletableFuture.supplyAsync(() -> cli.run("rollout", "status", NAME, "--watch"));
     Polls.next(server, NAME);
-    setStatus(d, s -> s.getRollout().setPhase("RolledBack"));
+    setStatus(d, s -> s.getRollout().setPhase(RolloutPhase.RolledBack.name()));
 
     Cli.Result result = watching.get(60, TimeUnit.SECONDS);
     assertThat(result.exitCode()).isEqualTo(1);
@@ -188,13 +190,13 @@ class RolloutStatusCommandMockTest {
 
   @Test
   void statusOfAnOlderGenerationIsNotCompletion() {
-    AgentDeployment d = create(s -> s.getRollout().setPhase("Completed"));
+    AgentDeployment d = create(s -> s.getRollout().setPhase(RolloutPhase.Completed.name()));
     // The operator has not seen the latest spec yet.
     setStatus(
         d,
         s -> {
           s.setObservedGeneration(0L);
-          s.getRollout().setPhase("Completed");
+          s.getRollout().setPhase(RolloutPhase.Completed.name());
         });
 
     var result = cli.run("rollout", "status", NAME);

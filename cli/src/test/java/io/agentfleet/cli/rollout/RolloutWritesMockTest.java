@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentAnnotations;
 import io.agentfleet.api.v1alpha1.CanaryStep;
+import io.agentfleet.api.v1alpha1.RolloutPhase;
 import io.agentfleet.api.v1alpha1.Strategy;
 import io.agentfleet.api.v1alpha1.StrategyType;
 import io.agentfleet.cli.Cli;
@@ -94,7 +95,7 @@ class RolloutWritesMockTest {
 
   @Test
   void promoteAtACanaryPauseSetsTheAnnotationToNow() {
-    create(d -> canaryAt(d, "Paused"));
+    create(d -> canaryAt(d, RolloutPhase.Paused.name()));
 
     var result = cli.run("rollout", "promote", NAME);
 
@@ -107,14 +108,14 @@ class RolloutWritesMockTest {
 
   @Test
   void promoteAnywhereButACanaryPauseIsRefused() {
-    create(d -> canaryAt(d, "Progressing"));
+    create(d -> canaryAt(d, RolloutPhase.Progressing.name()));
     var progressing = cli.run("rollout", "promote", NAME);
     assertThat(progressing.exitCode()).isEqualTo(1);
     assertThat(progressing.err())
         .contains("is not at a canary pause (rollout phase Progressing): nothing to promote");
 
     client.resources(AgentDeployment.class).inAnyNamespace().delete();
-    create(d -> d.setStatus(Fixtures.status(1, "Paused")));
+    create(d -> d.setStatus(Fixtures.status(1, RolloutPhase.Paused.name())));
     var rolling = cli.run("rollout", "promote", NAME);
     assertThat(rolling.exitCode()).isEqualTo(1);
     assertThat(rolling.err()).contains("does not use the Canary strategy");
@@ -122,7 +123,7 @@ class RolloutWritesMockTest {
     client.resources(AgentDeployment.class).inAnyNamespace().delete();
     create(
         d -> {
-          canaryAt(d, "Paused");
+          canaryAt(d, RolloutPhase.Paused.name());
           d.getSpec().setPaused(true);
         });
     var pausedBySpec = cli.run("rollout", "promote", NAME);

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.api.v1alpha1.AgentDeploymentAnnotations;
+import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
+import io.agentfleet.api.v1alpha1.RolloutPhase;
 import io.agentfleet.cli.Cli;
 import io.agentfleet.cli.Fixtures;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -40,7 +43,7 @@ class StatusCommandMockTest {
 
     AgentDeployment d = Fixtures.deployment(Fixtures.template("agent:2"));
     d = client.resources(AgentDeployment.class).inNamespace("default").resource(d).create();
-    d.setStatus(Fixtures.status(1, "Progressing"));
+    d.setStatus(Fixtures.status(1, RolloutPhase.Progressing.name()));
     d.getStatus().setUpdateRevision(NAME + "-bbb");
     d.getStatus().getRollout().setDrainingOldWorkers(1);
     d.getStatus().getRollout().setDrainingOldCalls(2);
@@ -58,7 +61,7 @@ class StatusCommandMockTest {
     create(Fixtures.pod(NAME + "-bbb-2", "bbb", false, null));
     // Another fleet's pod is not shown.
     Pod other = Fixtures.pod("other-1", "zzz", true, "10.0.0.9");
-    other.getMetadata().getLabels().put("agentfleet.io/deployment", "other");
+    other.getMetadata().getLabels().put(AgentDeploymentLabels.DEPLOYMENT, "other");
     create(other);
   }
 
@@ -170,7 +173,8 @@ class StatusCommandMockTest {
       pod.getMetadata()
           .setAnnotations(
               java.util.Map.of(
-                  "agentfleet.io/status-address", "127.0.0.1:" + worker.getAddress().getPort()));
+                  AgentDeploymentAnnotations.STATUS_ADDRESS,
+                  "127.0.0.1:" + worker.getAddress().getPort()));
       client.pods().inNamespace("default").resource(pod).update();
 
       var result = cli.run("status", NAME);

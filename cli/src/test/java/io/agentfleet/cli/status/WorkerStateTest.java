@@ -2,6 +2,8 @@ package io.agentfleet.cli.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
+import io.agentfleet.api.workerstatus.WorkerReport;
 import io.agentfleet.cli.Fixtures;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -10,8 +12,11 @@ import org.junit.jupiter.api.Test;
 
 class WorkerStateTest {
 
-  static final Optional<WorkerReport> IDLE = Optional.of(new WorkerReport(0, 0.0, false));
-  static final Optional<WorkerReport> DRAINING = Optional.of(new WorkerReport(2, 0.5, true));
+  static final Optional<WorkerReport> IDLE =
+      Optional.of(WorkerReport.idle(WorkerStatusFormat.AGENTFLEET));
+  static final Optional<WorkerReport> DRAINING =
+      Optional.of(
+          new WorkerReport(2, 0.5, true, true, null, null, null, WorkerStatusFormat.AGENTFLEET));
 
   @Test
   void readyPodIsReady() {

@@ -33,8 +33,5 @@ public final class AgentDeploymentAnnotations {
   /** On pods: "host:port" of the worker's status server, where it is not podIP:port. */
   public static final String STATUS_ADDRESS = AgentDeployment.GROUP + "/status-address";
 
-  /** ControllerRevision data holds the user's template at {@code data.spec.template}. */
-  public static final String REVISION_TEMPLATE_PATH = "spec.template";
-
   private AgentDeploymentAnnotations() {}
 }

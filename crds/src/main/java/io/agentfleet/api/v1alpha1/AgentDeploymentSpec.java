@@ -15,6 +15,9 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class AgentDeploymentSpec {
 
+  public static final int DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
+  public static final int DEFAULT_REVISION_HISTORY_LIMIT = 10;
+
   /** LiveKit accepts any printable name; we keep to what is safe in env vars, labels and URLs. */
   public static final String AGENT_NAME_PATTERN =
       "^$|^[A-Za-z0-9]([A-Za-z0-9._-]{0,126}[A-Za-z0-9])?$";
@@ -62,7 +65,7 @@ public class AgentDeploymentSpec {
           + " (Progressing=False, ProgressDeadlineExceeded).")
   @Min(1)
   @Default("600")
-  private Integer progressDeadlineSeconds = 600;
+  private Integer progressDeadlineSeconds = DEFAULT_PROGRESS_DEADLINE_SECONDS;
 
   @JsonPropertyDescription("Automatic rollback of a failing new revision.")
   private Rollback rollback;
@@ -71,7 +74,7 @@ public class AgentDeploymentSpec {
   @Min(0)
   @Max(1000)
   @Default("10")
-  private Integer revisionHistoryLimit = 10;
+  private Integer revisionHistoryLimit = DEFAULT_REVISION_HISTORY_LIMIT;
 
   @JsonPropertyDescription(
       "Stops the operator from creating or removing pods; status is still kept current.")
@@ -177,6 +180,43 @@ public class AgentDeploymentSpec {
 
   public void setPaused(Boolean paused) {
     this.paused = paused;
+  }
+
+  // The defaults resolved in one place: an object built in code (or read from an older CRD) may
+  // hold nulls where the API server would have filled in the schema's defaults. The names are not
+  // bean getters, so neither Jackson nor the CRD generator sees them.
+
+  /** spec.drain.timeoutSeconds, or its default. */
+  public int drainTimeoutSeconds() {
+    return drain == null || drain.getTimeoutSeconds() == null
+        ? Drain.DEFAULT_TIMEOUT_SECONDS
+        : drain.getTimeoutSeconds();
+  }
+
+  /** spec.workerStatus.port, or its default. */
+  public int workerStatusPort() {
+    return workerStatus == null || workerStatus.getPort() == null
+        ? WorkerStatusEndpoint.DEFAULT_PORT
+        : workerStatus.getPort();
+  }
+
+  /** spec.workerStatus.format, or its default. */
+  public WorkerStatusFormat workerStatusFormat() {
+    return workerStatus == null || workerStatus.getFormat() == null
+        ? WorkerStatusEndpoint.DEFAULT_FORMAT
+        : workerStatus.getFormat();
+  }
+
+  /** spec.progressDeadlineSeconds, or its default. */
+  public int progressDeadline() {
+    return progressDeadlineSeconds == null
+        ? DEFAULT_PROGRESS_DEADLINE_SECONDS
+        : progressDeadlineSeconds;
+  }
+
+  /** spec.revisionHistoryLimit, or its default. */
+  public int historyLimit() {
+    return revisionHistoryLimit == null ? DEFAULT_REVISION_HISTORY_LIMIT : revisionHistoryLimit;
   }
 
   @Override

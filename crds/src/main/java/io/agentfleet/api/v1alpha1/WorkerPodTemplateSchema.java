@@ -48,9 +48,6 @@ public final class WorkerPodTemplateSchema {
 
   public static final int MAX_LABEL_VALUE_LENGTH = 63;
 
-  /** The prefix of the labels the operator sets on every worker pod. */
-  public static final String RESERVED_LABEL_PREFIX = AgentDeployment.GROUP + "/";
-
   /**
    * Labels are declared because the operator copies them onto every worker pod: a key or value the
    * API server would refuse on a pod is refused here, when the user applies the deployment, instead
@@ -73,10 +70,10 @@ public final class WorkerPodTemplateSchema {
                 + " or '.' starting and ending with a letter or digit, optionally after a DNS"
                 + " subdomain prefix and '/'")
     @ValidationRule(
-        value = "self.all(k, !k.startsWith('" + RESERVED_LABEL_PREFIX + "'))",
+        value = "self.all(k, !k.startsWith('" + AgentDeploymentLabels.RESERVED_PREFIX + "'))",
         message =
             "template.metadata.labels must not use the "
-                + RESERVED_LABEL_PREFIX
+                + AgentDeploymentLabels.RESERVED_PREFIX
                 + " prefix: the operator sets those labels on the worker pods")
     public Map<String, String> labels;
 

@@ -11,6 +11,7 @@ import java.util.Objects;
 public class WorkerStatusEndpoint {
 
   public static final int DEFAULT_PORT = 8081;
+  public static final WorkerStatusFormat DEFAULT_FORMAT = WorkerStatusFormat.AUTO;
 
   @JsonPropertyDescription(
       "Port of the worker's HTTP status server (health on '/', worker state on '/worker').")
@@ -22,7 +23,7 @@ public class WorkerStatusEndpoint {
   @JsonPropertyDescription(
       "Which worker serves the status endpoint: auto detects it from the response.")
   @Default("auto")
-  private WorkerStatusFormat format = WorkerStatusFormat.AUTO;
+  private WorkerStatusFormat format = DEFAULT_FORMAT;
 
   public Integer getPort() {
     return port;

@@ -1,4 +1,4 @@
-package io.agentfleet.operator.workerstatus;
+package io.agentfleet.api.workerstatus;
 
 import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
 

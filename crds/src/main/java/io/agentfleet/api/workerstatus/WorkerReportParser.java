@@ -1,4 +1,4 @@
-package io.agentfleet.operator.workerstatus;
+package io.agentfleet.api.workerstatus;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,8 +15,9 @@ import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
  *   <li>Agentfleet's Java worker: all of the above plus status, draining, job counters.
  * </ul>
  *
- * With format {@code auto} the body tells which it is. A body that is not a JSON object, or has
- * fields of the wrong type, is rejected: a status that cannot be read is unknown, never idle.
+ * The operator's poller and {@code kubectl agents status} both read reports with it. With format
+ * {@code auto} the body tells which it is. A body that is not a JSON object, or has fields of the
+ * wrong type, is rejected: a status that cannot be read is unknown, never idle.
  */
 public final class WorkerReportParser {
 
@@ -33,6 +34,10 @@ public final class WorkerReportParser {
     }
     if (root == null || !root.isObject()) {
       throw new MalformedReport("not a JSON object");
+    }
+    // A Kubernetes object (a Status from the API server's pod proxy) is not a worker's report.
+    if (root.has("kind") && root.has("apiVersion")) {
+      throw new MalformedReport("a Kubernetes " + root.get("kind") + ", not a worker report");
     }
     WorkerStatusFormat format = declared == WorkerStatusFormat.AUTO ? detect(root) : declared;
     int activeJobs = (int) Math.round(number(root, "active_jobs", 0.0));

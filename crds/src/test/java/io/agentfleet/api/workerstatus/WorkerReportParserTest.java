@@ -1,13 +1,12 @@
-package io.agentfleet.operator.workerstatus;
+package io.agentfleet.api.workerstatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
-import java.time.Instant;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class WorkerReportParserTest {
@@ -79,32 +78,29 @@ class WorkerReportParserTest {
         "{\"active_jobs\":-1}",
         "{\"worker_load\":-0.5}",
         "{\"active_jobs\":1",
+        "{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"code\":503}",
       })
   void garbageIsRejectedNotReadAsIdle(String body) {
     assertThatThrownBy(() -> WorkerReportParser.parse(body, WorkerStatusFormat.AUTO))
         .isInstanceOf(WorkerReportParser.MalformedReport.class);
   }
 
-  @Test
-  void onlyMaterialChangesWakeTheReconciler() {
-    Instant t = Instant.EPOCH;
-    Observation idle = Observation.of(WorkerReport.idle(WorkerStatusFormat.AGENTFLEET), t);
-    Observation slightly =
-        Observation.of(
-            new WorkerReport(
-                0, 0.03, false, false, null, null, null, WorkerStatusFormat.AGENTFLEET),
-            t);
-    Observation busy =
-        Observation.of(
-            new WorkerReport(
-                1, 0.03, false, false, null, null, null, WorkerStatusFormat.AGENTFLEET),
-            t);
-    Observation lost = Observation.unknown("timeout", t);
-    assertThat(slightly.differsMateriallyFrom(idle)).isFalse();
-    assertThat(busy.differsMateriallyFrom(slightly)).isTrue();
-    assertThat(lost.differsMateriallyFrom(busy)).isTrue();
-    assertThat(lost.differsMateriallyFrom(Observation.unknown("refused", t))).isFalse();
-    assertThat(idle.differsMateriallyFrom(null)).isTrue();
-    assertThat(lost.report()).isEqualTo(Optional.empty());
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // Python livekit-agents: zero values left out, active_jobs may be a float.
+        "{\"agent_name\":\"a\",\"project_type\":\"python\"}                     | 0 | 0.0  | false",
+        "{\"active_jobs\":2.0,\"worker_load\":0.4}                              | 2 | 0.4  | false",
+        // Node @livekit/agents: no load at all.
+        "{\"active_jobs\":1,\"project_type\":\"nodejs\"}                        | 1 |      | false",
+        // Agentfleet's Java worker.
+        "{\"active_jobs\":3,\"worker_load\":0.9,\"draining\":true,\"status\":\"WS_FULL\"} | 3 | 0.9 | true",
+      })
+  void readsTheThreeWorkers(String body, int calls, Double load, boolean draining) {
+    WorkerReport report = WorkerReportParser.parse(body, WorkerStatusFormat.AUTO);
+    assertThat(report.activeJobs()).isEqualTo(calls);
+    assertThat(report.load()).isEqualTo(load);
+    assertThat(report.draining()).isEqualTo(draining);
   }
 }

@@ -2,12 +2,13 @@ package io.agentfleet.operator.revision;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentAnnotations;
+import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
+import io.agentfleet.api.v1alpha1.RevisionData;
 import io.agentfleet.operator.workers.WorkerLabels;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -16,12 +17,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Reads and writes the ControllerRevisions of one AgentDeployment. Each stores the user's template
- * as {@code data.spec.template}, which is what a rollback copies back into the spec.
+ * Reads and writes the ControllerRevisions of one AgentDeployment, laid out as {@link RevisionData}
+ * says (what {@code kubectl agents rollout history/undo} reads).
  */
 public final class ControllerRevisions {
-
-  public static final String CHANGE_CAUSE = "kubernetes.io/change-cause";
 
   private final KubernetesClient client;
 
@@ -34,7 +33,7 @@ public final class ControllerRevisions {
         .apps()
         .controllerRevisions()
         .inNamespace(deployment.getMetadata().getNamespace())
-        .withLabel(WorkerLabels.DEPLOYMENT, deployment.getMetadata().getName())
+        .withLabel(AgentDeploymentLabels.DEPLOYMENT, deployment.getMetadata().getName())
         .list()
         .getItems();
   }
@@ -42,18 +41,18 @@ public final class ControllerRevisions {
   /** kubectl's change-cause travels with the revision, as for Deployments. */
   private static Map<String, String> changeCause(AgentDeployment deployment) {
     Map<String, String> annotations = deployment.getMetadata().getAnnotations();
-    String cause = annotations == null ? null : annotations.get(CHANGE_CAUSE);
-    return cause == null ? Map.of() : Map.of(CHANGE_CAUSE, cause);
+    String cause = annotations == null ? null : annotations.get(RevisionData.CHANGE_CAUSE);
+    return cause == null ? Map.of() : Map.of(RevisionData.CHANGE_CAUSE, cause);
   }
 
   public static List<Revision> revisions(List<ControllerRevision> stored) {
     return stored.stream()
         .filter(r -> r.getMetadata().getLabels() != null)
-        .filter(r -> r.getMetadata().getLabels().containsKey(WorkerLabels.REVISION))
+        .filter(r -> r.getMetadata().getLabels().containsKey(AgentDeploymentLabels.REVISION))
         .map(
             r ->
                 new Revision(
-                    r.getMetadata().getLabels().get(WorkerLabels.REVISION),
+                    r.getMetadata().getLabels().get(AgentDeploymentLabels.REVISION),
                     r.getMetadata().getName(),
                     r.getRevision() == null ? 0 : r.getRevision()))
         .toList();
@@ -69,12 +68,13 @@ public final class ControllerRevisions {
                 .withNewMetadata()
                 .withName(revision.name())
                 .withNamespace(deployment.getMetadata().getNamespace())
-                .withLabels(WorkerLabels.of(deployment.getMetadata().getName(), revision.hash()))
+                .withLabels(
+                    AgentDeploymentLabels.of(deployment.getMetadata().getName(), revision.hash()))
                 .withAnnotations(changeCause(deployment))
                 .withOwnerReferences(WorkerLabels.controllerReference(deployment))
                 .endMetadata()
                 .withRevision(revision.number())
-                .withData(Map.of("spec", Map.of("template", userTemplate)))
+                .withData(RevisionData.of(userTemplate))
                 .build())
         .create();
   }
@@ -88,18 +88,7 @@ public final class ControllerRevisions {
             .inNamespace(deployment.getMetadata().getNamespace())
             .withName(revisionName)
             .get();
-    if (r == null || r.getData() == null) {
-      return Optional.empty();
-    }
-    // data is a RawExtension: whatever type the client gave it, read it back as a tree.
-    Map<?, ?> data = Serialization.unmarshal(Serialization.asJson(r.getData()), Map.class);
-    Object spec = data.get("spec");
-    if (!(spec instanceof Map<?, ?> specMap) || specMap.get("template") == null) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        Serialization.unmarshal(
-            Serialization.asJson(specMap.get("template")), PodTemplateSpec.class));
+    return r == null ? Optional.empty() : RevisionData.template(r.getData());
   }
 
   public void annotate(AgentDeployment deployment, String revisionName, String key, String value) {
@@ -128,7 +117,7 @@ public final class ControllerRevisions {
       if (annotations != null
           && annotations.containsKey(AgentDeploymentAnnotations.ROLLED_BACK)
           && r.getMetadata().getLabels() != null) {
-        hashes.add(r.getMetadata().getLabels().get(WorkerLabels.REVISION));
+        hashes.add(r.getMetadata().getLabels().get(AgentDeploymentLabels.REVISION));
       }
     }
     return hashes;

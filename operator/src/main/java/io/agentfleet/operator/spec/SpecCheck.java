@@ -100,10 +100,7 @@ public final class SpecCheck {
       return warnings;
     }
     Long grace = spec.getTemplate().getSpec().getTerminationGracePeriodSeconds();
-    int drain =
-        spec.getDrain() == null || spec.getDrain().getTimeoutSeconds() == null
-            ? Drain.DEFAULT_TIMEOUT_SECONDS
-            : spec.getDrain().getTimeoutSeconds();
+    int drain = spec.drainTimeoutSeconds();
     if (grace != null && grace < drain) {
       warnings.add(
           ("spec.template.spec.terminationGracePeriodSeconds (%d) is shorter than"

@@ -1,13 +1,15 @@
 package io.agentfleet.operator.status;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
+import io.agentfleet.api.v1alpha1.ConditionReason;
+import io.agentfleet.api.v1alpha1.ConditionType;
 import io.agentfleet.api.v1alpha1.RolloutStatus;
 import io.agentfleet.operator.autoscale.ScaleDecision;
 import io.agentfleet.operator.rollout.RolloutPhase;
 import io.agentfleet.operator.rollout.RolloutPlan;
 import io.agentfleet.operator.rollout.RolloutState;
-import io.agentfleet.operator.workers.WorkerLabels;
 import io.agentfleet.operator.workers.WorkerPod;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Instant;
@@ -80,7 +82,7 @@ public final class StatusAggregator {
         rolledOut || previous.getCurrentRevision() == null
             ? updateRevision
             : previous.getCurrentRevision());
-    status.setSelector(WorkerLabels.selector(deployment.getMetadata().getName()));
+    status.setSelector(AgentDeploymentLabels.selector(deployment.getMetadata().getName()));
     status.setLastStableRevision(
         view.lastStableRevision() != null
             ? view.lastStableRevision()
@@ -93,9 +95,11 @@ public final class StatusAggregator {
     List<Condition> wantedConditions = new ArrayList<>();
     wantedConditions.add(
         Conditions.of(
-            Conditions.AVAILABLE,
+            ConditionType.AVAILABLE,
             ready >= wanted ? "True" : "False",
-            ready >= wanted ? "MinimumWorkersAvailable" : "MinimumWorkersUnavailable",
+            ready >= wanted
+                ? ConditionReason.MINIMUM_WORKERS_AVAILABLE
+                : ConditionReason.MINIMUM_WORKERS_UNAVAILABLE,
             "%d of %d workers ready".formatted(ready, wanted),
             generation));
     wantedConditions.add(
@@ -118,21 +122,26 @@ public final class StatusAggregator {
         trouble
             .map(
                 t ->
-                    Conditions.of(Conditions.DEGRADED, "True", t.reason(), t.message(), generation))
+                    Conditions.of(
+                        ConditionType.DEGRADED, "True", t.reason(), t.message(), generation))
             .orElseGet(
                 () ->
                     Conditions.of(
-                        Conditions.DEGRADED, "False", "AsExpected", "no problems", generation)));
+                        ConditionType.DEGRADED,
+                        "False",
+                        ConditionReason.AS_EXPECTED,
+                        "no problems",
+                        generation)));
     status.setConditions(Conditions.merge(previous.getConditions(), wantedConditions, now));
     // After an automatic rollback the rollout stays RolledBack, so `kubectl agents rollout
     // status` keeps failing, until a different template is rolled out.
-    Condition rolledBack = Conditions.find(wantedConditions, Conditions.ROLLED_BACK);
+    Condition rolledBack = Conditions.find(wantedConditions, ConditionType.ROLLED_BACK);
     if (rolledBack != null
         && "True".equals(rolledBack.getStatus())
         && status.getRollout() != null
         && view.rollout().isPresent()
         && view.rollout().get().phase() != RolloutPhase.RolledBack) {
-      status.getRollout().setPhase(RolloutPhase.RolledBack.name());
+      status.getRollout().setPhase(RolloutPhase.RolledBack.api().name());
       status
           .getRollout()
           .setMessage(rolledBack.getMessage() + "; " + view.rollout().get().message());
@@ -144,7 +153,7 @@ public final class StatusAggregator {
       RolloutPlan plan, List<WorkerPod> pods, String updateHash) {
     RolloutState s = plan.state();
     RolloutStatus r = new RolloutStatus();
-    r.setPhase(plan.phase().name());
+    r.setPhase(plan.phase().api().name());
     r.setStep(s.step());
     r.setWeight(plan.weight());
     r.setStartedAt(s.startedAt().toString());
@@ -167,21 +176,39 @@ public final class StatusAggregator {
     return switch (plan.phase()) {
       case Completed ->
           Conditions.of(
-              Conditions.PROGRESSING, "True", "NewRevisionAvailable", plan.message(), generation);
+              ConditionType.PROGRESSING,
+              "True",
+              ConditionReason.NEW_REVISION_AVAILABLE,
+              plan.message(),
+              generation);
       case Progressing ->
           Conditions.of(
-              Conditions.PROGRESSING, "True", "RolloutInProgress", plan.message(), generation);
+              ConditionType.PROGRESSING,
+              "True",
+              ConditionReason.ROLLOUT_IN_PROGRESS,
+              plan.message(),
+              generation);
       case Paused ->
-          Conditions.of(Conditions.PROGRESSING, "Unknown", "Paused", plan.message(), generation);
+          Conditions.of(
+              ConditionType.PROGRESSING,
+              "Unknown",
+              ConditionReason.PAUSED,
+              plan.message(),
+              generation);
       case Failed ->
           Conditions.of(
-              Conditions.PROGRESSING,
+              ConditionType.PROGRESSING,
               "False",
-              "ProgressDeadlineExceeded",
+              ConditionReason.PROGRESS_DEADLINE_EXCEEDED,
               plan.message(),
               generation);
       case RolledBack ->
-          Conditions.of(Conditions.PROGRESSING, "False", "RolledBack", plan.message(), generation);
+          Conditions.of(
+              ConditionType.PROGRESSING,
+              "False",
+              ConditionReason.ROLLED_BACK,
+              plan.message(),
+              generation);
     };
   }
 
@@ -197,13 +224,13 @@ public final class StatusAggregator {
     if (view.rolledBack().isPresent()) {
       return Optional.of(
           Conditions.of(
-              Conditions.ROLLED_BACK,
+              ConditionType.ROLLED_BACK,
               "True",
-              "AutomaticRollback",
+              ConditionReason.AUTOMATIC_ROLLBACK,
               view.rolledBack().get(),
               generation));
     }
-    Condition before = Conditions.find(previous.getConditions(), Conditions.ROLLED_BACK);
+    Condition before = Conditions.find(previous.getConditions(), ConditionType.ROLLED_BACK);
     if (before == null) {
       return Optional.empty();
     }
@@ -215,11 +242,15 @@ public final class StatusAggregator {
     return Optional.of(
         stillBack
             ? Conditions.of(
-                Conditions.ROLLED_BACK, "True", before.getReason(), before.getMessage(), generation)
+                ConditionType.ROLLED_BACK,
+                "True",
+                before.getReason(),
+                before.getMessage(),
+                generation)
             : Conditions.of(
-                Conditions.ROLLED_BACK,
+                ConditionType.ROLLED_BACK,
                 "False",
-                "NewRevision",
+                ConditionReason.NEW_REVISION,
                 "a new revision is being rolled out",
                 generation));
   }
@@ -233,23 +264,23 @@ public final class StatusAggregator {
     return switch (d.limit()) {
       case MIN ->
           Conditions.of(
-              Conditions.SCALING_LIMITED,
+              ConditionType.SCALING_LIMITED,
               "True",
-              "TooFewReplicas",
+              ConditionReason.TOO_FEW_REPLICAS,
               "held at %d by minReplicas or a schedule".formatted(d.replicas()),
               generation);
       case MAX ->
           Conditions.of(
-              Conditions.SCALING_LIMITED,
+              ConditionType.SCALING_LIMITED,
               "True",
-              "TooManyReplicas",
+              ConditionReason.TOO_MANY_REPLICAS,
               "held at %d by maxReplicas".formatted(d.replicas()),
               generation);
       default ->
           Conditions.of(
-              Conditions.SCALING_LIMITED,
+              ConditionType.SCALING_LIMITED,
               "False",
-              "DesiredWithinRange",
+              ConditionReason.DESIRED_WITHIN_RANGE,
               "the desired count is within bounds",
               generation);
     };
@@ -266,17 +297,17 @@ public final class StatusAggregator {
       Long generation) {
     if (paused) {
       return Conditions.of(
-          Conditions.PROGRESSING,
+          ConditionType.PROGRESSING,
           "Unknown",
-          "Paused",
+          ConditionReason.PAUSED,
           "spec.paused is true: pods are left as they are",
           generation);
     }
     if (rolledOut) {
       return Conditions.of(
-          Conditions.PROGRESSING,
+          ConditionType.PROGRESSING,
           "True",
-          "NewRevisionAvailable",
+          ConditionReason.NEW_REVISION_AVAILABLE,
           "revision %s runs on all %d workers".formatted(updateRevision, desired),
           generation);
     }
@@ -285,16 +316,16 @@ public final class StatusAggregator {
       // Nothing of the current template is stored yet (the spec could not be acted on, or its
       // revision is still being written): there is no revision to name.
       return Conditions.of(
-          Conditions.PROGRESSING,
+          ConditionType.PROGRESSING,
           "True",
-          "RolloutInProgress",
+          ConditionReason.ROLLOUT_IN_PROGRESS,
           "no revision of the current template written yet; %d workers running".formatted(old),
           generation);
     }
     return Conditions.of(
-        Conditions.PROGRESSING,
+        ConditionType.PROGRESSING,
         "True",
-        "RolloutInProgress",
+        ConditionReason.ROLLOUT_IN_PROGRESS,
         "%d of %d workers ready on revision %s, %d old still running"
             .formatted(updatedReady, desired, updateRevision, old),
         generation);

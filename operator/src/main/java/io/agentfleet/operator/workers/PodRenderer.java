@@ -3,8 +3,6 @@ package io.agentfleet.operator.workers;
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentAnnotations;
 import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
-import io.agentfleet.api.v1alpha1.Drain;
-import io.agentfleet.api.v1alpha1.WorkerStatusEndpoint;
 import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -109,17 +107,11 @@ public final class PodRenderer {
   }
 
   static long drainSeconds(AgentDeploymentSpec spec) {
-    Drain drain = spec.getDrain();
-    return drain == null || drain.getTimeoutSeconds() == null
-        ? Drain.DEFAULT_TIMEOUT_SECONDS
-        : drain.getTimeoutSeconds();
+    return spec.drainTimeoutSeconds();
   }
 
   public static int statusPort(AgentDeploymentSpec spec) {
-    WorkerStatusEndpoint endpoint = spec.getWorkerStatus();
-    return endpoint == null || endpoint.getPort() == null
-        ? WorkerStatusEndpoint.DEFAULT_PORT
-        : endpoint.getPort();
+    return spec.workerStatusPort();
   }
 
   /**
@@ -127,10 +119,7 @@ public final class PodRenderer {
    * workers have no such path; their {@code /} is the best signal they give.
    */
   static String readinessPath(AgentDeploymentSpec spec) {
-    WorkerStatusEndpoint endpoint = spec.getWorkerStatus();
-    return endpoint != null && endpoint.getFormat() == WorkerStatusFormat.AGENTFLEET
-        ? "/ready"
-        : "/";
+    return spec.workerStatusFormat() == WorkerStatusFormat.AGENTFLEET ? "/ready" : "/";
   }
 
   private static void addMissingEnv(Container worker, AgentDeploymentSpec spec) {

@@ -1,6 +1,7 @@
 package io.agentfleet.operator.workers;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import java.util.Map;
@@ -8,18 +9,19 @@ import java.util.Map;
 /** The labels that tie a worker pod or a ControllerRevision to its AgentDeployment. */
 public final class WorkerLabels {
 
-  public static final String DEPLOYMENT = AgentDeployment.GROUP + "/deployment";
-  public static final String REVISION = AgentDeployment.GROUP + "/revision";
-  public static final String RESERVED_PREFIX = AgentDeployment.GROUP + "/";
+  // Forwarded from the API's AgentDeploymentLabels while callers still name them here.
+  public static final String DEPLOYMENT = AgentDeploymentLabels.DEPLOYMENT;
+  public static final String REVISION = AgentDeploymentLabels.REVISION;
+  public static final String RESERVED_PREFIX = AgentDeploymentLabels.RESERVED_PREFIX;
 
   private WorkerLabels() {}
 
   public static Map<String, String> of(String deployment) {
-    return Map.of(DEPLOYMENT, deployment);
+    return AgentDeploymentLabels.of(deployment);
   }
 
   public static Map<String, String> of(String deployment, String revisionHash) {
-    return Map.of(DEPLOYMENT, deployment, REVISION, revisionHash);
+    return AgentDeploymentLabels.of(deployment, revisionHash);
   }
 
   /**
@@ -39,6 +41,6 @@ public final class WorkerLabels {
 
   /** The scale subresource's selector, as {@code kubectl} and HPA read it. */
   public static String selector(String deployment) {
-    return DEPLOYMENT + "=" + deployment;
+    return AgentDeploymentLabels.selector(deployment);
   }
 }

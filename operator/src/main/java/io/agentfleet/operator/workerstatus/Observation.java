@@ -1,5 +1,6 @@
 package io.agentfleet.operator.workerstatus;
 
+import io.agentfleet.api.workerstatus.WorkerReport;
 import java.time.Instant;
 import java.util.Optional;
 

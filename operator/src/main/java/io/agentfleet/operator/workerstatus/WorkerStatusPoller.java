@@ -1,5 +1,6 @@
 package io.agentfleet.operator.workerstatus;
 
+import io.agentfleet.api.workerstatus.WorkerReportParser;
 import io.agentfleet.operator.config.OperatorConfig;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.micrometer.core.instrument.MeterRegistry;

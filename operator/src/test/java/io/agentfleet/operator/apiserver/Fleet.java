@@ -3,6 +3,7 @@ package io.agentfleet.operator.apiserver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.api.v1alpha1.RolloutPhase;
 import io.agentfleet.operator.SampleDeployments;
 import io.agentfleet.operator.status.Conditions;
 import io.agentfleet.operator.workers.WorkerLabels;
@@ -179,7 +180,7 @@ final class Fleet {
     AgentDeployment d = get(name);
     assertThat(d.getStatus()).isNotNull();
     assertThat(d.getStatus().getObservedGeneration()).isEqualTo(d.getMetadata().getGeneration());
-    assertThat(d.getStatus().getRollout().getPhase()).isEqualTo("Completed");
+    assertThat(d.getStatus().getRollout().getPhase()).isEqualTo(RolloutPhase.Completed.name());
     assertThat(pods(name)).hasSize(n);
     assertThat(d.getStatus().getReadyReplicas()).isEqualTo(n);
     String hash = d.getStatus().getUpdateRevision();

@@ -10,6 +10,8 @@ import io.agentfleet.api.v1alpha1.AgentDeploymentAnnotations;
 import io.agentfleet.api.v1alpha1.Autoscaling;
 import io.agentfleet.api.v1alpha1.Canary;
 import io.agentfleet.api.v1alpha1.CanaryStep;
+import io.agentfleet.api.v1alpha1.RevisionData;
+import io.agentfleet.api.v1alpha1.RolloutPhase;
 import io.agentfleet.api.v1alpha1.Strategy;
 import io.agentfleet.api.v1alpha1.StrategyType;
 import io.agentfleet.operator.ScriptedWorker;
@@ -158,13 +160,13 @@ class LifecycleIT {
         });
     fleet.awaitRolledOut("web", 2);
     fleet.setImage("web", "agent:2");
-    fleet.awaitPhase("web", "Paused");
+    fleet.awaitPhase("web", RolloutPhase.Paused.name());
     fleet.eventually(
         Fleet.WAIT,
         "one worker of each revision",
         () -> assertThat(fleet.images("web")).containsExactly("agent:1", "agent:2"));
     assertThat(Fleet.condition(fleet.get("web"), Conditions.PROGRESSING).getReason())
-        .isEqualTo("Paused");
+        .isEqualTo(RolloutPhase.Paused.name());
 
     // kubectl agents rollout promote: a JSON merge patch of the annotation, the time as value.
     String promoted = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
@@ -201,7 +203,7 @@ class LifecycleIT {
     // kubectl agents rollout undo: revision 1's data.spec.template replaces spec.template whole.
     JsonNode stored =
         JSON.readTree(fleet.kubectl("get", "controllerrevision", first, "-o", "json"));
-    JsonNode template = stored.path("data").path("spec").path("template");
+    JsonNode template = RevisionData.templateTree(stored.get("data")).orElseThrow();
     assertThat(template.isObject()).as("revision 1 stores a template").isTrue();
     var op = JsonNodeFactory.instance.objectNode();
     op.put("op", "replace").put("path", "/spec/template").set("value", template);
@@ -239,7 +241,7 @@ class LifecycleIT {
           AgentDeployment d = fleet.get("web");
           assertThat(d.getStatus().getObservedGeneration())
               .isEqualTo(d.getMetadata().getGeneration());
-          assertThat(d.getStatus().getRollout().getPhase()).isEqualTo("Paused");
+          assertThat(d.getStatus().getRollout().getPhase()).isEqualTo(RolloutPhase.Paused.name());
         });
     org.awaitility.Awaitility.await()
         .during(Duration.ofSeconds(3))

@@ -3,9 +3,9 @@ package io.agentfleet.operator.autoscale;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
+import io.agentfleet.api.workerstatus.WorkerReport;
 import io.agentfleet.operator.autoscale.ScalingHistory.ScaleChange;
 import io.agentfleet.operator.workers.WorkerPod;
-import io.agentfleet.operator.workerstatus.WorkerReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

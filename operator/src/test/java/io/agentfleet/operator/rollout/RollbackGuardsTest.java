@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentfleet.api.v1alpha1.Rollback;
 import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
+import io.agentfleet.api.workerstatus.WorkerReport;
 import io.agentfleet.operator.workers.WorkerPod;
-import io.agentfleet.operator.workerstatus.WorkerReport;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

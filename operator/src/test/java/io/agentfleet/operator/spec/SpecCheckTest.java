@@ -3,6 +3,7 @@ package io.agentfleet.operator.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
 import io.agentfleet.api.v1alpha1.Canary;
 import io.agentfleet.api.v1alpha1.CanaryStep;
@@ -64,7 +65,7 @@ class SpecCheckTest {
                     s.getTemplate()
                         .setMetadata(
                             new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
-                                .withLabels(Map.of("agentfleet.io/revision", "x"))
+                                .withLabels(Map.of(AgentDeploymentLabels.REVISION, "x"))
                                 .build())),
         Arguments.of("spec.replicas", (Consumer<AgentDeploymentSpec>) s -> s.setReplicas(-1)),
         Arguments.of("spec.agentName", (Consumer<AgentDeploymentSpec>) s -> s.setAgentName("a b")),

@@ -3,8 +3,10 @@ package io.agentfleet.operator.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
+import io.agentfleet.api.v1alpha1.ConditionReason;
 import io.agentfleet.operator.workers.WorkerPod;
 import java.time.Instant;
 import java.util.List;
@@ -46,9 +48,9 @@ class StatusAggregatorTest {
     assertThat(s.getUpdatedReplicas()).isEqualTo(1);
     assertThat(s.getDrainingWorkers()).isEqualTo(1);
     assertThat(s.getObservedGeneration()).isEqualTo(3L);
-    assertThat(s.getSelector()).isEqualTo("agentfleet.io/deployment=voice");
+    assertThat(s.getSelector()).isEqualTo(AgentDeploymentLabels.selector("voice"));
     assertThat(Conditions.find(s.getConditions(), Conditions.PROGRESSING).getReason())
-        .isEqualTo("RolloutInProgress");
+        .isEqualTo(ConditionReason.ROLLOUT_IN_PROGRESS);
   }
 
   @Test

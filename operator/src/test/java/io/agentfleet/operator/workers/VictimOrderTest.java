@@ -3,7 +3,7 @@ package io.agentfleet.operator.workers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
-import io.agentfleet.operator.workerstatus.WorkerReport;
+import io.agentfleet.api.workerstatus.WorkerReport;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

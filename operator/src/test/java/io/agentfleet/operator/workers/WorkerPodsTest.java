@@ -3,8 +3,8 @@ package io.agentfleet.operator.workers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
-import io.agentfleet.operator.workerstatus.WorkerReport;
-import io.agentfleet.operator.workerstatus.WorkerReportParser;
+import io.agentfleet.api.workerstatus.WorkerReport;
+import io.agentfleet.api.workerstatus.WorkerReportParser;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.time.Instant;

@@ -3,6 +3,7 @@ package io.agentfleet.operator.workerstatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
+import io.agentfleet.api.workerstatus.WorkerReport;
 import io.agentfleet.operator.config.OperatorConfig;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
