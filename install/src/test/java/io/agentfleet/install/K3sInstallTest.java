@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.k3s.K3sContainer;
 import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.MountableFile;
 
 /**
  * The whole install on a real cluster: K3s in a container (Testcontainers), {@code helm install} of
@@ -35,6 +36,13 @@ class K3sInstallTest {
             + " to run K3s in a container; it runs where Docker exists, see install/README.md");
     try (K3sContainer k3s = new K3sContainer(DockerImageName.parse(K3S_IMAGE))) {
       k3s.start();
+      // The operator image as ImageTest builds it, into K3s' containerd: nothing is pulled.
+      Images.Image operator = Images.operator();
+      k3s.copyFileToContainer(
+          MountableFile.forHostPath(operator.tarball()), "/tmp/operator-image.tar");
+      var imported =
+          k3s.execInContainer("ctr", "-n", "k8s.io", "images", "import", "/tmp/operator-image.tar");
+      assertThat(imported.getExitCode()).as(imported.getStderr()).isZero();
       Path kubeconfig = Files.createTempFile("k3s", ".kubeconfig");
       Files.writeString(kubeconfig, k3s.getKubeConfigYaml());
       new Helm(Chart.dir())
