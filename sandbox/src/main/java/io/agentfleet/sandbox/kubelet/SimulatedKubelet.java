@@ -1,5 +1,6 @@
 package io.agentfleet.sandbox.kubelet;
 
+import io.agentfleet.api.v1alpha1.AgentDeploymentAnnotations;
 import io.agentfleet.controlplane.ListenPorts;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class SimulatedKubelet implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SimulatedKubelet.class);
 
-  public static final String STATUS_ADDRESS = "agentfleet.io/status-address";
+  public static final String STATUS_ADDRESS = AgentDeploymentAnnotations.STATUS_ADDRESS;
 
   private final KubernetesClient client;
   private final KubeletConfig config;

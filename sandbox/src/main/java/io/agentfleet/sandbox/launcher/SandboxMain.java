@@ -1,6 +1,7 @@
 package io.agentfleet.sandbox.launcher;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.sandbox.calls.Arrivals;
 import io.agentfleet.sandbox.calls.CallLedger;
 import io.agentfleet.sandbox.calls.CallOutcome;
@@ -363,7 +364,7 @@ public final class SandboxMain implements Callable<Integer> {
               .client()
               .pods()
               .inNamespace("default")
-              .withLabel("agentfleet.io/deployment", agentName)
+              .withLabel(AgentDeploymentLabels.DEPLOYMENT, agentName)
               .list()
               .getItems();
       AgentDeployment deployment =

@@ -1,5 +1,6 @@
 package io.agentfleet.sandbox.launcher;
 
+import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
 import io.agentfleet.sandbox.calls.CallLedger;
 import io.agentfleet.sandbox.calls.CallOutcome;
@@ -67,7 +68,8 @@ final class SummaryLine {
     line.append(" | pods ");
     Map<String, Map<String, Integer>> byRevision = new TreeMap<>();
     for (Pod pod : pods) {
-      String revision = pod.getMetadata().getLabels().getOrDefault("agentfleet.io/revision", "?");
+      String revision =
+          pod.getMetadata().getLabels().getOrDefault(AgentDeploymentLabels.REVISION, "?");
       String shortRevision = revision.length() > 4 ? revision.substring(0, 4) : revision;
       byRevision
           .computeIfAbsent(shortRevision, r -> new TreeMap<>())

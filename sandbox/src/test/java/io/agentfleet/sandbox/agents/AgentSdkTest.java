@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
+import io.agentfleet.api.workerstatus.WorkerReport;
+import io.agentfleet.api.workerstatus.WorkerReportParser;
 import io.agentfleet.controlplane.ListenPorts;
 import io.agentfleet.controlplane.LiveKitLog;
 import io.agentfleet.controlplane.LiveKitServer;
-import io.agentfleet.operator.workerstatus.WorkerReport;
-import io.agentfleet.operator.workerstatus.WorkerReportParser;
 import io.agentfleet.sandbox.launcher.WorkerImage;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
+import io.agentfleet.api.v1alpha1.ConditionType;
 import io.agentfleet.controlplane.ControlPlane;
 import io.agentfleet.sandbox.launcher.SampleAgent;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -27,7 +28,7 @@ class ServerSideApplyTest {
     for (String message : List.of("0 of 1 workers ready", "1 of 1 workers ready")) {
       AgentDeployment d = deployments.withName("ssa").get();
       AgentDeploymentStatus status = new AgentDeploymentStatus();
-      status.setConditions(List.of(condition("Available", message)));
+      status.setConditions(List.of(condition(ConditionType.AVAILABLE, message)));
       d.setStatus(status);
       d.getMetadata().setManagedFields(null);
       deployments

@@ -2,6 +2,7 @@ package io.agentfleet.sandbox.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
 import io.agentfleet.sandbox.calls.CallLedger;
 import io.agentfleet.sandbox.calls.CallOutcome;
@@ -18,7 +19,7 @@ class SummaryLineTest {
         new PodBuilder()
             .withNewMetadata()
             .withName("p")
-            .addToLabels("agentfleet.io/revision", revision)
+            .addToLabels(AgentDeploymentLabels.REVISION, revision)
             .withDeletionTimestamp(terminating ? "2026-01-01T00:00:00Z" : null)
             .endMetadata()
             .withNewStatus()

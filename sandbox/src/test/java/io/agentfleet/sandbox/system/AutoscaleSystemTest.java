@@ -5,7 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.Autoscaling;
+import io.agentfleet.api.v1alpha1.ConditionReason;
+import io.agentfleet.api.v1alpha1.ConditionType;
 import io.agentfleet.api.v1alpha1.ScalingRules;
+import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.sandbox.calls.Arrivals;
 import io.agentfleet.sandbox.calls.CallOutcome;
 import io.agentfleet.sandbox.calls.CallRecord;
@@ -147,7 +150,11 @@ class AutoscaleSystemTest {
     int peakCalls = samples.stream().mapToInt(Sample::inCall).max().orElse(0);
     System.out.printf(
         "autoscale ramp: %d calls %s, peak %d in call, peak %d workers, %d scale events%n",
-        calls.size(), outcomes, peakCalls, peakPods, events("ScalingUp") + events("ScalingDown"));
+        calls.size(),
+        outcomes,
+        peakCalls,
+        peakPods,
+        events(EventReason.ScalingUp.name()) + events(EventReason.ScalingDown.name()));
     System.out.println("samples (s, in call, waiting, live pods, desired, at max): " + samples);
 
     // Workers were added while calls rose: more than one worker before the rate peaked.
@@ -168,8 +175,8 @@ class AutoscaleSystemTest {
     }
     // And removed after they fell: back to one (the await above), only after the calls ebbed.
     assertThat(fleet.pods()).hasSize(1);
-    assertThat(events("ScalingUp")).as("scale-up Events").isPositive();
-    assertThat(events("ScalingDown")).as("scale-down Events").isPositive();
+    assertThat(events(EventReason.ScalingUp.name())).as("scale-up Events").isPositive();
+    assertThat(events(EventReason.ScalingDown.name())).as("scale-down Events").isPositive();
 
     assertThat(calls).hasSizeGreaterThan(30);
     assertThat(outcomes.getOrDefault(CallOutcome.DROPPED, 0L)).as("dropped").isZero();
@@ -271,7 +278,7 @@ class AutoscaleSystemTest {
     assertThat(samples).as("the fleet grew to its maximum").anyMatch(x -> x[0] == 2);
     assertThat(overflow.events())
         .as("DispatchReoffered Events")
-        .anyMatch(e -> "DispatchReoffered".equals(e.getReason()));
+        .anyMatch(e -> EventReason.DispatchReoffered.name().equals(e.getReason()));
     // Then fewer calls: back to one worker.
     await()
         .ignoreExceptions()
@@ -289,9 +296,9 @@ class AutoscaleSystemTest {
       desired = d.getStatus().getDesiredReplicas() == null ? 0 : d.getStatus().getDesiredReplicas();
       for (Condition c : d.getStatus().getConditions()) {
         atMax |=
-            c.getType().equals("ScalingLimited")
+            c.getType().equals(ConditionType.SCALING_LIMITED)
                 && c.getStatus().equals("True")
-                && "TooManyReplicas".equals(c.getReason());
+                && ConditionReason.TOO_MANY_REPLICAS.equals(c.getReason());
       }
     }
     return new Sample(

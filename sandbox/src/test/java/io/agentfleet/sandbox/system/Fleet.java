@@ -1,6 +1,7 @@
 package io.agentfleet.sandbox.system;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.controlplane.LiveKitLog;
 import io.agentfleet.sandbox.calls.CallOutcome;
 import io.agentfleet.sandbox.calls.CallRecord;
@@ -27,7 +28,7 @@ import java.util.stream.Collectors;
 
 /** One AgentDeployment in a test sandbox: its pods, workers, calls, Events, and the CLI. */
 final class Fleet {
-  static final String REVISION_LABEL = "agentfleet.io/revision";
+  static final String REVISION_LABEL = AgentDeploymentLabels.REVISION;
 
   final Sandbox sandbox;
   final String name;
@@ -55,7 +56,7 @@ final class Fleet {
         .client()
         .pods()
         .inNamespace("default")
-        .withLabel("agentfleet.io/deployment", name)
+        .withLabel(AgentDeploymentLabels.DEPLOYMENT, name)
         .list()
         .getItems();
   }

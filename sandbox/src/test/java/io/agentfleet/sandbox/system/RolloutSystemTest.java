@@ -6,9 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.Canary;
 import io.agentfleet.api.v1alpha1.CanaryStep;
+import io.agentfleet.api.v1alpha1.ConditionType;
 import io.agentfleet.api.v1alpha1.Rollback;
+import io.agentfleet.api.v1alpha1.RolloutPhase;
 import io.agentfleet.api.v1alpha1.Strategy;
 import io.agentfleet.api.v1alpha1.StrategyType;
+import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.sandbox.calls.CallOutcome;
 import io.agentfleet.sandbox.calls.CallRecord;
 import io.agentfleet.sandbox.kubelet.ImageRule;
@@ -263,13 +266,14 @@ class RolloutSystemTest {
         .atMost(SLOW)
         .until(
             () ->
-                "Paused".equals(fleet.get().getStatus().getRollout().getPhase())
+                RolloutPhase.Paused.is(fleet.get().getStatus().getRollout().getPhase())
                     && newPods(oldPods).stream().filter(Fleet::isReady).count() == 1);
     assertThat(fleet.get().getStatus().getRollout().getWeight()).isEqualTo(25);
     // Held: while nobody promotes, it stays at one new worker.
     for (int i = 0; i < 10; i++) {
       sleep(Duration.ofSeconds(1));
-      assertThat(fleet.get().getStatus().getRollout().getPhase()).isEqualTo("Paused");
+      assertThat(fleet.get().getStatus().getRollout().getPhase())
+          .isEqualTo(RolloutPhase.Paused.name());
       assertThat(newPods(oldPods)).hasSize(1);
     }
     assertThat(fleet.cli("rollout", "status", NAME).exitCode()).isEqualTo(3);
@@ -300,13 +304,16 @@ class RolloutSystemTest {
     await()
         .ignoreExceptions()
         .atMost(ROLLOUT)
-        .until(() -> condition(fleet.get(), "RolledBack") != null);
-    Condition rolledBack = condition(fleet.get(), "RolledBack");
+        .until(() -> condition(fleet.get(), ConditionType.ROLLED_BACK) != null);
+    Condition rolledBack = condition(fleet.get(), ConditionType.ROLLED_BACK);
     assertThat(rolledBack.getStatus()).isEqualTo("True");
     await()
         .ignoreExceptions()
         .atMost(SLOW)
-        .until(() -> fleet.events().stream().anyMatch(e -> "RolledBack".equals(e.getReason())));
+        .until(
+            () ->
+                fleet.events().stream()
+                    .anyMatch(e -> EventReason.RolledBack.name().equals(e.getReason())));
     // The stable template is back in the spec, so `kubectl get -o yaml` shows the truth.
     assertThat(container(fleet.get()).getImage()).startsWith("agentfleet/worker:");
     Fleet.CliResult status = fleet.cli("rollout", "status", NAME);
@@ -408,7 +415,7 @@ class RolloutSystemTest {
                   && pods.stream().noneMatch(p -> oldPods.contains(p.getMetadata().getName()))
                   && fleet.ready().size() == size
                   && fleet.registered().size() == size
-                  && "Completed".equals(fleet.get().getStatus().getRollout().getPhase());
+                  && RolloutPhase.Completed.is(fleet.get().getStatus().getRollout().getPhase());
             });
   }
 

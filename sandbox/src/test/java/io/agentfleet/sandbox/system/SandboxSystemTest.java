@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.controlplane.LiveKitLog;
 import io.agentfleet.sandbox.calls.CallOutcome;
 import io.agentfleet.sandbox.calls.CallRecord;
@@ -59,7 +60,7 @@ class SandboxSystemTest {
               String.format(
                   "pod %s rev=%s deleting=%s ready=%s status=%s%n",
                   p.getMetadata().getName(),
-                  p.getMetadata().getLabels().get("agentfleet.io/revision"),
+                  p.getMetadata().getLabels().get(AgentDeploymentLabels.REVISION),
                   p.getMetadata().getDeletionTimestamp(),
                   isReady(p),
                   p.getStatus() == null
@@ -357,7 +358,7 @@ class SandboxSystemTest {
     return client
         .pods()
         .inNamespace("default")
-        .withLabel("agentfleet.io/deployment", NAME)
+        .withLabel(AgentDeploymentLabels.DEPLOYMENT, NAME)
         .list()
         .getItems();
   }
