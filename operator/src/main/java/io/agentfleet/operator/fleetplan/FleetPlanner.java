@@ -108,31 +108,19 @@ public final class FleetPlanner {
     Writes writes =
         new Writes(
             scaling, revisions, placement, rollout, effective, hash, update, rollback, stable);
-    if (rollback.isPresent()) {
-      RolloutPlan rolledBack =
-          new RolloutPlan(
-              0,
-              List.of(),
-              RolloutPhase.RolledBack,
-              rollout.state(),
-              rollout.weight(),
-              false,
-              rollout.deadlineExceeded(),
-              "rolled back to " + stable + ": " + rollback.get());
-      FleetView view =
-          new FleetView(
-              workers,
-              update.name(),
-              hash,
-              scaling,
-              scaledAt,
-              Optional.of(rolledBack),
-              stable,
-              rollback);
-      return new FleetPlan(view, Optional.empty(), Optional.of(writes), Resync.SOON);
-    }
-
     boolean completed = rollout.phase() == RolloutPhase.Completed;
+    RolloutPlan reported =
+        rollback.isEmpty()
+            ? rollout
+            : new RolloutPlan(
+                0,
+                List.of(),
+                RolloutPhase.RolledBack,
+                rollout.state(),
+                rollout.weight(),
+                false,
+                rollout.deadlineExceeded(),
+                "rolled back to " + stable + ": " + rollback.get());
     FleetView view =
         new FleetView(
             workers,
@@ -140,9 +128,12 @@ public final class FleetPlanner {
             hash,
             scaling,
             scaledAt,
-            Optional.of(rollout),
-            completed && !blocked ? update.name() : null,
-            Optional.empty());
+            Optional.of(reported),
+            rollback.isPresent() ? stable : completed && !blocked ? update.name() : null,
+            rollback);
+    if (rollback.isPresent()) {
+      return new FleetPlan(view, Optional.empty(), Optional.of(writes), Resync.SOON);
+    }
     List<String> warnings = SpecCheck.warnings(spec);
     Optional<Trouble> warning =
         warnings.isEmpty()

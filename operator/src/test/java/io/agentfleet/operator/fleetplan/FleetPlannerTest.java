@@ -233,6 +233,49 @@ class FleetPlannerTest {
         .contains(EventReason.GracePeriodShorterThanDrain.name());
   }
 
+  @Test
+  void aCrashLoopingNewRevisionIsRolledBackInsteadOfTouchingPods() {
+    AgentDeployment d = deployment(2);
+    io.agentfleet.api.v1alpha1.Rollback policy = new io.agentfleet.api.v1alpha1.Rollback();
+    policy.setAutomatic(true);
+    d.getSpec().setRollback(policy);
+    String hash = hashOf(d);
+    AgentDeploymentStatus status = new AgentDeploymentStatus();
+    status.setUpdateRevision(PodNames.revision("voice", hash));
+    status.setCurrentRevision("voice-0ld");
+    status.setLastStableRevision("voice-0ld");
+    d.setStatus(status);
+    StoredRevisions stored =
+        new StoredRevisions(
+            List.of(
+                new Revision("0ld", "voice-0ld", 1),
+                new Revision(hash, PodNames.revision("voice", hash), 2)),
+            Set.of());
+    List<WorkerPod> workers =
+        List.of(
+            idleWorker("voice-0ld-a", "0ld"),
+            idleWorker("voice-0ld-b", "0ld"),
+            new WorkerPod(
+                "voice-" + hash + "-a",
+                hash,
+                false,
+                false,
+                false,
+                NOW.minusSeconds(120),
+                null,
+                5,
+                NOW.minusSeconds(5)));
+
+    FleetPlan plan = FleetPlanner.plan(snapshot(d, workers, reads(stored, List.of())));
+
+    FleetPlan.Writes writes = plan.writes().orElseThrow();
+    assertThat(writes.rollback()).hasValueSatisfying(r -> assertThat(r).contains("crash loop"));
+    assertThat(writes.stableRevision()).isEqualTo("voice-0ld");
+    assertThat(plan.view().rollout()).map(r -> r.phase()).contains(RolloutPhase.RolledBack);
+    assertThat(plan.view().lastStableRevision()).isEqualTo("voice-0ld");
+    assertThat(plan.resync()).isEqualTo(Resync.SOON);
+  }
+
   // ---- workers stuck not ready, outside a rollout
 
   static WorkerPod stuck(String hash, int createdMinutesAgo, int restarts, WorkerReport report) {
