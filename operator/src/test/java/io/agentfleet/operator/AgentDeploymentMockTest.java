@@ -200,16 +200,18 @@ class AgentDeploymentMockTest {
     create(deployment("nosecret", 2, "agent:1"));
     awaitStatus(
         "nosecret",
-        s -> "CredentialsSecretMissing".equals(reason(s.getConditions(), Conditions.DEGRADED)));
+        s ->
+            EventReason.CredentialsSecretMissing.name()
+                .equals(reason(s.getConditions(), Conditions.DEGRADED)));
     AgentDeployment waiting = get("nosecret");
     assertThat(condition(waiting, Conditions.DEGRADED).getMessage()).contains("livekit");
     assertThat(podsOf("nosecret")).isEmpty();
-    assertThat(eventReasons()).contains("CredentialsSecretMissing");
+    assertThat(eventReasons()).contains(EventReason.CredentialsSecretMissing.name());
 
     createSecret("livekit");
     awaitRolledOut("nosecret", 2);
     assertThat(condition(get("nosecret"), Conditions.DEGRADED).getStatus()).isEqualTo("False");
-    assertThat(eventReasons()).contains("Recovered");
+    assertThat(eventReasons()).contains(EventReason.Recovered.name());
     assertOwnedAndCleanUp("nosecret");
   }
 
@@ -220,11 +222,13 @@ class AgentDeploymentMockTest {
     bad.getSpec().getLivekit().setUrl("ftp://nowhere");
     bad.getSpec().setReplicas(-2);
     create(bad);
-    awaitStatus("bad", s -> "InvalidSpec".equals(reason(s.getConditions(), Conditions.DEGRADED)));
+    awaitStatus(
+        "bad",
+        s -> EventReason.InvalidSpec.name().equals(reason(s.getConditions(), Conditions.DEGRADED)));
     Condition degraded = condition(get("bad"), Conditions.DEGRADED);
     assertThat(degraded.getMessage()).contains("spec.livekit.url").contains("spec.replicas");
     assertThat(podsOf("bad")).isEmpty();
-    assertThat(eventReasons()).contains("InvalidSpec");
+    assertThat(eventReasons()).contains(EventReason.InvalidSpec.name());
 
     mutate(
         "bad",
@@ -245,7 +249,9 @@ class AgentDeploymentMockTest {
     create(short_);
     awaitStatus(
         "short-grace",
-        s -> "GracePeriodShorterThanDrain".equals(reason(s.getConditions(), Conditions.DEGRADED)));
+        s ->
+            EventReason.GracePeriodShorterThanDrain.name()
+                .equals(reason(s.getConditions(), Conditions.DEGRADED)));
     assertThat(condition(get("short-grace"), Conditions.DEGRADED).getMessage())
         .contains("terminationGracePeriodSeconds (60)", "spec.drain.timeoutSeconds (600)");
     // A warning, not a refusal: the fleet still runs.

@@ -9,6 +9,7 @@ import io.agentfleet.api.v1alpha1.Autoscaling;
 import io.agentfleet.api.v1alpha1.ScalingRules;
 import io.agentfleet.api.v1alpha1.WebhookPrescaling;
 import io.agentfleet.operator.autoscale.ScalingHistory;
+import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.workers.FleetWriter;
 import io.agentfleet.operator.workers.WorkerLabels;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -82,7 +83,7 @@ class AutoscalingMockTest {
     everyWorker(w -> w.report(3, 1.0));
     awaitReplicas("voice", 4);
     awaitReportingWorkers("voice", 4);
-    assertThat(eventsOf("ScalingUp"))
+    assertThat(eventsOf(EventReason.ScalingUp.name()))
         .anySatisfy(m -> assertThat(m).contains("> target 0.50").contains("→ 4"));
 
     // Drop: two workers keep one call each at 0.5, two go idle -> 1.0 / 0.5 = 2
@@ -101,7 +102,8 @@ class AutoscalingMockTest {
         .atMost(WAIT)
         .untilAsserted(
             () -> assertThat(podNames("voice")).containsExactlyInAnyOrderElementsOf(busy));
-    assertThat(eventsOf("SuccessfulDelete")).allSatisfy(m -> assertThat(m).contains("0 calls"));
+    assertThat(eventsOf(EventReason.SuccessfulDelete.name()))
+        .allSatisfy(m -> assertThat(m).contains("0 calls"));
 
     AgentDeployment d = get("voice");
     assertThat(d.getStatus().getDesiredReplicas()).isEqualTo(2);
@@ -210,7 +212,7 @@ class AutoscalingMockTest {
     post(other, sign(other, "testkey", "test-secret-that-is-long-enough-for-hs256"));
     // 5 expected calls at 2 per worker -> 3; the sales room does not match
     awaitReplicas("prescaled", 3);
-    assertThat(eventsOf("ScalingUp"))
+    assertThat(eventsOf(EventReason.ScalingUp.name()))
         .anySatisfy(m -> assertThat(m).contains("5 expected from webhooks"));
   }
 

@@ -97,7 +97,8 @@ class RolloutMockTest {
     awaitPhase("canary", RolloutPhase.Completed.name());
     assertThat(images("canary")).containsExactly("agent:2", "agent:2");
     assertThat(get("canary").getStatus().getRollout().getPromoted()).isEqualTo("now-1");
-    assertThat(reasons()).contains("RolloutStepCompleted", "RolloutCompleted");
+    assertThat(reasons())
+        .contains(EventReason.RolloutStepCompleted.name(), EventReason.RolloutCompleted.name());
   }
 
   @Test

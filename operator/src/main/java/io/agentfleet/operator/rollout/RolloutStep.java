@@ -72,8 +72,7 @@ public final class RolloutStep {
         state,
         Boolean.TRUE.equals(spec.getPaused()),
         annotations == null ? null : annotations.get(AgentDeploymentAnnotations.PROMOTE),
-        Duration.ofSeconds(
-            spec.getProgressDeadlineSeconds() == null ? 600 : spec.getProgressDeadlineSeconds()),
+        Duration.ofSeconds(spec.progressDeadline()),
         blocked,
         now);
   }
@@ -98,12 +97,12 @@ public final class RolloutStep {
           "Canary of %s at step %d, weight %d%%"
               .formatted(update.name(), plan.state().step(), plan.weight()));
     }
-    if (plan.phase() == RolloutPhase.Failed && !RolloutPhase.Failed.name().equals(phaseBefore)) {
+    if (plan.phase() == RolloutPhase.Failed && !RolloutPhase.Failed.api().is(phaseBefore)) {
       events.warning(deployment, EventReason.ProgressDeadlineExceeded, plan.message());
     }
     if (plan.phase() == RolloutPhase.Completed
         && phaseBefore != null
-        && !RolloutPhase.Completed.name().equals(phaseBefore)) {
+        && !RolloutPhase.Completed.api().is(phaseBefore)) {
       events.normal(
           deployment,
           EventReason.RolloutCompleted,

@@ -15,6 +15,7 @@ import io.agentfleet.api.v1alpha1.RolloutPhase;
 import io.agentfleet.api.v1alpha1.Strategy;
 import io.agentfleet.api.v1alpha1.StrategyType;
 import io.agentfleet.operator.ScriptedWorker;
+import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.status.Conditions;
 import io.agentfleet.operator.workers.WorkerLabels;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -139,7 +140,7 @@ class LifecycleIT {
     assertThat(fleet.images("web")).containsOnly("agent:2");
     assertThat(fleet.revisions("web")).hasSize(2);
     assertThat(names(fleet.pods("web"))).doesNotContainAnyElementsOf(old);
-    assertThat(fleet.events("SuccessfulDelete")).hasSize(3);
+    assertThat(fleet.events(EventReason.SuccessfulDelete.name())).hasSize(3);
   }
 
   @Test
@@ -412,7 +413,7 @@ class LifecycleIT {
     assertThat(bad).as(operator.seeLog()).isEmpty();
     assertThat(bed.admin().v1().events().inAnyNamespace().list().getItems())
         .extracting(Event::getReason)
-        .doesNotContain("ReconcileError");
+        .doesNotContain(EventReason.ReconcileError.name());
   }
 
   private static Set<String> names(List<Pod> pods) {

@@ -7,6 +7,7 @@ import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
 import io.agentfleet.api.v1alpha1.ConditionReason;
+import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.workers.WorkerPod;
 import java.time.Instant;
 import java.util.List;
@@ -88,7 +89,7 @@ class StatusAggregatorTest {
         StatusAggregator.compute(
             d,
             FleetView.of(List.of(pod("new", true, false)), "voice-new", "new"),
-            Optional.of(new Trouble("ApiError", "boom")),
+            Optional.of(new Trouble(EventReason.ApiError.name(), "boom")),
             T0.plusSeconds(120));
     assertThat(
             Conditions.find(degraded.getConditions(), Conditions.DEGRADED).getLastTransitionTime())
