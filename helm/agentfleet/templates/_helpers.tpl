@@ -46,6 +46,11 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
+# a PodDisruptionBudget per deployment over its busy workers, written with server-side apply
+# (which needs create for the first write)
+- apiGroups: ["policy"]
+  resources: ["poddisruptionbudgets"]
+  verbs: ["create", "patch"]
 {{- end -}}
 
 {{/* the operator checks at start that the CRD it serves is installed */}}

@@ -124,6 +124,25 @@ class HelmInstallTest {
       await()
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(() -> assertThat(workerPods(apps)).as("see " + operator.log()).hasSize(4));
+      // Each deployment's disruption budget: no worker with calls may be evicted.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                var budget =
+                    plane
+                        .admin()
+                        .policy()
+                        .v1()
+                        .podDisruptionBudget()
+                        .inNamespace(apps)
+                        .withName("voice-agent-busy")
+                        .get();
+                assertThat(budget).as("see " + operator.log()).isNotNull();
+                assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).isZero();
+                assertThat(budget.getSpec().getSelector().getMatchLabels())
+                    .containsEntry("agentfleet.io/busy", "true");
+              });
       // An address that answers nothing: the operator polls it, fails, and counts it.
       for (Pod pod : workerPods(apps)) {
         pod.setStatus(
@@ -147,6 +166,7 @@ class HelmInstallTest {
                 assertThat(now.named("agentfleet_scale_events_total")).isNotEmpty();
                 assertThat(now.named("agentfleet_worker_status_errors_total")).isNotEmpty();
               });
+      assertThat(Files.readString(operator.log())).doesNotContain("Forbidden", "forbidden");
       Scrape scrape = Scrape.parse(operator.get("/q/metrics"));
       Files.writeString(workdir.resolve("metrics.txt"), operator.get("/q/metrics"));
       assertReadmeMetrics(scrape);

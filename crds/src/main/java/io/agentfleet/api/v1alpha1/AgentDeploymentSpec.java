@@ -57,6 +57,9 @@ public class AgentDeploymentSpec {
   @JsonPropertyDescription("How long a removed worker may keep serving its calls.")
   private Drain drain = new Drain();
 
+  @JsonPropertyDescription("Protection of workers with calls from evictions (node drains).")
+  private DisruptionBudget disruptionBudget = new DisruptionBudget();
+
   @JsonPropertyDescription("How a new template replaces the running workers.")
   private Strategy strategy;
 
@@ -140,6 +143,19 @@ public class AgentDeploymentSpec {
 
   public void setDrain(Drain drain) {
     this.drain = drain;
+  }
+
+  public DisruptionBudget getDisruptionBudget() {
+    return disruptionBudget;
+  }
+
+  public void setDisruptionBudget(DisruptionBudget disruptionBudget) {
+    this.disruptionBudget = disruptionBudget;
+  }
+
+  /** spec.disruptionBudget.enabled, on unless turned off. */
+  public boolean disruptionBudgetEnabled() {
+    return disruptionBudget == null || !Boolean.FALSE.equals(disruptionBudget.getEnabled());
   }
 
   public Strategy getStrategy() {
@@ -229,6 +245,7 @@ public class AgentDeploymentSpec {
         && Objects.equals(replicas, s.replicas)
         && Objects.equals(autoscaling, s.autoscaling)
         && Objects.equals(drain, s.drain)
+        && Objects.equals(disruptionBudget, s.disruptionBudget)
         && Objects.equals(strategy, s.strategy)
         && Objects.equals(progressDeadlineSeconds, s.progressDeadlineSeconds)
         && Objects.equals(rollback, s.rollback)
@@ -246,6 +263,7 @@ public class AgentDeploymentSpec {
         replicas,
         autoscaling,
         drain,
+        disruptionBudget,
         strategy,
         progressDeadlineSeconds,
         rollback,

@@ -36,6 +36,7 @@ public final class FleetWriter {
   private final EventRecorder events;
   private final RecentDeletions recentDeletions;
   private final RandomGenerator random;
+  private final DisruptionBudgets budgets;
 
   public FleetWriter(
       KubernetesClient client,
@@ -46,6 +47,7 @@ public final class FleetWriter {
     this.events = events;
     this.recentDeletions = recentDeletions;
     this.random = random;
+    this.budgets = new DisruptionBudgets(client);
   }
 
   /**
@@ -112,11 +114,14 @@ public final class FleetWriter {
 
   /**
    * Keeps {@value #SAFE_TO_EVICT} in line with what each worker reports: "false" while it has
-   * calls, "true" when idle; and {@value #POD_DELETION_COST} at its number of calls. Both are left
-   * alone while its status is unknown, and written only on change.
+   * calls, "true" when idle; {@value #POD_DELETION_COST} at its number of calls; and the label
+   * {@link DisruptionBudgets#BUSY} its disruption budget selects. All are left alone while its
+   * status is unknown, and written only on change.
    */
   public void markEvictability(
       AgentDeployment deployment, List<Pod> pods, Map<String, WorkerPod> workers) {
+    // The budget that keeps evictions off the pods labelled busy below.
+    budgets.apply(deployment);
     String namespace = deployment.getMetadata().getNamespace();
     for (Pod pod : pods) {
       WorkerPod worker = workers.get(pod.getMetadata().getName());
@@ -125,10 +130,14 @@ public final class FleetWriter {
       }
       String wanted = worker.activeJobs() > 0 ? "false" : "true";
       String cost = Integer.toString(worker.activeJobs());
+      String busy = worker.activeJobs() > 0 ? "true" : "false";
       Map<String, String> annotations = pod.getMetadata().getAnnotations();
+      Map<String, String> labels = pod.getMetadata().getLabels();
       if (annotations != null
           && wanted.equals(annotations.get(SAFE_TO_EVICT))
-          && cost.equals(annotations.get(POD_DELETION_COST))) {
+          && cost.equals(annotations.get(POD_DELETION_COST))
+          && labels != null
+          && busy.equals(labels.get(DisruptionBudgets.BUSY))) {
         continue;
       }
       try {
@@ -145,6 +154,12 @@ public final class FleetWriter {
                   a.put(SAFE_TO_EVICT, wanted);
                   a.put(POD_DELETION_COST, cost);
                   p.getMetadata().setAnnotations(a);
+                  Map<String, String> l =
+                      p.getMetadata().getLabels() == null
+                          ? new HashMap<>()
+                          : new HashMap<>(p.getMetadata().getLabels());
+                  l.put(DisruptionBudgets.BUSY, busy);
+                  p.getMetadata().setLabels(l);
                   return p;
                 });
       } catch (KubernetesClientException e) {
