@@ -1,7 +1,10 @@
 package io.agentfleet.operator;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
+import io.agentfleet.api.v1alpha1.ConditionType;
+import io.agentfleet.api.v1alpha1.WorkerStatusEndpoint;
 import io.agentfleet.operator.config.OperatorConfig;
 import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.fleetplan.FleetPlan;
@@ -18,7 +21,6 @@ import io.agentfleet.operator.status.StatusAggregator;
 import io.agentfleet.operator.status.Trouble;
 import io.agentfleet.operator.workers.ConfigChecksum;
 import io.agentfleet.operator.workers.MetadataOnlyStore;
-import io.agentfleet.operator.workers.WorkerLabels;
 import io.agentfleet.operator.workers.WorkerPod;
 import io.agentfleet.operator.workers.WorkerPods;
 import io.agentfleet.operator.workerstatus.Observation;
@@ -108,7 +110,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
     podInformer =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Pod.class, AgentDeployment.class)
-                .withLabelSelector(WorkerLabels.DEPLOYMENT)
+                .withLabelSelector(AgentDeploymentLabels.DEPLOYMENT)
                 .withNamespacesInheritedFromController()
                 .build(),
             context);
@@ -305,9 +307,9 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
     List<StatusTarget> targets = new ArrayList<>();
     List<WorkerPod> workers = new ArrayList<>();
     var format =
-        deployment.getSpec() == null || deployment.getSpec().getWorkerStatus() == null
-            ? io.agentfleet.api.v1alpha1.WorkerStatusFormat.AUTO
-            : deployment.getSpec().getWorkerStatus().getFormat();
+        deployment.getSpec() == null
+            ? WorkerStatusEndpoint.DEFAULT_FORMAT
+            : deployment.getSpec().workerStatusFormat();
     for (Pod pod : pods) {
       String uid = pod.getMetadata().getUid();
       if (deployment.getSpec() != null) {
@@ -353,7 +355,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
     Condition before =
         deployment.getStatus() == null
             ? null
-            : Conditions.find(deployment.getStatus().getConditions(), Conditions.DEGRADED);
+            : Conditions.find(deployment.getStatus().getConditions(), ConditionType.DEGRADED);
     boolean wasDegraded = before != null && "True".equals(before.getStatus());
     if (trouble.isPresent()) {
       Trouble t = trouble.get();

@@ -7,11 +7,11 @@ import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
 import io.agentfleet.api.v1alpha1.ConditionReason;
+import io.agentfleet.api.v1alpha1.ConditionType;
 import io.agentfleet.api.v1alpha1.LiveKitConnection;
 import io.agentfleet.api.v1alpha1.RolloutPhase;
 import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.status.Conditions;
-import io.agentfleet.operator.workers.WorkerLabels;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -100,12 +100,12 @@ class AgentDeploymentMockTest {
             .orElseThrow()
             .getMetadata()
             .getLabels()
-            .get(WorkerLabels.REVISION);
+            .get(AgentDeploymentLabels.REVISION);
     assertThat(podsOf("voice"))
         .allSatisfy(
             p ->
                 assertThat(p.getMetadata().getLabels())
-                    .containsEntry(WorkerLabels.REVISION, newest))
+                    .containsEntry(AgentDeploymentLabels.REVISION, newest))
         .allSatisfy(
             p -> assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo("agent:3"));
 
@@ -114,10 +114,10 @@ class AgentDeploymentMockTest {
     assertThat(done.getStatus().getUpdateRevision()).isEqualTo("voice-" + newest);
     assertThat(done.getStatus().getReadyReplicas()).isEqualTo(3);
     assertThat(done.getStatus().getSelector()).isEqualTo(AgentDeploymentLabels.selector("voice"));
-    assertThat(condition(done, Conditions.AVAILABLE).getStatus()).isEqualTo("True");
-    assertThat(condition(done, Conditions.PROGRESSING).getReason())
+    assertThat(condition(done, ConditionType.AVAILABLE).getStatus()).isEqualTo("True");
+    assertThat(condition(done, ConditionType.PROGRESSING).getReason())
         .isEqualTo(ConditionReason.NEW_REVISION_AVAILABLE);
-    assertThat(condition(done, Conditions.DEGRADED).getStatus()).isEqualTo("False");
+    assertThat(condition(done, ConditionType.DEGRADED).getStatus()).isEqualTo("False");
     assertThat(eventReasons())
         .contains(
             EventReason.SuccessfulCreate.name(),
@@ -187,7 +187,7 @@ class AgentDeploymentMockTest {
         s ->
             s.getDesiredReplicas() == 4
                 && ConditionReason.PAUSED.equals(
-                    reason(s.getConditions(), Conditions.PROGRESSING)));
+                    reason(s.getConditions(), ConditionType.PROGRESSING)));
     assertThat(podsOf("held")).hasSize(2);
 
     mutate("held", d -> d.getSpec().setPaused(false));
@@ -202,15 +202,15 @@ class AgentDeploymentMockTest {
         "nosecret",
         s ->
             EventReason.CredentialsSecretMissing.name()
-                .equals(reason(s.getConditions(), Conditions.DEGRADED)));
+                .equals(reason(s.getConditions(), ConditionType.DEGRADED)));
     AgentDeployment waiting = get("nosecret");
-    assertThat(condition(waiting, Conditions.DEGRADED).getMessage()).contains("livekit");
+    assertThat(condition(waiting, ConditionType.DEGRADED).getMessage()).contains("livekit");
     assertThat(podsOf("nosecret")).isEmpty();
     assertThat(eventReasons()).contains(EventReason.CredentialsSecretMissing.name());
 
     createSecret("livekit");
     awaitRolledOut("nosecret", 2);
-    assertThat(condition(get("nosecret"), Conditions.DEGRADED).getStatus()).isEqualTo("False");
+    assertThat(condition(get("nosecret"), ConditionType.DEGRADED).getStatus()).isEqualTo("False");
     assertThat(eventReasons()).contains(EventReason.Recovered.name());
     assertOwnedAndCleanUp("nosecret");
   }
@@ -224,8 +224,10 @@ class AgentDeploymentMockTest {
     create(bad);
     awaitStatus(
         "bad",
-        s -> EventReason.InvalidSpec.name().equals(reason(s.getConditions(), Conditions.DEGRADED)));
-    Condition degraded = condition(get("bad"), Conditions.DEGRADED);
+        s ->
+            EventReason.InvalidSpec.name()
+                .equals(reason(s.getConditions(), ConditionType.DEGRADED)));
+    Condition degraded = condition(get("bad"), ConditionType.DEGRADED);
     assertThat(degraded.getMessage()).contains("spec.livekit.url").contains("spec.replicas");
     assertThat(podsOf("bad")).isEmpty();
     assertThat(eventReasons()).contains(EventReason.InvalidSpec.name());
@@ -251,8 +253,8 @@ class AgentDeploymentMockTest {
         "short-grace",
         s ->
             EventReason.GracePeriodShorterThanDrain.name()
-                .equals(reason(s.getConditions(), Conditions.DEGRADED)));
-    assertThat(condition(get("short-grace"), Conditions.DEGRADED).getMessage())
+                .equals(reason(s.getConditions(), ConditionType.DEGRADED)));
+    assertThat(condition(get("short-grace"), ConditionType.DEGRADED).getMessage())
         .contains("terminationGracePeriodSeconds (60)", "spec.drain.timeoutSeconds (600)");
     // A warning, not a refusal: the fleet still runs.
     awaitPods("short-grace", 1);
@@ -383,7 +385,9 @@ class AgentDeploymentMockTest {
                           assertThat(
                                   name
                                       + "-"
-                                      + p.getMetadata().getLabels().get(WorkerLabels.REVISION))
+                                      + p.getMetadata()
+                                          .getLabels()
+                                          .get(AgentDeploymentLabels.REVISION))
                               .isEqualTo(hash));
               assertThat(d.getStatus().getReadyReplicas()).isEqualTo(count);
               assertThat(d.getStatus().getRollout()).isNotNull();

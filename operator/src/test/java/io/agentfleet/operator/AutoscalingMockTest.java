@@ -5,13 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.util.JsonFormat;
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.api.v1alpha1.Autoscaling;
 import io.agentfleet.api.v1alpha1.ScalingRules;
 import io.agentfleet.api.v1alpha1.WebhookPrescaling;
 import io.agentfleet.operator.autoscale.ScalingHistory;
 import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.workers.FleetWriter;
-import io.agentfleet.operator.workers.WorkerLabels;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.livekit.server.AccessToken;
@@ -250,7 +250,7 @@ class AutoscalingMockTest {
     return client
         .pods()
         .inNamespace(namespace)
-        .withLabel(WorkerLabels.DEPLOYMENT, name)
+        .withLabel(AgentDeploymentLabels.DEPLOYMENT, name)
         .list()
         .getItems()
         .stream()

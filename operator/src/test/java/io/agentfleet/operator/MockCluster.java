@@ -1,7 +1,7 @@
 package io.agentfleet.operator;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
-import io.agentfleet.operator.workers.WorkerLabels;
+import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -101,7 +101,7 @@ final class MockCluster {
     return client
         .pods()
         .inNamespace(namespace)
-        .withLabel(WorkerLabels.DEPLOYMENT, name)
+        .withLabel(AgentDeploymentLabels.DEPLOYMENT, name)
         .list()
         .getItems();
   }
@@ -111,7 +111,7 @@ final class MockCluster {
         .apps()
         .controllerRevisions()
         .inNamespace(namespace)
-        .withLabel(WorkerLabels.DEPLOYMENT, name)
+        .withLabel(AgentDeploymentLabels.DEPLOYMENT, name)
         .list()
         .getItems();
   }

@@ -8,6 +8,7 @@ import io.agentfleet.api.v1alpha1.AgentDeploymentAnnotations;
 import io.agentfleet.api.v1alpha1.Canary;
 import io.agentfleet.api.v1alpha1.CanaryStep;
 import io.agentfleet.api.v1alpha1.ConditionReason;
+import io.agentfleet.api.v1alpha1.ConditionType;
 import io.agentfleet.api.v1alpha1.Rollback;
 import io.agentfleet.api.v1alpha1.RolloutPhase;
 import io.agentfleet.api.v1alpha1.Strategy;
@@ -83,7 +84,7 @@ class RolloutMockTest {
     AgentDeployment paused = get("canary");
     assertThat(paused.getStatus().getRollout().getWeight()).isEqualTo(50);
     assertThat(paused.getStatus().getRollout().getMessage()).contains("rollout promote");
-    assertThat(condition(paused, Conditions.PROGRESSING).getReason())
+    assertThat(condition(paused, ConditionType.PROGRESSING).getReason())
         .isEqualTo(ConditionReason.PAUSED);
     // held there while nobody promotes
     await()
@@ -125,9 +126,10 @@ class RolloutMockTest {
               assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
                   .as("spec.template is put back")
                   .isEqualTo("agent:1");
-              assertThat(condition(d, Conditions.ROLLED_BACK)).isNotNull();
-              assertThat(condition(d, Conditions.ROLLED_BACK).getStatus()).isEqualTo("True");
-              assertThat(condition(d, Conditions.ROLLED_BACK).getMessage()).contains("crash loop");
+              assertThat(condition(d, ConditionType.ROLLED_BACK)).isNotNull();
+              assertThat(condition(d, ConditionType.ROLLED_BACK).getStatus()).isEqualTo("True");
+              assertThat(condition(d, ConditionType.ROLLED_BACK).getMessage())
+                  .contains("crash loop");
             });
     // It stays RolledBack (so `kubectl agents rollout status` fails) while back on the stable one.
     awaitPhase("rb", RolloutPhase.RolledBack.name());
@@ -162,7 +164,7 @@ class RolloutMockTest {
     setImage("slow", "stuck:2");
     awaitPhase("slow", RolloutPhase.Failed.name());
     AgentDeployment d = get("slow");
-    Condition progressing = condition(d, Conditions.PROGRESSING);
+    Condition progressing = condition(d, ConditionType.PROGRESSING);
     assertThat(progressing.getStatus()).isEqualTo("False");
     assertThat(progressing.getReason()).isEqualTo(ConditionReason.PROGRESS_DEADLINE_EXCEEDED);
     assertThat(reasons()).contains(EventReason.ProgressDeadlineExceeded.name());

@@ -3,6 +3,7 @@ package io.agentfleet.operator.fleetplan;
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
+import io.agentfleet.api.v1alpha1.RolloutPhase;
 import io.agentfleet.operator.autoscale.Autoscaler;
 import io.agentfleet.operator.autoscale.FleetSample;
 import io.agentfleet.operator.autoscale.ScaleDecision;
@@ -17,7 +18,6 @@ import io.agentfleet.operator.revision.RevisionPlan;
 import io.agentfleet.operator.revision.RevisionStep;
 import io.agentfleet.operator.revision.TemplateHash;
 import io.agentfleet.operator.rollout.RollbackGuards;
-import io.agentfleet.operator.rollout.RolloutPhase;
 import io.agentfleet.operator.rollout.RolloutPlan;
 import io.agentfleet.operator.rollout.RolloutPlanner;
 import io.agentfleet.operator.rollout.RolloutStep;
@@ -199,12 +199,11 @@ public final class FleetPlanner {
     if (previous != null && previous.getLastStableRevision() != null) {
       inUse.add(RevisionStep.hashOf(previous.getLastStableRevision()));
     }
-    Integer limit = deployment.getSpec().getRevisionHistoryLimit();
     return RevisionHistory.plan(
         reads.revisions().revisions(),
         hash,
         PodNames.revision(deployment.getMetadata().getName(), hash),
         inUse,
-        limit == null ? 10 : limit);
+        deployment.getSpec().historyLimit());
   }
 }

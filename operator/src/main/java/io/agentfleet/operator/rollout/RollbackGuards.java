@@ -1,6 +1,7 @@
 package io.agentfleet.operator.rollout;
 
 import io.agentfleet.api.v1alpha1.Rollback;
+import io.agentfleet.api.v1alpha1.RolloutPhase;
 import io.agentfleet.operator.workers.WorkerPod;
 import java.util.List;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package io.agentfleet.operator.rollout;
 
+import io.agentfleet.api.v1alpha1.RolloutPhase;
 import io.agentfleet.operator.workers.PodChanges;
 import io.agentfleet.operator.workers.WorkerPod;
 import java.util.List;

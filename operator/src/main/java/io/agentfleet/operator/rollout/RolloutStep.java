@@ -4,6 +4,7 @@ import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentAnnotations;
 import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
+import io.agentfleet.api.v1alpha1.RolloutPhase;
 import io.agentfleet.api.v1alpha1.RolloutStatus;
 import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.events.EventRecorder;
@@ -97,12 +98,12 @@ public final class RolloutStep {
           "Canary of %s at step %d, weight %d%%"
               .formatted(update.name(), plan.state().step(), plan.weight()));
     }
-    if (plan.phase() == RolloutPhase.Failed && !RolloutPhase.Failed.api().is(phaseBefore)) {
+    if (plan.phase() == RolloutPhase.Failed && !RolloutPhase.Failed.is(phaseBefore)) {
       events.warning(deployment, EventReason.ProgressDeadlineExceeded, plan.message());
     }
     if (plan.phase() == RolloutPhase.Completed
         && phaseBefore != null
-        && !RolloutPhase.Completed.api().is(phaseBefore)) {
+        && !RolloutPhase.Completed.is(phaseBefore)) {
       events.normal(
           deployment,
           EventReason.RolloutCompleted,

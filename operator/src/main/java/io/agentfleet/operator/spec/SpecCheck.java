@@ -1,13 +1,13 @@
 package io.agentfleet.operator.spec;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
 import io.agentfleet.api.v1alpha1.CanaryStep;
 import io.agentfleet.api.v1alpha1.Drain;
 import io.agentfleet.api.v1alpha1.LiveKitConnection;
 import io.agentfleet.api.v1alpha1.Strategy;
 import io.agentfleet.api.v1alpha1.WorkerStatusEndpoint;
-import io.agentfleet.operator.workers.WorkerLabels;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import java.util.ArrayList;
@@ -152,7 +152,7 @@ public final class SpecCheck {
         template.getMetadata() == null ? null : template.getMetadata().getLabels();
     if (labels != null) {
       labels.keySet().stream()
-          .filter(k -> k.startsWith(WorkerLabels.RESERVED_PREFIX))
+          .filter(k -> k.startsWith(AgentDeploymentLabels.RESERVED_PREFIX))
           .forEach(
               k ->
                   problems.add(

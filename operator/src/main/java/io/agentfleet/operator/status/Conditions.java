@@ -1,6 +1,5 @@
 package io.agentfleet.operator.status;
 
-import io.agentfleet.api.v1alpha1.ConditionType;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Instant;
@@ -10,13 +9,6 @@ import java.util.Objects;
 
 /** Condition bookkeeping: lastTransitionTime moves only when status, reason or message change. */
 public final class Conditions {
-
-  // Forwarded from the API's ConditionType while callers still name them here.
-  public static final String AVAILABLE = ConditionType.AVAILABLE;
-  public static final String PROGRESSING = ConditionType.PROGRESSING;
-  public static final String DEGRADED = ConditionType.DEGRADED;
-  public static final String SCALING_LIMITED = ConditionType.SCALING_LIMITED;
-  public static final String ROLLED_BACK = ConditionType.ROLLED_BACK;
 
   private Conditions() {}
 

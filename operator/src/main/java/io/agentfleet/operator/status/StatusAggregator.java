@@ -5,9 +5,9 @@ import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
 import io.agentfleet.api.v1alpha1.ConditionReason;
 import io.agentfleet.api.v1alpha1.ConditionType;
+import io.agentfleet.api.v1alpha1.RolloutPhase;
 import io.agentfleet.api.v1alpha1.RolloutStatus;
 import io.agentfleet.operator.autoscale.ScaleDecision;
-import io.agentfleet.operator.rollout.RolloutPhase;
 import io.agentfleet.operator.rollout.RolloutPlan;
 import io.agentfleet.operator.rollout.RolloutState;
 import io.agentfleet.operator.workers.WorkerPod;
@@ -141,7 +141,7 @@ public final class StatusAggregator {
         && status.getRollout() != null
         && view.rollout().isPresent()
         && view.rollout().get().phase() != RolloutPhase.RolledBack) {
-      status.getRollout().setPhase(RolloutPhase.RolledBack.api().name());
+      status.getRollout().setPhase(RolloutPhase.RolledBack.name());
       status
           .getRollout()
           .setMessage(rolledBack.getMessage() + "; " + view.rollout().get().message());
@@ -153,7 +153,7 @@ public final class StatusAggregator {
       RolloutPlan plan, List<WorkerPod> pods, String updateHash) {
     RolloutState s = plan.state();
     RolloutStatus r = new RolloutStatus();
-    r.setPhase(plan.phase().api().name());
+    r.setPhase(plan.phase().name());
     r.setStep(s.step());
     r.setWeight(plan.weight());
     r.setStartedAt(s.startedAt().toString());

@@ -2,6 +2,7 @@ package io.agentfleet.operator.workers;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentAnnotations;
+import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
 import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
 import io.fabric8.kubernetes.api.model.Container;
@@ -61,7 +62,7 @@ public final class PodRenderer {
     if (meta.getLabels() != null) {
       labels.putAll(meta.getLabels());
     }
-    labels.put(WorkerLabels.DEPLOYMENT, deployment.getMetadata().getName());
+    labels.put(AgentDeploymentLabels.DEPLOYMENT, deployment.getMetadata().getName());
     meta.setLabels(labels);
     if (configChecksum != null) {
       Map<String, String> annotations = new LinkedHashMap<>();
@@ -94,7 +95,7 @@ public final class PodRenderer {
   public static Pod pod(
       AgentDeployment deployment, PodTemplateSpec effective, String revisionHash, String name) {
     Map<String, String> labels = new LinkedHashMap<>(effective.getMetadata().getLabels());
-    labels.put(WorkerLabels.REVISION, revisionHash);
+    labels.put(AgentDeploymentLabels.REVISION, revisionHash);
     return new PodBuilder()
         .withNewMetadataLike(effective.getMetadata())
         .withName(name)

@@ -1,5 +1,6 @@
 package io.agentfleet.operator.workers;
 
+import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
 import io.agentfleet.api.workerstatus.WorkerReport;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -81,7 +82,7 @@ public final class WorkerPods {
         pod.getMetadata().getLabels() == null
             ? ""
             : Objects.requireNonNullElse(
-                pod.getMetadata().getLabels().get(WorkerLabels.REVISION), "");
+                pod.getMetadata().getLabels().get(AgentDeploymentLabels.REVISION), "");
     String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
     boolean ready =
         pod.getStatus() != null

@@ -3,10 +3,10 @@ package io.agentfleet.operator.apiserver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.api.v1alpha1.RolloutPhase;
 import io.agentfleet.operator.SampleDeployments;
 import io.agentfleet.operator.status.Conditions;
-import io.agentfleet.operator.workers.WorkerLabels;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -87,7 +87,7 @@ final class Fleet {
     return client()
         .pods()
         .inNamespace(namespace)
-        .withLabel(WorkerLabels.DEPLOYMENT, name)
+        .withLabel(AgentDeploymentLabels.DEPLOYMENT, name)
         .list()
         .getItems();
   }
@@ -109,7 +109,7 @@ final class Fleet {
         .apps()
         .controllerRevisions()
         .inNamespace(namespace)
-        .withLabel(WorkerLabels.DEPLOYMENT, name)
+        .withLabel(AgentDeploymentLabels.DEPLOYMENT, name)
         .list()
         .getItems()
         .stream()
@@ -188,6 +188,7 @@ final class Fleet {
         .allSatisfy(
             p ->
                 assertThat(hash)
-                    .endsWith("-" + p.getMetadata().getLabels().get(WorkerLabels.REVISION)));
+                    .endsWith(
+                        "-" + p.getMetadata().getLabels().get(AgentDeploymentLabels.REVISION)));
   }
 }

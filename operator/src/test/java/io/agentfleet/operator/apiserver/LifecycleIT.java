@@ -7,17 +7,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentAnnotations;
+import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.api.v1alpha1.Autoscaling;
 import io.agentfleet.api.v1alpha1.Canary;
 import io.agentfleet.api.v1alpha1.CanaryStep;
+import io.agentfleet.api.v1alpha1.ConditionType;
 import io.agentfleet.api.v1alpha1.RevisionData;
 import io.agentfleet.api.v1alpha1.RolloutPhase;
 import io.agentfleet.api.v1alpha1.Strategy;
 import io.agentfleet.api.v1alpha1.StrategyType;
 import io.agentfleet.operator.ScriptedWorker;
 import io.agentfleet.operator.events.EventReason;
-import io.agentfleet.operator.status.Conditions;
-import io.agentfleet.operator.workers.WorkerLabels;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -103,7 +103,7 @@ class LifecycleIT {
     fleet.awaitRolledOut("web", 1);
     assertThat(before).containsAll(names(fleet.pods("web")));
     assertThat(fleet.kubectl("get", "agd/web", "-o", "jsonpath={.status.selector}"))
-        .isEqualTo(WorkerLabels.selector("web"));
+        .isEqualTo(AgentDeploymentLabels.selector("web"));
   }
 
   @Test
@@ -166,7 +166,7 @@ class LifecycleIT {
         Fleet.WAIT,
         "one worker of each revision",
         () -> assertThat(fleet.images("web")).containsExactly("agent:1", "agent:2"));
-    assertThat(Fleet.condition(fleet.get("web"), Conditions.PROGRESSING).getReason())
+    assertThat(Fleet.condition(fleet.get("web"), ConditionType.PROGRESSING).getReason())
         .isEqualTo(RolloutPhase.Paused.name());
 
     // kubectl agents rollout promote: a JSON merge patch of the annotation, the time as value.
@@ -308,7 +308,7 @@ class LifecycleIT {
         Fleet.WAIT,
         "Degraded with the API server's reason",
         () -> {
-          Condition degraded = Fleet.condition(fleet.get("web"), Conditions.DEGRADED);
+          Condition degraded = Fleet.condition(fleet.get("web"), ConditionType.DEGRADED);
           assertThat(degraded.getStatus()).isEqualTo("True");
           assertThat(degraded.getMessage()).contains("volumeMounts[0].name", "Not found");
         });

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.Autoscaling;
+import io.agentfleet.api.v1alpha1.ConditionType;
 import io.agentfleet.api.v1alpha1.Rollback;
-import io.agentfleet.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Event;
@@ -399,7 +399,7 @@ class RbacIT {
       Shown shown;
       do {
         AgentDeployment d = fleet.get("probe");
-        var degraded = d == null ? null : Fleet.condition(d, Conditions.DEGRADED);
+        var degraded = d == null ? null : Fleet.condition(d, ConditionType.DEGRADED);
         boolean inCondition =
             degraded != null
                 && "True".equals(degraded.getStatus())
@@ -457,7 +457,7 @@ class RbacIT {
       AgentDeployment d = fleet.get("probe");
       assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
           .isEqualTo("agent:1");
-      assertThat(Fleet.condition(d, Conditions.ROLLED_BACK).getStatus()).isEqualTo("True");
+      assertThat(Fleet.condition(d, ConditionType.ROLLED_BACK).getStatus()).isEqualTo("True");
     }
 
     void backAndPruned() {

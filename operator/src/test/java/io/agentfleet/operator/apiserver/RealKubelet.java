@@ -1,7 +1,7 @@
 package io.agentfleet.operator.apiserver;
 
+import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.operator.ScriptedWorker;
-import io.agentfleet.operator.workers.WorkerLabels;
 import io.agentfleet.operator.workerstatus.StatusAddress;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -64,7 +64,7 @@ final class RealKubelet implements AutoCloseable {
         client
             .pods()
             .inAnyNamespace()
-            .withLabel(WorkerLabels.DEPLOYMENT)
+            .withLabel(AgentDeploymentLabels.DEPLOYMENT)
             .inform(
                 new ResourceEventHandler<>() {
                   @Override

@@ -3,6 +3,7 @@ package io.agentfleet.operator.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentfleet.api.v1alpha1.Rollback;
+import io.agentfleet.api.v1alpha1.RolloutPhase;
 import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
 import io.agentfleet.api.workerstatus.WorkerReport;
 import io.agentfleet.operator.workers.WorkerPod;

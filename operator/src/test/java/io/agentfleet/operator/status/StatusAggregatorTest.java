@@ -7,6 +7,7 @@ import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
 import io.agentfleet.api.v1alpha1.ConditionReason;
+import io.agentfleet.api.v1alpha1.ConditionType;
 import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.workers.WorkerPod;
 import java.time.Instant;
@@ -50,7 +51,7 @@ class StatusAggregatorTest {
     assertThat(s.getDrainingWorkers()).isEqualTo(1);
     assertThat(s.getObservedGeneration()).isEqualTo(3L);
     assertThat(s.getSelector()).isEqualTo(AgentDeploymentLabels.selector("voice"));
-    assertThat(Conditions.find(s.getConditions(), Conditions.PROGRESSING).getReason())
+    assertThat(Conditions.find(s.getConditions(), ConditionType.PROGRESSING).getReason())
         .isEqualTo(ConditionReason.ROLLOUT_IN_PROGRESS);
   }
 
@@ -62,7 +63,7 @@ class StatusAggregatorTest {
             FleetView.of(List.of(pod("old", true, false)), null, null),
             Optional.empty(),
             T0);
-    String message = Conditions.find(s.getConditions(), Conditions.PROGRESSING).getMessage();
+    String message = Conditions.find(s.getConditions(), ConditionType.PROGRESSING).getMessage();
     assertThat(message).doesNotContain("null").contains("no revision").contains("1 workers");
   }
 
@@ -92,10 +93,12 @@ class StatusAggregatorTest {
             Optional.of(new Trouble(EventReason.ApiError.name(), "boom")),
             T0.plusSeconds(120));
     assertThat(
-            Conditions.find(degraded.getConditions(), Conditions.DEGRADED).getLastTransitionTime())
+            Conditions.find(degraded.getConditions(), ConditionType.DEGRADED)
+                .getLastTransitionTime())
         .isEqualTo(T0.plusSeconds(120).toString());
     assertThat(
-            Conditions.find(degraded.getConditions(), Conditions.AVAILABLE).getLastTransitionTime())
+            Conditions.find(degraded.getConditions(), ConditionType.AVAILABLE)
+                .getLastTransitionTime())
         .isEqualTo(T0.toString());
   }
 

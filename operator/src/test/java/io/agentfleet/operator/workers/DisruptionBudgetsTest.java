@@ -1,9 +1,9 @@
 package io.agentfleet.operator.workers;
 
-import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.api.v1alpha1.DisruptionBudget;
 import io.agentfleet.operator.SampleDeployments;
 import io.fabric8.kubernetes.api.model.IntOrString;

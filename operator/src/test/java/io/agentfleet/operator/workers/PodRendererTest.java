@@ -3,6 +3,7 @@ package io.agentfleet.operator.workers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
 import io.agentfleet.api.v1alpha1.LiveKitConnection;
 import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
@@ -161,8 +162,8 @@ class PodRendererTest {
     assertThat(pod.getMetadata().getNamespace()).isEqualTo("prod");
     assertThat(pod.getMetadata().getLabels())
         .containsEntry("team", "voice")
-        .containsEntry(WorkerLabels.DEPLOYMENT, "voice")
-        .containsEntry(WorkerLabels.REVISION, "abc");
+        .containsEntry(AgentDeploymentLabels.DEPLOYMENT, "voice")
+        .containsEntry(AgentDeploymentLabels.REVISION, "abc");
     assertThat(pod.getMetadata().getOwnerReferences())
         .singleElement()
         .satisfies(
