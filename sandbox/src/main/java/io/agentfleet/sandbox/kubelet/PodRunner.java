@@ -1,5 +1,6 @@
 package io.agentfleet.sandbox.kubelet;
 
+import io.agentfleet.api.v1alpha1.AgentDeploymentAnnotations;
 import io.fabric8.kubernetes.api.model.Binding;
 import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -137,7 +138,7 @@ final class PodRunner {
                 .withName(name)
                 .withNamespace(namespace)
                 .withUid(pod.getMetadata().getUid())
-                .withAnnotations(Map.of(SimulatedKubelet.STATUS_ADDRESS, address))
+                .withAnnotations(Map.of(AgentDeploymentAnnotations.STATUS_ADDRESS, address))
                 .endMetadata()
                 .withNewTarget()
                 .withApiVersion("v1")
@@ -159,7 +160,8 @@ final class PodRunner {
                         Map.of(
                             "metadata",
                             Map.of(
-                                "annotations", Map.of(SimulatedKubelet.STATUS_ADDRESS, address)))));
+                                "annotations",
+                                Map.of(AgentDeploymentAnnotations.STATUS_ADDRESS, address)))));
       }
       Pod bound = node.client().pods().inNamespace(namespace).withName(name).get();
       if (bound == null

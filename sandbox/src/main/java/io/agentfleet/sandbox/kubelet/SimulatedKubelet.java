@@ -1,6 +1,5 @@
 package io.agentfleet.sandbox.kubelet;
 
-import io.agentfleet.api.v1alpha1.AgentDeploymentAnnotations;
 import io.agentfleet.controlplane.ListenPorts;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -34,15 +33,13 @@ import org.slf4j.LoggerFactory;
  * subresource.
  *
  * <p>Many workers share 127.0.0.1 here, so each pod gets its own status port: the pod's IP is
- * 127.0.0.1 and the annotation {@value #STATUS_ADDRESS} says {@code 127.0.0.1:<port>}. Probes go to
- * that port whatever port they name. Deletion is the API server's graceful deletion: a bound pod
- * stays, Terminating, with its deletionTimestamp until this kubelet has stopped the process and
- * deleted it for good.
+ * 127.0.0.1 and the annotation {@code agentfleet.io/status-address} says {@code 127.0.0.1:<port>}.
+ * Probes go to that port whatever port they name. Deletion is the API server's graceful deletion: a
+ * bound pod stays, Terminating, with its deletionTimestamp until this kubelet has stopped the
+ * process and deleted it for good.
  */
 public final class SimulatedKubelet implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SimulatedKubelet.class);
-
-  public static final String STATUS_ADDRESS = AgentDeploymentAnnotations.STATUS_ADDRESS;
 
   private final KubernetesClient client;
   private final KubeletConfig config;

@@ -3,6 +3,7 @@ package io.agentfleet.sandbox.kubelet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.agentfleet.api.v1alpha1.AgentDeploymentAnnotations;
 import io.agentfleet.controlplane.ControlPlane;
 import io.agentfleet.sandbox.apiserver.TestControlPlane;
 import io.fabric8.kubernetes.api.model.Node;
@@ -153,7 +154,7 @@ class SimulatedKubeletTest {
     assertThat(pod.getMetadata().getFinalizers()).isNullOrEmpty();
     int port = kubelet.pod(client.getNamespace(), "sleeper").orElseThrow().port();
     assertThat(pod.getMetadata().getAnnotations())
-        .containsEntry(SimulatedKubelet.STATUS_ADDRESS, "127.0.0.1:" + port);
+        .containsEntry(AgentDeploymentAnnotations.STATUS_ADDRESS, "127.0.0.1:" + port);
     assertThat(kubelet.pod(client.getNamespace(), "sleeper").orElseThrow().pid()).isPresent();
     // spec.nodeName cannot be changed by an update on a real API server: the binding set it.
     assertThat(auditedSubresources("sleeper")).contains("binding", "status");

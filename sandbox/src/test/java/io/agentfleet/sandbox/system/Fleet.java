@@ -1,11 +1,11 @@
 package io.agentfleet.sandbox.system;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.api.v1alpha1.AgentDeploymentAnnotations;
 import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.controlplane.LiveKitLog;
 import io.agentfleet.sandbox.calls.CallOutcome;
 import io.agentfleet.sandbox.calls.CallRecord;
-import io.agentfleet.sandbox.kubelet.SimulatedKubelet;
 import io.agentfleet.sandbox.launcher.Sandbox;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -28,7 +28,6 @@ import java.util.stream.Collectors;
 
 /** One AgentDeployment in a test sandbox: its pods, workers, calls, Events, and the CLI. */
 final class Fleet {
-  static final String REVISION_LABEL = AgentDeploymentLabels.REVISION;
 
   final Sandbox sandbox;
   final String name;
@@ -78,7 +77,7 @@ final class Fleet {
   }
 
   static String revision(Pod pod) {
-    return pod.getMetadata().getLabels().get(REVISION_LABEL);
+    return pod.getMetadata().getLabels().get(AgentDeploymentLabels.REVISION);
   }
 
   static Set<String> names(Collection<Pod> pods) {
@@ -118,7 +117,8 @@ final class Fleet {
 
   /** The worker id a pod's status server reports, through the kubelet's status address. */
   static String workerId(Pod pod) {
-    String address = pod.getMetadata().getAnnotations().get(SimulatedKubelet.STATUS_ADDRESS);
+    String address =
+        pod.getMetadata().getAnnotations().get(AgentDeploymentAnnotations.STATUS_ADDRESS);
     try {
       var response =
           java.net.http.HttpClient.newHttpClient()

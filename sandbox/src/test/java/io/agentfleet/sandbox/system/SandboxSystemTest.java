@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.api.v1alpha1.AgentDeploymentAnnotations;
 import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.controlplane.LiveKitLog;
 import io.agentfleet.sandbox.calls.CallOutcome;
 import io.agentfleet.sandbox.calls.CallRecord;
-import io.agentfleet.sandbox.kubelet.SimulatedKubelet;
 import io.agentfleet.sandbox.launcher.SampleAgent;
 import io.agentfleet.sandbox.launcher.Sandbox;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -152,7 +152,8 @@ class SandboxSystemTest {
     Set<String> addresses = new HashSet<>();
     for (Pod pod : pods) {
       assertThat(pod.getStatus().getPodIP()).isEqualTo("127.0.0.1");
-      addresses.add(pod.getMetadata().getAnnotations().get(SimulatedKubelet.STATUS_ADDRESS));
+      addresses.add(
+          pod.getMetadata().getAnnotations().get(AgentDeploymentAnnotations.STATUS_ADDRESS));
     }
     assertThat(addresses).hasSize(3).allMatch(a -> a.startsWith("127.0.0.1:"));
   }
