@@ -254,11 +254,16 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
     Trouble trouble;
-    if (e instanceof KubernetesClientException api) {
+    Optional<KubernetesClientException> api = apiError(e);
+    if (api.isPresent()) {
+      // The API server refused a write (an invalid template, a quota, RBAC) or could not be
+      // reached: the controller retries with backoff; the cause is the status, not a stack trace.
       LOG.warnf(
-          "API error while reconciling %s: %s", AutoscaleStep.key(deployment), e.getMessage());
+          "API error while reconciling %s: %s",
+          AutoscaleStep.key(deployment), api.get().getMessage());
       trouble =
-          new Trouble(EventReason.ApiError.name(), "Kubernetes API error: " + api.getMessage());
+          new Trouble(
+              EventReason.ApiError.name(), "Kubernetes API error: " + api.get().getMessage());
     } else {
       LOG.errorf(e, "reconcile of %s failed", AutoscaleStep.key(deployment));
       trouble = new Trouble(EventReason.ReconcileError.name(), String.valueOf(e.getMessage()));
@@ -289,17 +294,26 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
     return ErrorStatusUpdateControl.patchStatus(deployment);
   }
 
-  /** A conflict (409, not AlreadyExists) or the deployment gone (404) when writing its status. */
-  private static boolean isStale(Throwable e) {
+  /** The Kubernetes API error behind an exception the controller wrapped, if it is one. */
+  private static Optional<KubernetesClientException> apiError(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof KubernetesClientException k) {
-        String reason = k.getStatus() == null ? null : k.getStatus().getReason();
-        if (k.getCode() == 404 || (k.getCode() == 409 && !"AlreadyExists".equals(reason))) {
-          return true;
-        }
+        return Optional.of(k);
       }
     }
-    return false;
+    return Optional.empty();
+  }
+
+  /** A conflict (409, not AlreadyExists) or the deployment gone (404) when writing its status. */
+  private static boolean isStale(Throwable e) {
+    return apiError(e)
+        .map(
+            k ->
+                k.getCode() == 404
+                    || (k.getCode() == 409
+                        && !"AlreadyExists"
+                            .equals(k.getStatus() == null ? null : k.getStatus().getReason())))
+        .orElse(false);
   }
 
   /** Tracks the pods' status endpoints and joins each pod with its worker's latest report. */
