@@ -63,6 +63,15 @@ public final class StatusCommand implements Callable<Integer> {
       description = "How long to wait for the workers' reports (default: ${DEFAULT-VALUE}).")
   int workerTimeout;
 
+  @Option(
+      names = "--status-address-annotation",
+      description =
+          "Where the API server's pod proxy cannot reach a worker, ask the address in its pod's"
+              + " agentfleet.io/status-address annotation directly (the sandbox, whose pods are"
+              + " local processes). Off by default: anyone who may create an AgentDeployment can"
+              + " put any address there.")
+  boolean statusAddressAnnotation;
+
   public StatusCommand(Clock clock) {
     this.clock = clock;
   }
@@ -81,7 +90,7 @@ public final class StatusCommand implements Callable<Integer> {
               .list()
               .getItems();
       Map<String, Optional<WorkerReport>> reports =
-          new WorkerReader(c.client(), Duration.ofSeconds(workerTimeout))
+          new WorkerReader(c.client(), Duration.ofSeconds(workerTimeout), statusAddressAnnotation)
               .reports(c.namespace(), pods, port(deployment));
       FleetStatus fleet = fleet(deployment, history, pods, reports);
       out.print(

@@ -38,10 +38,16 @@ final class WorkerReader {
   private final Duration wait;
   // A plain client: the annotation's address is not the API server, so no token may go there.
   private final java.net.http.HttpClient direct;
+  private final boolean statusAddressAnnotation;
 
-  WorkerReader(KubernetesClient client, Duration wait) {
+  /**
+   * @param statusAddressAnnotation ask a pod's status-address annotation when the proxy fails; only
+   *     on request, as a pod's annotations are whatever its AgentDeployment's author wrote
+   */
+  WorkerReader(KubernetesClient client, Duration wait, boolean statusAddressAnnotation) {
     this.client = client;
     this.wait = wait;
+    this.statusAddressAnnotation = statusAddressAnnotation;
     this.direct = java.net.http.HttpClient.newBuilder().connectTimeout(wait).build();
   }
 
@@ -65,7 +71,7 @@ final class WorkerReader {
                 .thenApply(WorkerReader::report)
                 .exceptionally(e -> Optional.empty());
       }
-      String address = statusAddress(pod);
+      String address = statusAddressAnnotation ? statusAddress(pod) : null;
       if (address != null) {
         report = report.thenCompose(r -> r.isPresent() ? completedFuture(r) : direct(address));
       }

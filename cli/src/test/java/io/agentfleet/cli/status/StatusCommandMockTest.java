@@ -153,7 +153,8 @@ class StatusCommandMockTest {
   }
 
   @Test
-  void withoutAProxyTheSandboxsStatusAddressIsAskedDirectlyWithoutCredentials() throws Exception {
+  void withoutAProxyTheSandboxsStatusAddressIsAskedDirectlyWithoutCredentialsOnlyWhenAsked()
+      throws Exception {
     java.util.List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
     HttpServer worker =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -177,8 +178,12 @@ class StatusCommandMockTest {
                   "127.0.0.1:" + worker.getAddress().getPort()));
       client.pods().inNamespace("default").resource(pod).update();
 
-      var result = cli.run("status", NAME);
+      var withoutFlag = cli.run("status", NAME);
+      var result = cli.run("status", NAME, "--status-address-annotation");
 
+      assertThat(withoutFlag.out())
+          .as("a pod's annotation is not obeyed unless asked")
+          .containsPattern("voice-agent-bbb-1 +2 +ready +- +- ");
       assertThat(result.out()).containsPattern("voice-agent-bbb-1 +2 +ready +4 +0.75 ");
       assertThat(authorizations).containsExactly("null");
     } finally {
