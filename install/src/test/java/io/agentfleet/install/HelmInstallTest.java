@@ -374,7 +374,12 @@ class HelmInstallTest {
   }
 
   static List<Pod> workerPods(String namespace) {
-    return plane.admin().pods().inNamespace(namespace).list().getItems().stream()
+    return workerPods(plane.admin(), namespace);
+  }
+
+  /** The pods an AgentDeployment owns. */
+  static List<Pod> workerPods(KubernetesClient client, String namespace) {
+    return client.pods().inNamespace(namespace).list().getItems().stream()
         .filter(
             p ->
                 p.getMetadata().getOwnerReferences().stream()
