@@ -46,11 +46,12 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
-# a PodDisruptionBudget per deployment over its busy workers, written with server-side apply
-# (which needs create for the first write)
+# a PodDisruptionBudget per deployment over its busy workers, watched so an unchanged one is not
+# written again and a deleted one comes back; written with server-side apply (which needs create
+# for the first write)
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
-  verbs: ["create", "patch"]
+  verbs: ["list", "watch", "create", "patch"]
 {{- end -}}
 
 {{/* the operator checks at start that the CRD it serves is installed */}}

@@ -32,6 +32,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -139,7 +140,16 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
                 .withNamespacesInheritedFromController()
                 .build(),
             context);
-    return List.of(podInformer, workerStatus, secrets, configMaps);
+    // The disruption budget: written only when it differs, and put back when somebody deletes it.
+    InformerEventSource<PodDisruptionBudget, AgentDeployment> budgets =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(PodDisruptionBudget.class, AgentDeployment.class)
+                .withName("disruption-budgets")
+                .withLabelSelector(AgentDeploymentLabels.DEPLOYMENT)
+                .withNamespacesInheritedFromController()
+                .build(),
+            context);
+    return List.of(podInformer, workerStatus, secrets, configMaps, budgets);
   }
 
   private static Set<ResourceID> readersOf(
@@ -192,7 +202,8 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
                   k8s.revisions().stored(deployment),
                   dispatches.observe(deployment, now),
                   autoscale.expectedCalls(deployment, now),
-                  autoscale.history(deployment)));
+                  autoscale.history(deployment),
+                  context.getSecondaryResource(PodDisruptionBudget.class)));
     }
     return new Snapshot(deployment, pods, workers, problems, credentials, reads, now);
   }
@@ -236,7 +247,9 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
     k8s.rollouts().reportProgress(deployment, writes.rollout(), writes.update());
     Map<String, WorkerPod> byName = new LinkedHashMap<>();
     fleet.forEach(w -> byName.put(w.name(), w));
-    k8s.writer().markEvictability(deployment, snapshot.pods(), byName);
+    k8s.writer()
+        .markEvictability(
+            deployment, snapshot.pods(), byName, snapshot.reads().flatMap(r -> r.budget()));
     return fleet;
   }
 

@@ -7,6 +7,7 @@ import io.agentfleet.operator.revision.StoredRevisions;
 import io.agentfleet.operator.status.Trouble;
 import io.agentfleet.operator.workers.WorkerPod;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -42,13 +43,15 @@ public record Snapshot(
    * @param dispatches the dispatches the LiveKit server lists in rooms that may wait for an agent
    * @param expectedCalls calls the webhooks announced that no worker took yet
    * @param history the autoscaler's memory of its earlier decisions
+   * @param budget the deployment's PodDisruptionBudget as the informer holds it
    */
   public record Reads(
       String configChecksum,
       StoredRevisions revisions,
       List<WaitingDispatch> dispatches,
       int expectedCalls,
-      ScalingHistory history) {
+      ScalingHistory history,
+      Optional<PodDisruptionBudget> budget) {
     public Reads {
       dispatches = List.copyOf(dispatches);
     }

@@ -9,7 +9,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The PodDisruptionBudget of a deployment's busy workers. The operator removes workers by deleting
@@ -27,13 +28,7 @@ public final class DisruptionBudgets {
   /** On worker pods: "true" while the worker reports calls, "false" when it reports none. */
   public static final String BUSY = AgentDeploymentLabels.RESERVED_PREFIX + "busy";
 
-  /** Re-applied at most this often when unchanged, so a deleted budget comes back. */
-  private static final long REAPPLY_NANOS = 60_000_000_000L;
-
-  private record Applied(PodDisruptionBudget budget, long atNanos) {}
-
   private final KubernetesClient client;
-  private final Map<String, Applied> applied = new ConcurrentHashMap<>();
 
   public DisruptionBudgets(KubernetesClient client) {
     this.client = client;
@@ -62,15 +57,13 @@ public final class DisruptionBudgets {
   }
 
   /**
-   * Server-side apply, skipped while what was last applied for this deployment is unchanged and
-   * recent: the reconciler calls this on every pass.
+   * Server-side apply when the budget is missing or differs from what it should be. The current one
+   * comes from the operator's informer, which also wakes the deployment when somebody changes or
+   * deletes it, so an unchanged fleet writes nothing and a deleted budget comes back.
    */
-  public void apply(AgentDeployment deployment) {
+  public void apply(AgentDeployment deployment, Optional<PodDisruptionBudget> current) {
     PodDisruptionBudget budget = desired(deployment);
-    String uid = deployment.getMetadata().getUid();
-    Applied last = uid == null ? null : applied.get(uid);
-    long now = System.nanoTime();
-    if (last != null && last.budget().equals(budget) && now - last.atNanos() < REAPPLY_NANOS) {
+    if (current.isPresent() && same(current.get(), budget)) {
       return;
     }
     try {
@@ -87,8 +80,20 @@ public final class DisruptionBudgets {
       // operator's fast test tier) answers 404 instead.
       client.resource(budget).create();
     }
-    if (uid != null) {
-      applied.put(uid, new Applied(budget, now));
-    }
+  }
+
+  /** What this operator sets: the spec and the owner; anything else is somebody else's. */
+  static boolean same(PodDisruptionBudget current, PodDisruptionBudget desired) {
+    return Objects.equals(current.getSpec().getSelector(), desired.getSpec().getSelector())
+        && Objects.equals(
+            current.getSpec().getMaxUnavailable(), desired.getSpec().getMaxUnavailable())
+        && current.getSpec().getMinAvailable() == null
+        && owners(current).equals(owners(desired));
+  }
+
+  private static java.util.Set<String> owners(PodDisruptionBudget budget) {
+    return budget.getMetadata().getOwnerReferences().stream()
+        .map(o -> o.getUid())
+        .collect(java.util.stream.Collectors.toSet());
   }
 }

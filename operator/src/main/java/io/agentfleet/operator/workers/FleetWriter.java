@@ -5,6 +5,7 @@ import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.events.EventRecorder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
@@ -119,9 +121,12 @@ public final class FleetWriter {
    * status is unknown, and written only on change.
    */
   public void markEvictability(
-      AgentDeployment deployment, List<Pod> pods, Map<String, WorkerPod> workers) {
+      AgentDeployment deployment,
+      List<Pod> pods,
+      Map<String, WorkerPod> workers,
+      Optional<PodDisruptionBudget> budget) {
     // The budget that keeps evictions off the pods labelled busy below.
-    budgets.apply(deployment);
+    budgets.apply(deployment, budget);
     String namespace = deployment.getMetadata().getNamespace();
     for (Pod pod : pods) {
       WorkerPod worker = workers.get(pod.getMetadata().getName());

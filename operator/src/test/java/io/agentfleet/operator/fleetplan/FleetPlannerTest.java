@@ -56,7 +56,8 @@ class FleetPlannerTest {
   }
 
   static Snapshot.Reads reads(StoredRevisions revisions, List<WaitingDispatch> dispatches) {
-    return new Snapshot.Reads(CHECKSUM, revisions, dispatches, 0, ScalingHistory.empty());
+    return new Snapshot.Reads(
+        CHECKSUM, revisions, dispatches, 0, ScalingHistory.empty(), Optional.empty());
   }
 
   static Snapshot snapshot(AgentDeployment d, List<WorkerPod> workers, Snapshot.Reads reads) {
