@@ -195,7 +195,14 @@ public final class Sandbox implements AutoCloseable {
                 "-Xmx384m",
                 "-Dquarkus.http.port=" + httpPort,
                 // The kubelet runs pods as local processes and names each one's status address.
-                "-Dagentfleet.operator.status-address-annotation=true"));
+                "-Dagentfleet.operator.status-address-annotation=true",
+                // One replica and nothing to restart it: a renewal stalled for 10 s on a machine
+                // saturated by agent processes made it give up its Lease and exit
+                // (SdkFleetSystemTest
+                // in CI). Here the Lease only has to outlast such stalls.
+                "-Dagentfleet.operator.lease-duration=90s",
+                "-Dagentfleet.operator.lease-renew-deadline=60s",
+                "-Dagentfleet.operator.lease-retry-period=5s"));
     config.operatorProperties().forEach((k, v) -> command.add("-D" + k + "=" + v));
     command.add("-jar");
     command.add(config.operatorJar().toAbsolutePath().toString());
