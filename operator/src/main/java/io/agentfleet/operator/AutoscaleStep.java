@@ -110,9 +110,15 @@ public final class AutoscaleStep {
     metrics.scaled(deployment, decision);
   }
 
-  /** Drops what is remembered of a deployment that is no longer autoscaled, or gone. */
+  /** Drops what is remembered of a deployment that is no longer autoscaled. */
   public void forget(String namespace, String name, String uid) {
     memory.forget(uid);
+    expectedCalls.forget(namespace + "/" + name);
+  }
+
+  /** Drops what is remembered of a deleted deployment, for good. */
+  public void deleted(String namespace, String name, String uid) {
+    memory.deleted(uid);
     expectedCalls.forget(namespace + "/" + name);
   }
 

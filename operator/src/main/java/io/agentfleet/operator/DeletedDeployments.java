@@ -61,7 +61,7 @@ public class DeletedDeployments {
             String namespace = deployment.getMetadata().getNamespace();
             String name = deployment.getMetadata().getName();
             metrics.forget(namespace, name);
-            autoscale.forget(namespace, name, deployment.getMetadata().getUid());
+            autoscale.deleted(namespace, name, deployment.getMetadata().getUid());
           }
         };
     var deployments = client.resources(AgentDeployment.class);

@@ -1,6 +1,9 @@
 package io.agentfleet.operator.autoscale;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -10,17 +13,42 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class AutoscalerStateStore {
 
+  /** Deleted deployments remembered, so a decision still in flight does not store for them. */
+  private static final int GONE_KEPT = 10_000;
+
   private final Map<String, ScalingHistory> histories = new ConcurrentHashMap<>();
+  private final Set<String> gone =
+      Collections.synchronizedSet(
+          Collections.newSetFromMap(
+              new LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                  return size() > GONE_KEPT;
+                }
+              }));
 
   public ScalingHistory load(String key) {
     return histories.getOrDefault(key, ScalingHistory.empty());
   }
 
   public void store(String key, ScalingHistory history) {
+    if (gone.contains(key)) {
+      return;
+    }
     histories.put(key, history);
   }
 
+  /** The deployment stopped autoscaling: its memory goes; it may start again. */
   public void forget(String key) {
+    histories.remove(key);
+  }
+
+  /**
+   * The deployment (by uid, never reused) was deleted: its memory goes, and a reconcile that was
+   * still deciding for it when it went stores nothing.
+   */
+  public void deleted(String key) {
+    gone.add(key);
     histories.remove(key);
   }
 }
