@@ -13,7 +13,6 @@ import io.agentfleet.operator.fleetplan.FleetPlanner;
 import io.agentfleet.operator.fleetplan.Snapshot;
 import io.agentfleet.operator.metrics.FleetMetrics;
 import io.agentfleet.operator.placement.DispatchWatch;
-import io.agentfleet.operator.revision.RevisionStep;
 import io.agentfleet.operator.spec.SpecCheck;
 import io.agentfleet.operator.status.Conditions;
 import io.agentfleet.operator.status.FleetView;
@@ -185,10 +184,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
   /** Reads once what the plan decides from; an unusable spec names nothing more to read. */
   private Snapshot observe(AgentDeployment deployment, Context<AgentDeployment> context) {
     Instant now = Instant.now(k8s.clock());
-    List<Pod> pods =
-        k8s.writer()
-            .withoutRecentlyDeleted(
-                deployment.getMetadata().getNamespace(), context.getSecondaryResources(Pod.class));
+    List<Pod> pods = observedPods(deployment, context);
     List<WorkerPod> workers = withReports(deployment, pods, now);
     List<String> problems = SpecCheck.problems(deployment);
     Optional<Trouble> credentials =
@@ -285,23 +281,14 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
     Instant now = Instant.now(k8s.clock());
     List<WorkerPod> workers;
     try {
-      workers =
-          withReports(
-              deployment,
-              k8s.writer()
-                  .withoutRecentlyDeleted(
-                      deployment.getMetadata().getNamespace(),
-                      context.getSecondaryResources(Pod.class)),
-              now);
+      workers = withReports(deployment, observedPods(deployment, context), now);
     } catch (RuntimeException ignored) {
       workers = List.of();
     }
-    String update =
-        deployment.getStatus() == null ? null : deployment.getStatus().getUpdateRevision();
     deployment.setStatus(
         StatusAggregator.compute(
             deployment,
-            FleetView.of(workers, update, RevisionStep.hashOf(update)),
+            FleetPlanner.previousView(deployment.getStatus(), workers),
             Optional.of(trouble),
             now));
     return ErrorStatusUpdateControl.patchStatus(deployment);
@@ -327,6 +314,16 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
                         && !"AlreadyExists"
                             .equals(k.getStatus() == null ? null : k.getStatus().getReason())))
         .orElse(false);
+  }
+
+  /**
+   * The deployment's pods as the informer holds them, less those this operator deleted whose
+   * deletion the cache does not show yet.
+   */
+  private List<Pod> observedPods(AgentDeployment deployment, Context<AgentDeployment> context) {
+    return k8s.writer()
+        .withoutRecentlyDeleted(
+            deployment.getMetadata().getNamespace(), context.getSecondaryResources(Pod.class));
   }
 
   /** Tracks the pods' status endpoints and joins each pod with its worker's latest report. */

@@ -179,7 +179,7 @@ public final class FleetPlanner {
   }
 
   /** The status as the last reconcile left it, for a reconcile that plans nothing. */
-  private static FleetView previousView(AgentDeploymentStatus status, List<WorkerPod> workers) {
+  public static FleetView previousView(AgentDeploymentStatus status, List<WorkerPod> workers) {
     String name = status == null ? null : status.getUpdateRevision();
     return FleetView.of(workers, name, RevisionStep.hashOf(name));
   }
