@@ -37,7 +37,7 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
   verbs: ["get", "list", "watch", "create", "delete", "patch"]
 - apiGroups: ["apps"]
   resources: ["controllerrevisions"]
-  verbs: ["get", "list", "create", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 # The credentials Secret is checked, and every Secret and ConfigMap the template reads is
 # checksummed into the revision; watching them starts a rollout as soon as one is rotated.
 - apiGroups: [""]

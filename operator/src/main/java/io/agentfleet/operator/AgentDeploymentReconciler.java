@@ -6,6 +6,7 @@ import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
 import io.agentfleet.api.v1alpha1.ConditionType;
 import io.agentfleet.api.v1alpha1.WorkerStatusEndpoint;
 import io.agentfleet.operator.config.OperatorConfig;
+import io.agentfleet.operator.configdata.MetadataOnlyStore;
 import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.fleetplan.FleetPlan;
 import io.agentfleet.operator.fleetplan.FleetPlan.Resync;
@@ -13,13 +14,13 @@ import io.agentfleet.operator.fleetplan.FleetPlanner;
 import io.agentfleet.operator.fleetplan.Snapshot;
 import io.agentfleet.operator.metrics.FleetMetrics;
 import io.agentfleet.operator.placement.DispatchWatch;
+import io.agentfleet.operator.revision.RevisionStep;
 import io.agentfleet.operator.spec.SpecCheck;
 import io.agentfleet.operator.status.Conditions;
 import io.agentfleet.operator.status.FleetView;
 import io.agentfleet.operator.status.StatusAggregator;
 import io.agentfleet.operator.status.Trouble;
 import io.agentfleet.operator.workers.ConfigChecksum;
-import io.agentfleet.operator.workers.MetadataOnlyStore;
 import io.agentfleet.operator.workers.WorkerPod;
 import io.agentfleet.operator.workers.WorkerPods;
 import io.agentfleet.operator.workerstatus.Observation;
@@ -31,6 +32,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -86,6 +88,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
   private final MeterRegistry meters;
   private final OperatorConfig config;
   private InformerEventSource<Pod, AgentDeployment> podInformer;
+  private InformerEventSource<ControllerRevision, AgentDeployment> revisionInformer;
 
   public AgentDeploymentReconciler(
       ReconcilerParts k8s,
@@ -118,9 +121,18 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
         new SimpleInboundEventSource<>("worker-status");
     poller.onMaterialChange(workerStatus::propagateEvent);
     poller.ownersStillExist(id -> context.getPrimaryCache().get(id).isPresent());
+    revisionInformer =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(ControllerRevision.class, AgentDeployment.class)
+                .withName("revisions")
+                .withLabelSelector(AgentDeploymentLabels.DEPLOYMENT)
+                .withNamespacesInheritedFromController()
+                .build(),
+            context);
     // A rotated Secret or ConfigMap wakes the deployments whose pods read it at once, rather than
     // at the next resync: the new checksum makes a revision that rolls out with drain. The caches
-    // keep metadata only; the checksum reads the few objects a deployment uses.
+    // keep metadata only; the content of the few objects a deployment uses is read again only
+    // when their resourceVersion moves.
     InformerEventSource<Secret, AgentDeployment> secrets =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Secret.class, AgentDeployment.class)
@@ -148,7 +160,9 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
                 .withNamespacesInheritedFromController()
                 .build(),
             context);
-    return List.of(podInformer, workerStatus, secrets, configMaps, budgets);
+    k8s.config().secrets().watchedBy(secrets::get);
+    k8s.config().configMaps().watchedBy(configMaps::get);
+    return List.of(podInformer, revisionInformer, workerStatus, secrets, configMaps, budgets);
   }
 
   private static Set<ResourceID> readersOf(
@@ -195,7 +209,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
           Optional.of(
               new Snapshot.Reads(
                   k8s.checksum().of(deployment.getMetadata().getNamespace(), deployment.getSpec()),
-                  k8s.revisions().stored(deployment),
+                  RevisionStep.stored(context.getSecondaryResources(ControllerRevision.class)),
                   dispatches.observe(deployment, now),
                   autoscale.expectedCalls(deployment, now),
                   autoscale.history(deployment),
@@ -221,7 +235,13 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
                     deployment.getMetadata().getNamespace(),
                     deployment.getMetadata().getName(),
                     deployment.getMetadata().getUid()));
-    k8s.revisions().apply(deployment, writes.revisions());
+    k8s.revisions()
+        .apply(
+            deployment,
+            writes.revisions(),
+            created ->
+                revisionInformer.handleRecentResourceCreate(
+                    ResourceID.fromResource(created), created));
     dispatches.reoffer(deployment, writes.placement());
     if (writes.rollback().isPresent()) {
       k8s.rollback()

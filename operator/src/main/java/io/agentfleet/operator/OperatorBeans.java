@@ -2,6 +2,7 @@ package io.agentfleet.operator;
 
 import io.agentfleet.operator.autoscale.AutoscalerStateStore;
 import io.agentfleet.operator.config.OperatorConfig;
+import io.agentfleet.operator.configdata.ConfigData;
 import io.agentfleet.operator.events.EventRecorder;
 import io.agentfleet.operator.metrics.FleetMetrics;
 import io.agentfleet.operator.placement.DispatchWatch;
@@ -58,8 +59,14 @@ public class OperatorBeans {
 
   @Produces
   @Singleton
-  DispatchWatch dispatchWatch(KubernetesClient client, EventRecorder events, MeterRegistry meters) {
-    return new DispatchWatch(client, events, meters);
+  ConfigData configData(KubernetesClient client) {
+    return ConfigData.of(client);
+  }
+
+  @Produces
+  @Singleton
+  DispatchWatch dispatchWatch(ConfigData config, EventRecorder events, MeterRegistry meters) {
+    return new DispatchWatch(config.secrets(), events, meters);
   }
 
   @Produces
@@ -71,15 +78,17 @@ public class OperatorBeans {
 
   @Produces
   @Singleton
-  ReconcilerParts reconcilerParts(KubernetesClient client, EventRecorder events, Clock clock) {
+  ReconcilerParts reconcilerParts(
+      KubernetesClient client, ConfigData config, EventRecorder events, Clock clock) {
     ControllerRevisions revisions = new ControllerRevisions(client);
     return new ReconcilerParts(
         client,
         events,
         new RevisionStep(revisions, events),
-        new CredentialsCheck(client),
+        config,
+        new CredentialsCheck(config.secrets()),
         new FleetWriter(client, events, new RecentDeletions(clock), new SecureRandom()),
-        new ConfigChecksum(client),
+        new ConfigChecksum(config),
         new RolloutStep(events),
         new RollbackStep(client, revisions, events),
         clock);

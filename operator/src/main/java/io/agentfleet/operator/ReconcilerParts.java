@@ -1,5 +1,6 @@
 package io.agentfleet.operator;
 
+import io.agentfleet.operator.configdata.ConfigData;
 import io.agentfleet.operator.events.EventRecorder;
 import io.agentfleet.operator.revision.RevisionStep;
 import io.agentfleet.operator.rollout.RollbackStep;
@@ -15,6 +16,7 @@ public record ReconcilerParts(
     KubernetesClient client,
     EventRecorder events,
     RevisionStep revisions,
+    ConfigData config,
     CredentialsCheck credentials,
     FleetWriter writer,
     ConfigChecksum checksum,

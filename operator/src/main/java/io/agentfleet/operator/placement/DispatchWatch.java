@@ -1,11 +1,11 @@
 package io.agentfleet.operator.placement;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.operator.configdata.WatchedContent;
 import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.events.EventRecorder;
 import io.agentfleet.operator.workers.PodRenderer;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.livekit.server.AgentDispatchServiceClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -38,7 +38,7 @@ public final class DispatchWatch {
   /** At most this many rooms asked about per deployment and round, oldest first. */
   static final int ROOMS_PER_ROUND = 100;
 
-  private final KubernetesClient client;
+  private final WatchedContent<Secret> secrets;
   private final EventRecorder events;
   private final MeterRegistry meters;
   private final Map<String, Instant> rooms = new ConcurrentHashMap<>();
@@ -50,8 +50,8 @@ public final class DispatchWatch {
           .callTimeout(Duration.ofSeconds(5))
           .build();
 
-  public DispatchWatch(KubernetesClient client, EventRecorder events, MeterRegistry meters) {
-    this.client = client;
+  public DispatchWatch(WatchedContent<Secret> secrets, EventRecorder events, MeterRegistry meters) {
+    this.secrets = secrets;
     this.events = events;
     this.meters = meters;
   }
@@ -163,8 +163,7 @@ public final class DispatchWatch {
 
   private AgentDispatchServiceClient client(AgentDeployment deployment) {
     String name = deployment.getSpec().getLivekit().getCredentialsSecret();
-    Secret secret =
-        client.secrets().inNamespace(deployment.getMetadata().getNamespace()).withName(name).get();
+    Secret secret = secrets.get(deployment.getMetadata().getNamespace(), name).orElse(null);
     if (secret == null) {
       throw new IllegalStateException("Secret " + name + " not found");
     }

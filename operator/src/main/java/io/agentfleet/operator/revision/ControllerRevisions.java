@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -28,16 +29,6 @@ public final class ControllerRevisions {
     this.client = client;
   }
 
-  public List<ControllerRevision> list(AgentDeployment deployment) {
-    return client
-        .apps()
-        .controllerRevisions()
-        .inNamespace(deployment.getMetadata().getNamespace())
-        .withLabel(AgentDeploymentLabels.DEPLOYMENT, deployment.getMetadata().getName())
-        .list()
-        .getItems();
-  }
-
   /** kubectl's change-cause travels with the revision, as for Deployments. */
   private static Map<String, String> changeCause(AgentDeployment deployment) {
     Map<String, String> annotations = deployment.getMetadata().getAnnotations();
@@ -45,7 +36,7 @@ public final class ControllerRevisions {
     return cause == null ? Map.of() : Map.of(RevisionData.CHANGE_CAUSE, cause);
   }
 
-  public static List<Revision> revisions(List<ControllerRevision> stored) {
+  public static List<Revision> revisions(Collection<ControllerRevision> stored) {
     return stored.stream()
         .filter(r -> r.getMetadata().getLabels() != null)
         .filter(r -> r.getMetadata().getLabels().containsKey(AgentDeploymentLabels.REVISION))
@@ -58,8 +49,9 @@ public final class ControllerRevisions {
         .toList();
   }
 
-  public void create(AgentDeployment deployment, Revision revision, PodTemplateSpec userTemplate) {
-    client
+  public ControllerRevision create(
+      AgentDeployment deployment, Revision revision, PodTemplateSpec userTemplate) {
+    return client
         .apps()
         .controllerRevisions()
         .inNamespace(deployment.getMetadata().getNamespace())
@@ -110,7 +102,7 @@ public final class ControllerRevisions {
   }
 
   /** Revisions marked as rolled back, by hash. */
-  public static Set<String> rolledBack(List<ControllerRevision> stored) {
+  public static Set<String> rolledBack(Collection<ControllerRevision> stored) {
     Set<String> hashes = new HashSet<>();
     for (ControllerRevision r : stored) {
       Map<String, String> annotations = r.getMetadata().getAnnotations();

@@ -4,10 +4,12 @@ import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.events.EventRecorder;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
-import java.util.List;
+import java.util.Collection;
+import java.util.function.Consumer;
 
 /**
- * The shell around {@link RevisionHistory}: reads the stored revisions and carries out its plan.
+ * The shell around {@link RevisionHistory}: turns the watched revisions into its input and carries
+ * out its plan.
  */
 public final class RevisionStep {
 
@@ -19,18 +21,24 @@ public final class RevisionStep {
     this.events = events;
   }
 
-  public StoredRevisions stored(AgentDeployment deployment) {
-    List<ControllerRevision> stored = revisions.list(deployment);
+  /** The deployment's revisions as its watch holds them. */
+  public static StoredRevisions stored(Collection<ControllerRevision> stored) {
     return new StoredRevisions(
         ControllerRevisions.revisions(stored), ControllerRevisions.rolledBack(stored));
   }
 
-  /** Stores, renumbers and prunes revisions as the plan says, each with an Event. */
-  public void apply(AgentDeployment deployment, RevisionPlan plan) {
+  /**
+   * Stores, renumbers and prunes revisions as the plan says, each with an Event.
+   *
+   * @param created told of a revision created, so that the next reconcile sees it before its watch
+   *     event arrives (and does not create it again)
+   */
+  public void apply(
+      AgentDeployment deployment, RevisionPlan plan, Consumer<ControllerRevision> created) {
     plan.create()
         .ifPresent(
             r -> {
-              revisions.create(deployment, r, deployment.getSpec().getTemplate());
+              created.accept(revisions.create(deployment, r, deployment.getSpec().getTemplate()));
               events.normal(
                   deployment,
                   EventReason.NewRevision,

@@ -1,11 +1,11 @@
 package io.agentfleet.operator.spec;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.operator.configdata.WatchedContent;
 import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.status.Trouble;
 import io.agentfleet.operator.workers.PodRenderer;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,17 +16,16 @@ import java.util.Optional;
  */
 public final class CredentialsCheck {
 
-  private final KubernetesClient client;
+  private final WatchedContent<Secret> secrets;
 
-  public CredentialsCheck(KubernetesClient client) {
-    this.client = client;
+  public CredentialsCheck(WatchedContent<Secret> secrets) {
+    this.secrets = secrets;
   }
 
   /** Empty when the Secret exists with both keys; else the problem, naming the Secret. */
   public Optional<Trouble> check(AgentDeployment deployment) {
     String name = deployment.getSpec().getLivekit().getCredentialsSecret();
-    Secret secret =
-        client.secrets().inNamespace(deployment.getMetadata().getNamespace()).withName(name).get();
+    Secret secret = secrets.get(deployment.getMetadata().getNamespace(), name).orElse(null);
     if (secret == null) {
       return Optional.of(
           new Trouble(

@@ -1,13 +1,13 @@
 package io.agentfleet.operator.workers;
 
 import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
+import io.agentfleet.operator.configdata.ConfigData;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
@@ -41,24 +41,32 @@ public final class ConfigChecksum {
     }
   }
 
-  private final KubernetesClient client;
+  private final ConfigData config;
 
-  public ConfigChecksum(KubernetesClient client) {
-    this.client = client;
+  public ConfigChecksum(ConfigData config) {
+    this.config = config;
   }
 
   public String of(String namespace, AgentDeploymentSpec spec) {
     Refs refs = refs(spec);
     Map<String, Map<String, String>> content = new TreeMap<>();
     for (String name : refs.secrets()) {
-      Secret s = client.secrets().inNamespace(namespace).withName(name).get();
-      content.put("secret/" + name, s == null ? Map.of("<missing>", "") : sealed(s));
+      content.put(
+          "secret/" + name,
+          config
+              .secrets()
+              .get(namespace, name)
+              .map(ConfigChecksum::sealed)
+              .orElse(Map.of("<missing>", "")));
     }
     for (String name : refs.configMaps()) {
-      ConfigMap c = client.configMaps().inNamespace(namespace).withName(name).get();
       content.put(
           "configmap/" + name,
-          c == null ? Map.of("<missing>", "") : merged(c.getData(), c.getBinaryData()));
+          config
+              .configMaps()
+              .get(namespace, name)
+              .map(c -> merged(c.getData(), c.getBinaryData()))
+              .orElse(Map.of("<missing>", "")));
     }
     return digest(content);
   }

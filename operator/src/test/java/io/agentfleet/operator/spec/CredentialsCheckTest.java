@@ -3,6 +3,7 @@ package io.agentfleet.operator.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.operator.configdata.ConfigData;
 import io.agentfleet.operator.status.Trouble;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -32,7 +33,7 @@ class CredentialsCheckTest {
     d.getMetadata().setNamespace("prod");
     d.setSpec(SpecCheckTest.valid());
 
-    Trouble trouble = new CredentialsCheck(client).check(d).orElseThrow();
+    Trouble trouble = new CredentialsCheck(ConfigData.of(client).secrets()).check(d).orElseThrow();
 
     assertThat(trouble.message())
         .contains("spec.livekit.credentialsSecret")

@@ -1,4 +1,4 @@
-package io.agentfleet.operator.workers;
+package io.agentfleet.operator.configdata;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -14,8 +14,8 @@ import java.util.stream.Stream;
 /**
  * The informer store for the Secrets and ConfigMaps the operator watches: it keeps their metadata
  * and drops their content. The watch is only there to notice that one changed; {@link
- * ConfigChecksum} reads the content of the few a deployment uses when it needs it, so no key
- * material of every Secret in the watched namespaces sits in the operator's memory.
+ * WatchedContent} reads the content of the few a deployment uses when the watch says it changed, so
+ * no key material of every Secret in the watched namespaces sits in the operator's memory.
  */
 public final class MetadataOnlyStore<T extends HasMetadata> implements ItemStore<T> {
   private final BasicItemStore<T> store = new BasicItemStore<>(Cache::metaNamespaceKeyFunc);

@@ -1,4 +1,4 @@
-package io.agentfleet.operator.workers;
+package io.agentfleet.operator.configdata;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
