@@ -1,23 +1,12 @@
 package io.agentfleet.devserver.rtc;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.onvoid.webrtc.PeerConnectionObserver;
-import dev.onvoid.webrtc.RTCDataChannel;
-import dev.onvoid.webrtc.RTCDataChannelBuffer;
-import dev.onvoid.webrtc.RTCDataChannelInit;
-import dev.onvoid.webrtc.RTCDataChannelObserver;
-import dev.onvoid.webrtc.RTCDataChannelState;
-import dev.onvoid.webrtc.RTCIceCandidate;
-import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
-import dev.onvoid.webrtc.RTCRtpTransceiver;
-import dev.onvoid.webrtc.RTCSessionDescription;
-import dev.onvoid.webrtc.media.MediaStreamTrack;
 import dev.onvoid.webrtc.media.audio.AudioTrack;
 import io.agentfleet.devserver.agent.Ids;
 import io.agentfleet.devserver.auth.Claims;
 import io.agentfleet.media.AudioOutput;
-import io.agentfleet.media.PeerConnections;
+import io.agentfleet.media.Transports;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,26 +79,15 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
   private final ExecutorService signal;
   private final Map<String, TrackInfo> pendingTracks = new LinkedHashMap<>(); // by cid
   private final List<TrackInfo> published = new ArrayList<>();
-  private final List<AudioOutput> outputs = new ArrayList<>();
-  private final List<RTCDataChannel> channels = new ArrayList<>();
   private final List<DataPacket> heldPackets = new ArrayList<>(); // signal thread only
   private final java.util.Set<String> subscribedTracks = new java.util.HashSet<>(); // signal thread
-  private final CompletableFuture<Void> subscriberConnected = new CompletableFuture<>();
-  private final CompletableFuture<Void> publisherConnected = new CompletableFuture<>();
   private volatile ParticipantInfo info;
   private volatile Session session;
-  private volatile RTCDataChannel reliable;
-  private volatile RTCDataChannel lossy;
+  // Set on the signal thread when the participant starts.
+  private volatile Transports transports;
   private volatile boolean closed;
   private final java.util.concurrent.atomic.AtomicBoolean announced =
       new java.util.concurrent.atomic.AtomicBoolean();
-  // Touched only on the signal thread.
-  private RTCPeerConnection subscriber;
-  private RTCPeerConnection publisher;
-  private boolean subscriberNegotiating;
-  private boolean subscriberNeedsNegotiation;
-  private CompletableFuture<Void> subscriberAnswered = new CompletableFuture<>();
-  private int offerId;
 
   RtcParticipant(RtcRoom room, Claims claims, ServerInfo serverInfo) {
     this.room = room;
@@ -171,9 +149,8 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
   }
 
   boolean owns(AudioOutput output) {
-    synchronized (outputs) {
-      return outputs.contains(output);
-    }
+    Transports media = transports;
+    return media != null && media.owns(output);
   }
 
   // ---- socket ----
@@ -231,31 +208,13 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
   // ---- signalling, on the signal thread ----
 
   private void start() throws Exception {
-    subscriber = room.engine().newPeerConnection(List.of(), new Observer(SignalTarget.SUBSCRIBER));
-    publisher = room.engine().newPeerConnection(List.of(), new Observer(SignalTarget.PUBLISHER));
-    room.engine().holdPushesUntil(subscriberConnected);
-    RTCDataChannelInit ordered = new RTCDataChannelInit();
-    ordered.ordered = true;
-    reliable = subscriber.createDataChannel("_reliable", ordered);
-    RTCDataChannelInit unordered = new RTCDataChannelInit();
-    unordered.ordered = false;
-    unordered.maxRetransmits = 0;
-    lossy = subscriber.createDataChannel("_lossy", unordered);
-    reliable.registerObserver(
-        new RTCDataChannelObserver() {
-          @Override
-          public void onBufferedAmountChange(long previous) {}
-
-          @Override
-          public void onStateChange() {
-            run(RtcParticipant.this::flushHeldPackets);
-          }
-
-          @Override
-          public void onMessage(RTCDataChannelBuffer buffer) {}
-        });
-    channels.add(reliable);
-    channels.add(lossy);
+    transports =
+        Transports.open(
+            room.engine(), Transports.End.SERVER, List.of(), step -> run(step::run), new Media());
+    // Reliable packets held until the channel opens go out then.
+    transports
+        .channelOpen(DataPacket.Kind.RELIABLE)
+        .whenComplete((open, closing) -> run(this::flushHeldPackets));
     List<ParticipantInfo> others = room.admit(this);
     send(
         SignalResponse.newBuilder()
@@ -280,9 +239,11 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
 
   private void handle(SignalRequest request) throws Exception {
     switch (request.getMessageCase()) {
-      case OFFER -> onPublisherOffer(request.getOffer());
-      case ANSWER -> onSubscriberAnswer(request.getAnswer());
-      case TRICKLE -> onTrickle(request.getTrickle());
+      case OFFER ->
+          send(
+              SignalResponse.newBuilder().setAnswer(transports.answer(request.getOffer())).build());
+      case ANSWER -> transports.answered(request.getAnswer());
+      case TRICKLE -> transports.trickled(request.getTrickle());
       case ADD_TRACK -> onAddTrack(request.getAddTrack());
       case LEAVE -> removeFromRoom(DisconnectReason.CLIENT_INITIATED);
       case PING_REQ ->
@@ -315,45 +276,12 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
             .build());
   }
 
-  private void onPublisherOffer(SessionDescription offer) throws Exception {
-    PeerConnections.setRemote(publisher, PeerConnections.fromWire(offer));
-    RTCSessionDescription answer = PeerConnections.answer(publisher);
-    PeerConnections.setLocal(publisher, answer);
-    send(
-        SignalResponse.newBuilder()
-            .setAnswer(PeerConnections.toWire(answer, offer.getId()))
-            .build());
-  }
-
-  private void onSubscriberAnswer(SessionDescription answer) throws Exception {
-    PeerConnections.setRemote(subscriber, PeerConnections.fromWire(answer));
-    subscriberNegotiating = false;
-    subscriberAnswered.complete(null);
-    if (subscriberNeedsNegotiation) {
-      negotiateSubscriber();
-    }
-  }
-
   private void negotiateSubscriber() throws Exception {
-    if (subscriberNegotiating) {
-      subscriberNeedsNegotiation = true;
-      return;
-    }
-    subscriberNegotiating = true;
-    subscriberNeedsNegotiation = false;
-    subscriberAnswered = new CompletableFuture<>();
+    CompletableFuture<Void> answered = transports.negotiate();
     // New relay tracks start sending once the answer is in and the transport is connected.
-    room.engine().holdPushesUntil(CompletableFuture.allOf(subscriberAnswered, subscriberConnected));
-    RTCSessionDescription offer = PeerConnections.offer(subscriber);
-    PeerConnections.setLocal(subscriber, offer);
-    send(SignalResponse.newBuilder().setOffer(PeerConnections.toWire(offer, ++offerId)).build());
-  }
-
-  private void onTrickle(TrickleRequest trickle) {
-    RTCPeerConnection pc = trickle.getTarget() == SignalTarget.SUBSCRIBER ? subscriber : publisher;
-    if (!trickle.getCandidateInit().isEmpty()) {
-      pc.addIceCandidate(PeerConnections.candidateFromJson(trickle.getCandidateInit()));
-    }
+    room.engine()
+        .holdPushesUntil(
+            CompletableFuture.allOf(answered, transports.connected(SignalTarget.SUBSCRIBER)));
   }
 
   private void addRelayOutput(RtcRoom.PublishedTrack track) {
@@ -361,12 +289,10 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
     if (!subscribedTracks.add(track.info().getSid())) {
       return;
     }
-    AudioOutput output = room.engine().newOutput(track.info().getSid(), RELAY_FRAMES);
-    synchronized (outputs) {
-      outputs.add(output);
-    }
     // Stream id "participantSid|trackSid", track id = track sid, as LiveKit names them.
-    subscriber.addTrack(output.track(), List.of(track.ownerSid() + "|" + track.info().getSid()));
+    AudioOutput output =
+        transports.sendAudio(
+            track.info().getSid(), track.ownerSid() + "|" + track.info().getSid(), RELAY_FRAMES);
     track.listeners().add(output);
   }
 
@@ -399,26 +325,27 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
    * negotiated) are held and sent when it opens.
    */
   private void deliverNow(DataPacket packet) {
-    boolean lossyKind = packet.getKind() == DataPacket.Kind.LOSSY;
-    RTCDataChannel channel = lossyKind ? lossy : reliable;
     if (closed) {
       return;
     }
-    if (channel == null || channel.getState() != RTCDataChannelState.OPEN) {
-      if (!lossyKind && heldPackets.size() < MAX_HELD_PACKETS) {
-        heldPackets.add(packet);
-      }
-      return;
-    }
+    Transports media = transports;
+    boolean sent;
     try {
-      channel.send(new RTCDataChannelBuffer(ByteBuffer.wrap(packet.toByteArray()), true));
+      sent = media != null && media.send(packet);
     } catch (Exception e) {
       LOG.debug("{}: data packet not delivered: {}", identity(), e.toString());
+      return;
+    }
+    if (!sent
+        && packet.getKind() != DataPacket.Kind.LOSSY
+        && heldPackets.size() < MAX_HELD_PACKETS) {
+      heldPackets.add(packet);
     }
   }
 
   private void flushHeldPackets() {
-    if (reliable != null && reliable.getState() == RTCDataChannelState.OPEN) {
+    Transports media = transports;
+    if (media != null && media.channelOpen(DataPacket.Kind.RELIABLE).isDone()) {
       List<DataPacket> held = new ArrayList<>(heldPackets);
       heldPackets.clear();
       held.forEach(this::deliverNow);
@@ -459,11 +386,10 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
   }
 
   private void release() {
-    PeerConnections.release(channels, outputs, publisher, subscriber);
-    // Release every hold on the shared pump, or all rooms would go quiet until it times out.
-    subscriberConnected.complete(null);
-    publisherConnected.complete(null);
-    subscriberAnswered.complete(null);
+    Transports media = transports;
+    if (media != null) {
+      media.release();
+    }
   }
 
   private void send(SignalResponse response) {
@@ -502,41 +428,29 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
 
   // ---- callbacks from libwebrtc's threads: never block, never throw ----
 
-  private final class Observer implements PeerConnectionObserver {
-    private final SignalTarget target;
-
-    Observer(SignalTarget target) {
-      this.target = target;
+  private final class Media implements Transports.Listener {
+    @Override
+    public void offer(SessionDescription offer) {
+      send(SignalResponse.newBuilder().setOffer(offer).build());
     }
 
     @Override
-    public void onIceCandidate(RTCIceCandidate candidate) {
-      String json = PeerConnections.candidateToJson(candidate);
-      run(
-          () ->
-              send(
-                  SignalResponse.newBuilder()
-                      .setTrickle(
-                          TrickleRequest.newBuilder().setCandidateInit(json).setTarget(target))
-                      .build()));
+    public void trickle(TrickleRequest trickle) {
+      send(SignalResponse.newBuilder().setTrickle(trickle).build());
     }
 
     @Override
-    public void onConnectionChange(RTCPeerConnectionState state) {
-      CompletableFuture<Void> connected =
-          target == SignalTarget.SUBSCRIBER ? subscriberConnected : publisherConnected;
-      if (state == RTCPeerConnectionState.CONNECTED) {
-        connected.complete(null);
-        if (target == SignalTarget.SUBSCRIBER && announced.compareAndSet(false, true)) {
-          info =
-              info.toBuilder()
-                  .setState(ParticipantInfo.State.ACTIVE)
-                  .setVersion(info.getVersion() + 1)
-                  .build();
-          room.active(RtcParticipant.this);
-        }
+    public void connectionChanged(SignalTarget target, RTCPeerConnectionState state) {
+      if (state == RTCPeerConnectionState.CONNECTED
+          && target == SignalTarget.SUBSCRIBER
+          && announced.compareAndSet(false, true)) {
+        info =
+            info.toBuilder()
+                .setState(ParticipantInfo.State.ACTIVE)
+                .setVersion(info.getVersion() + 1)
+                .build();
+        room.active(RtcParticipant.this);
       } else if (state == RTCPeerConnectionState.FAILED) {
-        connected.complete(null);
         // As livekit-server: a failed transport leaves the participant 5 s to come back.
         try {
           room.timers()
@@ -551,44 +465,15 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
     }
 
     @Override
-    public void onTrack(RTCRtpTransceiver transceiver) {
-      try {
-        MediaStreamTrack track = transceiver.getReceiver().getTrack();
-        if (track instanceof AudioTrack audio) {
-          run(() -> trackArrived(audio));
-        }
-      } catch (Throwable t) {
-        LOG.warn("{}: incoming track failed", identity(), t);
-      }
+    public void audioTrack(AudioTrack audio) {
+      run(() -> trackArrived(audio));
     }
 
     @Override
-    public void onDataChannel(RTCDataChannel channel) {
-      run(() -> channels.add(channel));
-      channel.registerObserver(
-          new RTCDataChannelObserver() {
-            @Override
-            public void onBufferedAmountChange(long previous) {}
-
-            @Override
-            public void onStateChange() {}
-
-            @Override
-            public void onMessage(RTCDataChannelBuffer buffer) {
-              try {
-                byte[] bytes = new byte[buffer.data.remaining()];
-                buffer.data.get(bytes);
-                DataPacket packet =
-                    DataPacket.parseFrom(bytes).toBuilder()
-                        .setParticipantIdentity(identity())
-                        .setParticipantSid(sid)
-                        .build();
-                room.data(RtcParticipant.this, packet);
-              } catch (InvalidProtocolBufferException | RuntimeException e) {
-                LOG.debug("{}: undecodable data packet", identity());
-              }
-            }
-          });
+    public void data(DataPacket packet) {
+      room.data(
+          RtcParticipant.this,
+          packet.toBuilder().setParticipantIdentity(identity()).setParticipantSid(sid).build());
     }
   }
 
@@ -607,13 +492,6 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
       }
       track = pendingTracks.remove(first.get().getKey());
     }
-    // Muted for playout only: the relay reads the decoded audio from the track's sink, which
-    // libwebrtc feeds before the track's volume is applied. webrtc-java 0.14.0's headless audio
-    // device loops the process's playout mix (every track received, in every room) back as
-    // microphone audio into every sending stream whenever a new send stream starts its recording,
-    // until the media pump stops it: listeners heard that mix as a burst each time someone
-    // subscribed. With every received track muted, that mix is silence.
-    audio.setEnabled(false);
     published.add(track);
     info =
         info.toBuilder()

@@ -2,24 +2,13 @@ package io.agentfleet.worker.room;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.onvoid.webrtc.PeerConnectionObserver;
-import dev.onvoid.webrtc.RTCDataChannel;
-import dev.onvoid.webrtc.RTCDataChannelBuffer;
-import dev.onvoid.webrtc.RTCDataChannelInit;
-import dev.onvoid.webrtc.RTCDataChannelObserver;
-import dev.onvoid.webrtc.RTCDataChannelState;
-import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCIceServer;
-import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
-import dev.onvoid.webrtc.RTCRtpTransceiver;
-import dev.onvoid.webrtc.RTCSessionDescription;
-import dev.onvoid.webrtc.media.MediaStreamTrack;
 import dev.onvoid.webrtc.media.audio.AudioTrack;
 import io.agentfleet.media.AudioFrame;
 import io.agentfleet.media.AudioOutput;
 import io.agentfleet.media.MediaEngine;
-import io.agentfleet.media.PeerConnections;
+import io.agentfleet.media.Transports;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -85,28 +74,12 @@ public final class RoomSession implements AutoCloseable {
   private final Map<String, ParticipantInfo> remotes = new ConcurrentHashMap<>();
   private final Map<String, String> identityByTrackSid = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<TrackInfo>> pendingTracks = new ConcurrentHashMap<>();
-  private final List<AudioOutput> outputs = new ArrayList<>();
-  private final List<RTCDataChannel> channels = new ArrayList<>();
   private final CompletableFuture<JoinResponse> joined = new CompletableFuture<>();
   private final CompletableFuture<String> ended = new CompletableFuture<>();
-  private final CompletableFuture<Void> publisherConnected = new CompletableFuture<>();
-  private final CompletableFuture<Void> subscriberConnected = new CompletableFuture<>();
-  private final CompletableFuture<Void> reliableOpen = new CompletableFuture<>();
-  private final CompletableFuture<Void> lossyOpen = new CompletableFuture<>();
 
   private WebSocket socket;
-  private RTCPeerConnection subscriber;
-  private RTCPeerConnection publisher;
-  private RTCDataChannel reliable;
-  private RTCDataChannel lossy;
-  // Touched only on the signal thread.
-  private boolean publisherNegotiating;
-  private boolean publisherNeedsNegotiation;
-  // The answer to the offer in flight, and to the next offer (which will include all changes made
-  // so far): a new track's send stream starts only with the answer to an offer that includes it.
-  private CompletableFuture<Void> answerToSentOffer = CompletableFuture.completedFuture(null);
-  private CompletableFuture<Void> answerToNextOffer = new CompletableFuture<>();
-  private int offerId;
+  // Set on the signalling thread when the server's join arrives.
+  private volatile Transports transports;
   private volatile long lastMessageNanos = System.nanoTime();
   private volatile boolean sawCaller;
   private volatile boolean closed;
@@ -233,16 +206,13 @@ public final class RoomSession implements AutoCloseable {
     signal.execute(
         () -> {
           try {
-            AudioOutput output = engine.newOutput(cid, bufferFrames);
             // The new send stream starts once the answer is applied on a connected transport.
             CompletableFuture<Void> settled = new CompletableFuture<>();
             engine.holdPushesUntil(settled);
-            publisher.addTrack(output.track(), List.of(cid));
-            synchronized (outputs) {
-              outputs.add(output);
-            }
-            negotiatePublisher()
-                .thenCombine(publisherConnected, (a, b) -> null)
+            AudioOutput output = transports.sendAudio(cid, cid, bufferFrames);
+            transports
+                .negotiate()
+                .thenCombine(transports.connected(SignalTarget.PUBLISHER), (a, b) -> null)
                 .whenComplete((v, e) -> settled.complete(null));
             made.complete(output);
           } catch (Exception e) {
@@ -254,15 +224,16 @@ public final class RoomSession implements AutoCloseable {
 
   /** Sends a user data packet to everyone in the room over {@code _reliable} or {@code _lossy}. */
   public void sendData(byte[] payload, String topic, boolean reliably) throws Exception {
-    RTCDataChannel channel = reliably ? reliable : lossy;
-    if (channel == null) {
+    Transports media = transports;
+    if (media == null) {
       throw new IllegalStateException("not joined");
     }
+    DataPacket.Kind kind = reliably ? DataPacket.Kind.RELIABLE : DataPacket.Kind.LOSSY;
     // A packet sent before the publisher connection is up would be lost: wait for it.
-    (reliably ? reliableOpen : lossyOpen).get(10, TimeUnit.SECONDS);
+    media.channelOpen(kind).get(10, TimeUnit.SECONDS);
     DataPacket packet =
         DataPacket.newBuilder()
-            .setKind(reliably ? DataPacket.Kind.RELIABLE : DataPacket.Kind.LOSSY)
+            .setKind(kind)
             .setParticipantIdentity(identity())
             .setUser(
                 UserPacket.newBuilder()
@@ -270,7 +241,9 @@ public final class RoomSession implements AutoCloseable {
                     .setTopic(topic)
                     .setParticipantIdentity(identity()))
             .build();
-    channel.send(new RTCDataChannelBuffer(ByteBuffer.wrap(packet.toByteArray()), true));
+    if (!media.send(packet)) {
+      throw new IllegalStateException("data channel closed");
+    }
   }
 
   /** Leaves the room and frees everything native; safe to call more than once. */
@@ -316,14 +289,10 @@ public final class RoomSession implements AutoCloseable {
   }
 
   private void releaseNative() {
-    PeerConnections.release(channels, outputs, publisher, subscriber);
-    // Release every hold on the shared pump, or every other call would go quiet until it times out.
-    subscriberConnected.complete(null);
-    publisherConnected.complete(null);
-    answerToSentOffer.complete(null);
-    answerToNextOffer.complete(null);
-    reliableOpen.completeExceptionally(new IllegalStateException("session closed"));
-    lossyOpen.completeExceptionally(new IllegalStateException("session closed"));
+    Transports media = transports;
+    if (media != null) {
+      media.release();
+    }
   }
 
   private void end(String reason) {
@@ -344,7 +313,7 @@ public final class RoomSession implements AutoCloseable {
       switch (message.getMessageCase()) {
         case JOIN -> onJoin(message.getJoin());
         case OFFER -> onSubscriberOffer(message.getOffer());
-        case ANSWER -> onPublisherAnswer(message.getAnswer());
+        case ANSWER -> transports.answered(message.getAnswer());
         case TRICKLE -> onTrickle(message.getTrickle());
         case UPDATE -> message.getUpdate().getParticipantsList().forEach(this::onParticipant);
         case TRACK_PUBLISHED -> {
@@ -377,43 +346,12 @@ public final class RoomSession implements AutoCloseable {
               ice.add(server);
             });
     join.getOtherParticipantsList().forEach(this::onParticipant);
-    subscriber = engine.newPeerConnection(ice, new Observer(SignalTarget.SUBSCRIBER));
-    publisher = engine.newPeerConnection(ice, new Observer(SignalTarget.PUBLISHER));
-    engine.holdPushesUntil(subscriberConnected);
-    RTCDataChannelInit ordered = new RTCDataChannelInit();
-    ordered.ordered = true;
-    reliable = publisher.createDataChannel("_reliable", ordered);
-    RTCDataChannelInit unordered = new RTCDataChannelInit();
-    unordered.ordered = false;
-    unordered.maxRetransmits = 0;
-    lossy = publisher.createDataChannel("_lossy", unordered);
-    watchOpen(reliable, reliableOpen);
-    watchOpen(lossy, lossyOpen);
-    channels.add(reliable);
-    channels.add(lossy);
+    transports = Transports.open(engine, Transports.End.CLIENT, ice, signal, new Media());
     int interval = join.getPingInterval() > 0 ? join.getPingInterval() : 5;
     int timeout = join.getPingTimeout() > 0 ? join.getPingTimeout() : 15;
     timers.scheduleAtFixedRate(() -> ping(timeout), interval, interval, TimeUnit.SECONDS);
     joined.complete(join);
-    negotiatePublisher();
-  }
-
-  private static void watchOpen(RTCDataChannel channel, CompletableFuture<Void> open) {
-    channel.registerObserver(
-        new RTCDataChannelObserver() {
-          @Override
-          public void onBufferedAmountChange(long previous) {}
-
-          @Override
-          public void onStateChange() {
-            if (channel.getState() == RTCDataChannelState.OPEN) {
-              open.complete(null);
-            }
-          }
-
-          @Override
-          public void onMessage(RTCDataChannelBuffer buffer) {}
-        });
+    transports.negotiate();
   }
 
   private void ping(int timeoutSeconds) {
@@ -445,45 +383,13 @@ public final class RoomSession implements AutoCloseable {
   }
 
   private void onSubscriberOffer(livekit.LivekitRtc.SessionDescription offer) throws Exception {
-    PeerConnections.setRemote(subscriber, PeerConnections.fromWire(offer));
-    RTCSessionDescription answer = PeerConnections.answer(subscriber);
-    PeerConnections.setLocal(subscriber, answer);
-    send(
-        SignalRequest.newBuilder()
-            .setAnswer(PeerConnections.toWire(answer, offer.getId()))
-            .build());
-  }
-
-  /** Offers on the publisher connection; completes with the answer to an offer covering now. */
-  private CompletableFuture<Void> negotiatePublisher() throws Exception {
-    CompletableFuture<Void> covering = answerToNextOffer;
-    if (publisherNegotiating) {
-      publisherNeedsNegotiation = true; // offered again once the answer in flight arrives
-      return covering;
-    }
-    publisherNegotiating = true;
-    publisherNeedsNegotiation = false;
-    answerToSentOffer = answerToNextOffer;
-    answerToNextOffer = new CompletableFuture<>();
-    RTCSessionDescription offer = PeerConnections.offer(publisher);
-    PeerConnections.setLocal(publisher, offer);
-    send(SignalRequest.newBuilder().setOffer(PeerConnections.toWire(offer, ++offerId)).build());
-    return covering;
-  }
-
-  private void onPublisherAnswer(livekit.LivekitRtc.SessionDescription answer) throws Exception {
-    PeerConnections.setRemote(publisher, PeerConnections.fromWire(answer));
-    publisherNegotiating = false;
-    answerToSentOffer.complete(null);
-    if (publisherNeedsNegotiation) {
-      negotiatePublisher();
-    }
+    send(SignalRequest.newBuilder().setAnswer(transports.answer(offer)).build());
   }
 
   private void onTrickle(TrickleRequest trickle) {
-    RTCPeerConnection pc = trickle.getTarget() == SignalTarget.SUBSCRIBER ? subscriber : publisher;
-    if (pc != null && !trickle.getCandidateInit().isEmpty()) {
-      pc.addIceCandidate(PeerConnections.candidateFromJson(trickle.getCandidateInit()));
+    Transports media = transports;
+    if (media != null) {
+      media.trickled(trickle);
     }
   }
 
@@ -500,98 +406,48 @@ public final class RoomSession implements AutoCloseable {
 
   // ---- callbacks from libwebrtc's threads: never block, never throw ----
 
-  private final class Observer implements PeerConnectionObserver {
-    private final SignalTarget target;
-
-    Observer(SignalTarget target) {
-      this.target = target;
+  private final class Media implements Transports.Listener {
+    @Override
+    public void offer(livekit.LivekitRtc.SessionDescription offer) {
+      send(SignalRequest.newBuilder().setOffer(offer).build());
     }
 
     @Override
-    public void onIceCandidate(RTCIceCandidate candidate) {
-      String json = PeerConnections.candidateToJson(candidate);
-      signal.execute(
-          () ->
-              send(
-                  SignalRequest.newBuilder()
-                      .setTrickle(
-                          TrickleRequest.newBuilder().setCandidateInit(json).setTarget(target))
-                      .build()));
+    public void trickle(TrickleRequest trickle) {
+      send(SignalRequest.newBuilder().setTrickle(trickle).build());
     }
 
     @Override
-    public void onConnectionChange(RTCPeerConnectionState state) {
-      CompletableFuture<Void> connected =
-          target == SignalTarget.SUBSCRIBER ? subscriberConnected : publisherConnected;
-      if (state == RTCPeerConnectionState.CONNECTED) {
-        connected.complete(null);
-      } else if (state == RTCPeerConnectionState.FAILED) {
-        connected.complete(null);
+    public void connectionChanged(SignalTarget target, RTCPeerConnectionState state) {
+      if (state == RTCPeerConnectionState.FAILED) {
         end(target + " peer connection failed");
       }
     }
 
     @Override
-    public void onTrack(RTCRtpTransceiver transceiver) {
-      try {
-        MediaStreamTrack track = transceiver.getReceiver().getTrack();
-        if (track instanceof AudioTrack audio) {
-          String trackSid = audio.getId();
-          audio.addSink(
-              MediaEngine.sink(
-                  () -> identityByTrackSid.getOrDefault(trackSid, ""),
-                  frame -> {
-                    while (!audioIn.offer(frame)) {
-                      audioIn.poll(); // a slow agent hears the newest audio, not stale audio
-                    }
-                  }));
-          // Muted for playout only: the sink above gets the decoded audio before the track's
-          // volume is applied. webrtc-java 0.14.0's headless audio device loops the process's
-          // playout mix (every track received, in every room of this worker) back as microphone
-          // audio into each send stream that starts recording, until the media pump stops it: one
-          // call's caller would hear another call's audio. With every received track muted, that
-          // mix is silence (found and measured on the devserver, which shares this engine).
-          audio.setEnabled(false);
-        }
-      } catch (Throwable t) {
-        LOG.warn("subscribing to a track failed", t);
-      }
+    public void audioTrack(AudioTrack audio) {
+      String trackSid = audio.getId();
+      audio.addSink(
+          MediaEngine.sink(
+              () -> identityByTrackSid.getOrDefault(trackSid, ""),
+              frame -> {
+                while (!audioIn.offer(frame)) {
+                  audioIn.poll(); // a slow agent hears the newest audio, not stale audio
+                }
+              }));
     }
 
     @Override
-    public void onDataChannel(RTCDataChannel channel) {
-      signal.execute(() -> channels.add(channel));
-      channel.registerObserver(
-          new RTCDataChannelObserver() {
-            @Override
-            public void onBufferedAmountChange(long previous) {}
-
-            @Override
-            public void onStateChange() {}
-
-            @Override
-            public void onMessage(RTCDataChannelBuffer buffer) {
-              try {
-                ByteBuffer data = buffer.data;
-                byte[] bytes = new byte[data.remaining()];
-                data.get(bytes);
-                DataPacket packet = DataPacket.parseFrom(bytes);
-                if (packet.hasUser()) {
-                  String from =
-                      packet.getParticipantIdentity().isEmpty()
-                          ? packet.getUser().getParticipantIdentity()
-                          : packet.getParticipantIdentity();
-                  dataIn.offer(
-                      new DataMessage(
-                          from,
-                          packet.getUser().getTopic(),
-                          packet.getUser().getPayload().toByteArray()));
-                }
-              } catch (InvalidProtocolBufferException | RuntimeException e) {
-                LOG.debug("ignoring an undecodable data packet", e);
-              }
-            }
-          });
+    public void data(DataPacket packet) {
+      if (packet.hasUser()) {
+        String from =
+            packet.getParticipantIdentity().isEmpty()
+                ? packet.getUser().getParticipantIdentity()
+                : packet.getParticipantIdentity();
+        dataIn.offer(
+            new DataMessage(
+                from, packet.getUser().getTopic(), packet.getUser().getPayload().toByteArray()));
+      }
     }
   }
 
