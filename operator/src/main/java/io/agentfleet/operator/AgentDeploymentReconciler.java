@@ -6,6 +6,7 @@ import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
 import io.agentfleet.api.v1alpha1.ConditionType;
 import io.agentfleet.api.v1alpha1.WorkerStatusEndpoint;
 import io.agentfleet.operator.config.OperatorConfig;
+import io.agentfleet.operator.dashboard.Board;
 import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.fleetplan.FleetPlan;
 import io.agentfleet.operator.fleetplan.FleetPlan.Resync;
@@ -83,6 +84,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
   private final AutoscaleStep autoscale;
   private final DispatchWatch dispatches;
   private final FleetMetrics fleetMetrics;
+  private final Board board;
   private final MeterRegistry meters;
   private final OperatorConfig config;
   private InformerEventSource<Pod, AgentDeployment> podInformer;
@@ -93,6 +95,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
       AutoscaleStep autoscale,
       DispatchWatch dispatches,
       FleetMetrics fleetMetrics,
+      Board board,
       MeterRegistry meters,
       OperatorConfig config) {
     this.k8s = k8s;
@@ -100,6 +103,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
     this.autoscale = autoscale;
     this.dispatches = dispatches;
     this.fleetMetrics = fleetMetrics;
+    this.board = board;
     this.meters = meters;
     this.config = config;
   }
@@ -357,6 +361,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
     AgentDeploymentStatus status =
         StatusAggregator.compute(deployment, view, trouble, Instant.now(k8s.clock()));
     fleetMetrics.record(deployment, status, view.pods());
+    board.observed(deployment, status, view.pods(), Instant.now(k8s.clock()));
     meters
         .counter(RECONCILES_METRIC, "outcome", trouble.map(Trouble::reason).orElse("ok"))
         .increment();
