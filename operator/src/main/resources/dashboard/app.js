@@ -63,6 +63,11 @@ function fromHash() {
 
 function drawList(list) {
   writeActions = list.writeActions;
+  const j = list.agentJoins;
+  document.getElementById("joins").textContent = j.joins === 0
+    ? "Room started → agent joined: no join seen in the last hour (needs LiveKit webhooks to the operator)."
+    : "Room started → agent joined, last hour, every room the webhooks announced: " + j.joins +
+      " joins, median " + j.p50Millis + " ms, p95 " + j.p95Millis + " ms, max " + j.maxMillis + " ms.";
   const tbody = document.querySelector("#deployments tbody");
   document.getElementById("empty").hidden = list.deployments.length > 0;
   if (!selected && list.deployments.length > 0) {
@@ -148,17 +153,19 @@ function drawDetail(p) {
   }));
 
   const h = p.history;
-  chart("chart-calls", h, [x => x.calls], null);
-  chart("chart-load", h, [x => x.load, x => x.targetLoad], 1);
-  chart("chart-replicas", h, [x => x.ready, x => x.desired], null);
+  chart("chart-calls", h, [x => x.calls], null, 0);
+  chart("chart-load", h, [x => x.load, x => x.targetLoad], 1, 2);
+  chart("chart-replicas", h, [x => x.ready, x => x.desired], null, 0);
 }
 
 // One SVG line chart: the first series solid, the second dashed; the y axis from 0 to the
-// largest value (or `top`), the x axis the last hour.
-function chart(id, samples, series, top) {
+// largest value (or `top`), the x axis from the oldest sample kept (at most an hour ago) to now.
+function chart(id, samples, series, top, digits) {
   const svg = document.getElementById(id);
   const W = 300, H = 100, L = 24, B = 12;
-  const now = Date.now(), from = now - 3600 * 1000;
+  const now = Date.now();
+  const oldest = samples.length > 0 ? Date.parse(samples[0].at) : now;
+  const from = Math.max(now - 3600 * 1000, Math.min(oldest, now - 60 * 1000));
   let max = top || 0;
   for (const s of samples) for (const f of series) { const v = f(s); if (v !== null && v > max) max = v; }
   if (max <= 0) max = 1;
@@ -169,7 +176,7 @@ function chart(id, samples, series, top) {
   axis.setAttribute("d", `M${L},2 V${H - B} H${W}`);
   axis.setAttribute("class", "axis");
   nodes.push(axis);
-  for (const [label, yy] of [[fmt(max, max < 2 ? 2 : 0), 10], ["0", H - B]]) {
+  for (const [label, yy] of [[fmt(max, digits), 10], ["0", H - B]]) {
     const t = document.createElementNS(SVG, "text");
     t.setAttribute("x", 2); t.setAttribute("y", yy); t.setAttribute("class", "axis-label");
     t.textContent = label;
@@ -177,7 +184,7 @@ function chart(id, samples, series, top) {
   }
   const t = document.createElementNS(SVG, "text");
   t.setAttribute("x", L); t.setAttribute("y", H - 1); t.setAttribute("class", "axis-label");
-  t.textContent = "-60 min";
+  t.textContent = "-" + duration((now - from) / 1000);
   nodes.push(t);
   series.forEach((f, i) => {
     const pts = samples.filter(s => f(s) !== null && f(s) !== undefined)

@@ -51,6 +51,12 @@ public final class Board {
   }
 
   private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
+  private final JoinLatencies joins = new JoinLatencies();
+
+  /** Rooms' waits for an agent, as the LiveKit webhooks tell them. */
+  public JoinLatencies joins() {
+    return joins;
+  }
 
   /** After each reconcile: the fleet after the writes and the status computed from it. */
   public void observed(

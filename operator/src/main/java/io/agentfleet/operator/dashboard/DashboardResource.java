@@ -96,6 +96,7 @@ public class DashboardResource {
     body.put("deployments", DashboardView.summaries(board.deployments()));
     body.put("writeActions", config.writeActions());
     body.put("note", DashboardView.MEMORY_NOTE);
+    body.put("agentJoins", board.joins().summary(Instant.now(clock)));
     body.put("at", Instant.now(clock));
     return json(200, body);
   }
