@@ -10,8 +10,9 @@ import java.util.List;
 /**
  * The last hour of one deployment's figures, for the dashboard's charts. Bounded twice: by age
  * ({@link #WINDOW}) and by count ({@code capacity}, the oldest goes first), so a busy fleet whose
- * reconciles come every second cannot grow it. Samples closer together than {@code spacing} replace
- * the previous one. It lives in the operator's memory only: a restart starts it empty.
+ * reconciles come every second cannot grow it. Kept samples are at least {@code spacing} apart, but
+ * the latest is always there: a sample within {@code spacing} of the one before the last replaces
+ * the last. It lives in the operator's memory only: a restart starts it empty.
  */
 public final class History {
 
@@ -39,9 +40,11 @@ public final class History {
   }
 
   public synchronized void add(Sample sample) {
-    Sample last = samples.peekLast();
-    if (last != null && sample.at().isBefore(last.at().plus(spacing))) {
-      samples.pollLast();
+    if (samples.size() >= 2) {
+      Sample last = samples.pollLast();
+      if (!last.at().isBefore(samples.peekLast().at().plus(spacing))) {
+        samples.addLast(last);
+      }
     }
     samples.addLast(sample);
     while (samples.size() > capacity) {

@@ -27,13 +27,30 @@ class HistoryTest {
   }
 
   @Test
-  void samplesCloserThanTheSpacingReplaceTheLastOne() {
+  void keptSamplesAreASpacingApartAndTheLatestIsAlwaysThere() {
     History h = new History(100, Duration.ofSeconds(5));
     h.add(at(0, 1));
     h.add(at(2, 2));
     h.add(at(4, 3));
+    assertThat(h.since(T0.plusSeconds(4))).extracting(Sample::calls).containsExactly(1, 3);
     h.add(at(10, 4));
-    assertThat(h.since(T0.plusSeconds(10))).extracting(Sample::calls).containsExactly(3, 4);
+    h.add(at(11, 5));
+    assertThat(h.since(T0.plusSeconds(11))).extracting(Sample::calls).containsExactly(1, 4, 5);
+  }
+
+  @Test
+  void aSampleEverySecondGrowsTheHistoryAtItsSpacing() {
+    History h = new History(1000, Duration.ofSeconds(5));
+    for (int i = 0; i <= 100; i++) {
+      h.add(at(i, i));
+    }
+    List<Sample> kept = h.since(T0.plusSeconds(100));
+    assertThat(kept).hasSizeBetween(18, 22);
+    assertThat(kept.get(kept.size() - 1).calls()).isEqualTo(100);
+    for (int i = 1; i < kept.size() - 1; i++) {
+      assertThat(Duration.between(kept.get(i - 1).at(), kept.get(i).at()))
+          .isGreaterThanOrEqualTo(Duration.ofSeconds(5));
+    }
   }
 
   @Test

@@ -129,6 +129,18 @@ class DashboardSystemTest {
                 browser
                     .text("document.getElementById('ready-desired').textContent")
                     .equals("3 / 3"));
+    // The chart of desired vs ready draws the history kept so far: more than one point.
+    await()
+        .ignoreExceptions()
+        .atMost(SLOW)
+        .until(
+            () ->
+                browser
+                        .evaluate(
+                            "document.querySelector('#chart-replicas polyline')"
+                                + ".getAttribute('points').split(' ').length")
+                        .asInt()
+                    >= 2);
   }
 
   @Test
@@ -172,6 +184,16 @@ class DashboardSystemTest {
                     == 2);
     assertThat(browser.text("document.getElementById('revisions').textContent"))
         .contains("update", "current");
+
+    // A few calls, so the page shows busy workers and the calls chart something.
+    for (int i = 0; i < 4; i++) {
+      sandbox.callers().place(NAME, Duration.ofSeconds(30));
+    }
+    await()
+        .ignoreExceptions()
+        .atMost(SLOW)
+        .until(() -> !"0".equals(browser.text("document.getElementById('calls').textContent")));
+    assertThat(browser.text("document.getElementById('by-revision').textContent")).contains("busy");
 
     Path png = Path.of("target", "dashboard", "dashboard.png").toAbsolutePath();
     browser.screenshot(png);
