@@ -65,7 +65,7 @@ public class DeletedDeployments {
             String namespace = deployment.getMetadata().getNamespace();
             String name = deployment.getMetadata().getName();
             metrics.forget(namespace, name);
-            board.forget(namespace, name);
+            board.forget(namespace, name, deployment.getMetadata().getUid());
             autoscale.deleted(namespace, name, deployment.getMetadata().getUid());
           }
         };

@@ -6,11 +6,14 @@ import io.agentfleet.operator.workers.WorkerPod;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -50,7 +53,22 @@ public final class Board {
     final Deque<EventLine> events = new ArrayDeque<>();
   }
 
+  /**
+   * Deleted deployments by uid (never reused), so a reconcile still in flight does not bring one
+   * back.
+   */
+  private static final int GONE_KEPT = 10_000;
+
   private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
+  private final Set<String> gone =
+      Collections.synchronizedSet(
+          Collections.newSetFromMap(
+              new LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                  return size() > GONE_KEPT;
+                }
+              }));
   private final JoinLatencies joins = new JoinLatencies();
 
   /** Rooms' waits for an agent, as the LiveKit webhooks tell them. */
@@ -61,6 +79,9 @@ public final class Board {
   /** After each reconcile: the fleet after the writes and the status computed from it. */
   public void observed(
       AgentDeployment deployment, AgentDeploymentStatus status, List<WorkerPod> pods, Instant now) {
+    if (gone.contains(deployment.getMetadata().getUid())) {
+      return;
+    }
     Entry entry =
         entry(deployment.getMetadata().getNamespace(), deployment.getMetadata().getName());
     Observed observed = new Observed(deployment, status, pods, now);
@@ -79,8 +100,11 @@ public final class Board {
     }
   }
 
-  /** A deleted deployment leaves the page. */
-  public void forget(String namespace, String name) {
+  /** A deleted deployment leaves the page, for good. */
+  public void forget(String namespace, String name, String uid) {
+    if (uid != null) {
+      gone.add(uid);
+    }
     entries.remove(new Key(namespace, name));
   }
 
@@ -114,7 +138,7 @@ public final class Board {
     }
     synchronized (e.events) {
       List<EventLine> out = new ArrayList<>(e.events);
-      java.util.Collections.reverse(out);
+      Collections.reverse(out);
       return out;
     }
   }
