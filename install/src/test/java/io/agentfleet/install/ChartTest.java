@@ -136,6 +136,31 @@ class ChartTest {
   }
 
   @Test
+  void dashboardWriteActionsAreOffUnlessAskedForAndThenMayAskTheApiServerWhoCalls() {
+    List<Map<String, Object>> plain = Chart.objects(Chart.template("fleet", "ops", Map.of()));
+    assertThat(plain.stream().map(ChartTest::kindAndName))
+        .doesNotContain("ClusterRole/fleet-operator-dashboard-writes");
+    assertThat(env(operatorContainer(plain)))
+        .doesNotContainKey("AGENTFLEET_OPERATOR_DASHBOARD_WRITE_ACTIONS");
+
+    List<Map<String, Object>> writes =
+        Chart.objects(Chart.template("fleet", "ops", Map.of("dashboard.writeActions", true)));
+    assertThat(env(operatorContainer(writes)))
+        .containsEntry("AGENTFLEET_OPERATOR_DASHBOARD_WRITE_ACTIONS", "true");
+    Map<String, Object> role =
+        writes.stream()
+            .filter(o -> kindAndName(o).equals("ClusterRole/fleet-operator-dashboard-writes"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(verbs(Chart.list(role.get("rules"))))
+        .containsExactlyInAnyOrder(
+            "authentication.k8s.io/tokenreviews:create",
+            "authorization.k8s.io/subjectaccessreviews:create");
+    assertThat(writes.stream().map(ChartTest::kindAndName))
+        .contains("ClusterRoleBinding/fleet-operator-dashboard-writes");
+  }
+
+  @Test
   void theRolesGrantExactlyTheRulesOfDeploy() throws IOException {
     List<Map<String, Object>> shipped =
         Chart.objects(Files.readString(Chart.repo().resolve("deploy/rbac.yaml")));

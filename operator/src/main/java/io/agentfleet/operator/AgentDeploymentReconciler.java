@@ -7,6 +7,7 @@ import io.agentfleet.api.v1alpha1.ConditionType;
 import io.agentfleet.api.v1alpha1.WorkerStatusEndpoint;
 import io.agentfleet.operator.config.OperatorConfig;
 import io.agentfleet.operator.configdata.MetadataOnlyStore;
+import io.agentfleet.operator.dashboard.Board;
 import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.fleetplan.FleetPlan;
 import io.agentfleet.operator.fleetplan.FleetPlan.Resync;
@@ -85,6 +86,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
   private final AutoscaleStep autoscale;
   private final DispatchWatch dispatches;
   private final FleetMetrics fleetMetrics;
+  private final Board board;
   private final MeterRegistry meters;
   private final OperatorConfig config;
   private InformerEventSource<Pod, AgentDeployment> podInformer;
@@ -96,6 +98,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
       AutoscaleStep autoscale,
       DispatchWatch dispatches,
       FleetMetrics fleetMetrics,
+      Board board,
       MeterRegistry meters,
       OperatorConfig config) {
     this.k8s = k8s;
@@ -103,6 +106,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
     this.autoscale = autoscale;
     this.dispatches = dispatches;
     this.fleetMetrics = fleetMetrics;
+    this.board = board;
     this.meters = meters;
     this.config = config;
   }
@@ -129,6 +133,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
                 .withNamespacesInheritedFromController()
                 .build(),
             context);
+    board.revisionsFrom(revisionInformer::getSecondaryResources);
     // A rotated Secret or ConfigMap wakes the deployments whose pods read it at once, rather than
     // at the next resync: the new checksum makes a revision that rolls out with drain. The caches
     // keep metadata only; the content of the few objects a deployment uses is read again only
@@ -377,6 +382,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
     AgentDeploymentStatus status =
         StatusAggregator.compute(deployment, view, trouble, Instant.now(k8s.clock()));
     fleetMetrics.record(deployment, status, view.pods());
+    board.observed(deployment, status, view.pods(), Instant.now(k8s.clock()));
     meters
         .counter(RECONCILES_METRIC, "outcome", trouble.map(Trouble::reason).orElse("ok"))
         .increment();

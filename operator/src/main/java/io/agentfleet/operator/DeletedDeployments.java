@@ -1,6 +1,7 @@
 package io.agentfleet.operator;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
+import io.agentfleet.operator.dashboard.Board;
 import io.agentfleet.operator.metrics.FleetMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -29,6 +30,7 @@ public class DeletedDeployments {
 
   private final KubernetesClient client;
   private final FleetMetrics metrics;
+  private final Board board;
   private final AutoscaleStep autoscale;
   private final String namespaces;
   private final List<SharedIndexInformer<AgentDeployment>> informers = new ArrayList<>();
@@ -36,6 +38,7 @@ public class DeletedDeployments {
   DeletedDeployments(
       KubernetesClient client,
       FleetMetrics metrics,
+      Board board,
       AutoscaleStep autoscale,
       @ConfigProperty(
               name = "quarkus.operator-sdk.controllers.agentdeployment.namespaces",
@@ -43,6 +46,7 @@ public class DeletedDeployments {
           String namespaces) {
     this.client = client;
     this.metrics = metrics;
+    this.board = board;
     this.autoscale = autoscale;
     this.namespaces = namespaces;
   }
@@ -61,6 +65,7 @@ public class DeletedDeployments {
             String namespace = deployment.getMetadata().getNamespace();
             String name = deployment.getMetadata().getName();
             metrics.forget(namespace, name);
+            board.forget(namespace, name, deployment.getMetadata().getUid());
             autoscale.deleted(namespace, name, deployment.getMetadata().getUid());
           }
         };

@@ -3,6 +3,7 @@ package io.agentfleet.operator;
 import io.agentfleet.operator.autoscale.AutoscalerStateStore;
 import io.agentfleet.operator.config.OperatorConfig;
 import io.agentfleet.operator.configdata.ConfigData;
+import io.agentfleet.operator.dashboard.Board;
 import io.agentfleet.operator.events.EventRecorder;
 import io.agentfleet.operator.metrics.FleetMetrics;
 import io.agentfleet.operator.placement.DispatchWatch;
@@ -41,8 +42,25 @@ public class OperatorBeans {
 
   @Produces
   @Singleton
-  EventRecorder eventRecorder(KubernetesClient client, Clock clock) {
-    return new EventRecorder(client, clock);
+  EventRecorder eventRecorder(KubernetesClient client, Clock clock, Board board) {
+    EventRecorder events = new EventRecorder(client, clock);
+    events.listen(
+        (about, at, type, reason, message) ->
+            board.event(
+                about.getMetadata().getNamespace(),
+                about.getMetadata().getName(),
+                at,
+                type,
+                reason,
+                message));
+    return events;
+  }
+
+  /** What the dashboard shows: the last reconcile of each deployment, in memory. */
+  @Produces
+  @Singleton
+  Board board() {
+    return new Board();
   }
 
   @Produces

@@ -54,6 +54,9 @@ class AutoscalingMockTest {
   @TestHTTPResource("/livekit/webhook")
   URI webhook;
 
+  @TestHTTPResource("/dashboard")
+  URI dashboard;
+
   MockCluster cluster;
   String namespace;
   TestingKubelet kubelet;
@@ -214,6 +217,58 @@ class AutoscalingMockTest {
     awaitReplicas("prescaled", 3);
     assertThat(eventsOf(EventReason.ScalingUp.name()))
         .anySatisfy(m -> assertThat(m).contains("5 expected from webhooks"));
+  }
+
+  /**
+   * The dashboard inside Quarkus: the page with its Content-Security-Policy, the deployment in its
+   * list, and the wait from a room's start to its agent's join, from the signed webhooks.
+   */
+  @Test
+  void dashboardListsTheDeploymentAndTheRoomsWaitForAnAgent() throws Exception {
+    create("watched", a -> a.setIdleWorkers(0));
+    awaitReportingWorkers("watched", 1);
+    String started = roomStarted("dash-1");
+    post(started, sign(started, "testkey", "test-secret-that-is-long-enough-for-hs256"));
+    Thread.sleep(50);
+    String joined =
+        JsonFormat.printer()
+            .print(
+                WebhookEvent.newBuilder()
+                    .setEvent("participant_joined")
+                    .setRoom(Room.newBuilder().setName("dash-1").setSid("RM_dash-1"))
+                    .setParticipant(
+                        livekit.LivekitModels.ParticipantInfo.newBuilder()
+                            .setIdentity("agent-AJ_1")
+                            .setKind(livekit.LivekitModels.ParticipantInfo.Kind.AGENT))
+                    .setId("EV_dash-1-joined")
+                    .setCreatedAt(System.currentTimeMillis() / 1000)
+                    .build());
+    assertThat(
+            post(joined, sign(joined, "testkey", "test-secret-that-is-long-enough-for-hs256"))
+                .statusCode())
+        .isEqualTo(200);
+
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> page =
+        http.send(HttpRequest.newBuilder(dashboard).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("<title>Agentfleet</title>");
+    assertThat(page.headers().firstValue("Content-Security-Policy"))
+        .hasValueSatisfying(csp -> assertThat(csp).contains("default-src 'none'"));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              String list =
+                  http.send(
+                          HttpRequest.newBuilder(URI.create(dashboard + "/api/deployments"))
+                              .build(),
+                          HttpResponse.BodyHandlers.ofString())
+                      .body();
+              assertThat(list).contains("\"name\":\"watched\"", "\"namespace\":\"" + namespace);
+              assertThat(list).doesNotContain("test-secret-that-is-long-enough-for-hs256");
+              assertThat(list).containsPattern("\"agentJoins\":\\{\"joins\":[1-9]");
+            });
   }
 
   // ---- fixtures

@@ -6,7 +6,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.jboss.logging.Logger;
 
 /**
@@ -18,8 +20,15 @@ public final class EventRecorder {
   private static final Logger LOG = Logger.getLogger(EventRecorder.class);
   public static final String COMPONENT = "agentfleet-operator";
 
+  /** Told of every Event recorded, e.g. for the dashboard's list of recent Events. */
+  @FunctionalInterface
+  public interface Listener {
+    void recorded(HasMetadata about, Instant at, String type, String reason, String message);
+  }
+
   private final KubernetesClient client;
   private final Clock clock;
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
   public EventRecorder(KubernetesClient client, Clock clock) {
     this.client = client;
@@ -34,8 +43,16 @@ public final class EventRecorder {
     record(about, "Warning", reason, message);
   }
 
+  public void listen(Listener listener) {
+    listeners.add(listener);
+  }
+
   private void record(HasMetadata about, String type, EventReason reason, String message) {
-    String now = Instant.now(clock).toString();
+    Instant at = Instant.now(clock);
+    for (Listener listener : listeners) {
+      listener.recorded(about, at, type, reason.name(), message);
+    }
+    String now = at.toString();
     String namespace = about.getMetadata().getNamespace();
     try {
       client

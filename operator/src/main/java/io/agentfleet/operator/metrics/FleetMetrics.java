@@ -71,7 +71,11 @@ public final class FleetMetrics {
         .forEach(registry::remove);
   }
 
-  static String state(WorkerPod pod) {
+  /**
+   * The worker's state as the metrics and the dashboard name it: starting, idle, busy, unknown,
+   * draining, finished.
+   */
+  public static String state(WorkerPod pod) {
     if (pod.terminating() || (pod.known() && pod.report().draining())) {
       return "draining";
     }

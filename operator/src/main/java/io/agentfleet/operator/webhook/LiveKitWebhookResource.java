@@ -1,6 +1,8 @@
 package io.agentfleet.operator.webhook;
 
 import io.agentfleet.operator.config.OperatorConfig;
+import io.agentfleet.operator.dashboard.Board;
+import io.agentfleet.operator.dashboard.JoinLatencies;
 import io.agentfleet.operator.placement.DispatchWatch;
 import io.livekit.server.WebhookReceiver;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,6 +32,7 @@ public class LiveKitWebhookResource {
   private final Optional<WebhookReceiver> receiver;
   private final ExpectedCalls expected;
   private final DispatchWatch dispatches;
+  private final JoinLatencies joins;
   private final MeterRegistry meters;
   private final Clock clock;
 
@@ -37,6 +40,7 @@ public class LiveKitWebhookResource {
       OperatorConfig config,
       ExpectedCalls expected,
       DispatchWatch dispatches,
+      Board board,
       MeterRegistry meters,
       Clock clock) {
     this.receiver =
@@ -47,6 +51,7 @@ public class LiveKitWebhookResource {
             : Optional.empty();
     this.expected = expected;
     this.dispatches = dispatches;
+    this.joins = board.joins();
     this.meters = meters;
     this.clock = clock;
   }
@@ -87,11 +92,13 @@ public class LiveKitWebhookResource {
       case "room_started" -> {
         expected.roomNeedsAgent(room, now);
         dispatches.roomStarted(room, now);
+        joins.roomStarted(room, now);
       }
       case "participant_joined" -> {
         if (event.getParticipant().getKind() == ParticipantInfo.Kind.AGENT) {
           expected.roomServed(room);
           dispatches.roomDone(room);
+          joins.agentJoined(room, now);
         } else {
           expected.roomNeedsAgent(room, now);
         }
@@ -99,6 +106,7 @@ public class LiveKitWebhookResource {
       case "room_finished" -> {
         expected.roomServed(room);
         dispatches.roomDone(room);
+        joins.roomFinished(room);
       }
       default -> {}
     }

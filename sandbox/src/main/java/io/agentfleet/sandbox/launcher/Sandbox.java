@@ -276,6 +276,11 @@ public final class Sandbox implements AutoCloseable {
     return operatorPort;
   }
 
+  /** The operator's read-only dashboard. */
+  public String dashboardUrl() {
+    return "http://127.0.0.1:" + operatorPort + "/dashboard";
+  }
+
   public CallLedger ledger() {
     return ledger;
   }

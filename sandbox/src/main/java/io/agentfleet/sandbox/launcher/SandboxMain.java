@@ -399,6 +399,7 @@ public final class SandboxMain implements Callable<Integer> {
                           kubectl get agd; kubectl get pods; kubectl scale agd/%s --replicas=4
           LiveKit         %s  (livekit-server; API key %s, secret %s; log %s)
           operator        metrics %s/q/metrics, health %s/q/health, log %s
+          dashboard       %s  (read-only; its history starts empty with the operator)
           workers         pods run as processes on node %s; logs in %s/<namespace>_<pod>.log
                           (not kubectl logs: there is no kubelet server to serve them)
           agent           AgentDeployment %s from %s
@@ -417,6 +418,7 @@ public final class SandboxMain implements Callable<Integer> {
         op,
         op,
         logs.resolve("operator.log"),
+        sandbox.dashboardUrl(),
         Sandbox.NODE,
         logs.resolve("pods"),
         agentName,
