@@ -13,6 +13,7 @@ import io.agentfleet.operator.fleetplan.FleetPlanner;
 import io.agentfleet.operator.fleetplan.Snapshot;
 import io.agentfleet.operator.metrics.FleetMetrics;
 import io.agentfleet.operator.placement.DispatchWatch;
+import io.agentfleet.operator.redispatch.RedispatchStep;
 import io.agentfleet.operator.spec.SpecCheck;
 import io.agentfleet.operator.status.Conditions;
 import io.agentfleet.operator.status.FleetView;
@@ -82,6 +83,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
   private final WorkerStatusPoller poller;
   private final AutoscaleStep autoscale;
   private final DispatchWatch dispatches;
+  private final RedispatchStep redispatch;
   private final FleetMetrics fleetMetrics;
   private final MeterRegistry meters;
   private final OperatorConfig config;
@@ -92,6 +94,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
       WorkerStatusPoller poller,
       AutoscaleStep autoscale,
       DispatchWatch dispatches,
+      RedispatchStep redispatch,
       FleetMetrics fleetMetrics,
       MeterRegistry meters,
       OperatorConfig config) {
@@ -99,6 +102,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
     this.poller = poller;
     this.autoscale = autoscale;
     this.dispatches = dispatches;
+    this.redispatch = redispatch;
     this.fleetMetrics = fleetMetrics;
     this.meters = meters;
     this.config = config;
@@ -118,6 +122,15 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
         new SimpleInboundEventSource<>("worker-status");
     poller.onMaterialChange(workerStatus::propagateEvent);
     poller.ownersStillExist(id -> context.getPrimaryCache().get(id).isPresent());
+    // An agent lost in a room wakes at once the deployments that re-dispatch.
+    SimpleInboundEventSource<AgentDeployment> agentLost =
+        new SimpleInboundEventSource<>("agent-lost");
+    redispatch.onWake(
+        () ->
+            context
+                .getPrimaryCache()
+                .list(d -> d.getSpec() != null && d.getSpec().redispatchEnabled())
+                .forEach(d -> agentLost.propagateEvent(ResourceID.fromResource(d))));
     // A rotated Secret or ConfigMap wakes the deployments whose pods read it at once, rather than
     // at the next resync: the new checksum makes a revision that rolls out with drain. The caches
     // keep metadata only; the checksum reads the few objects a deployment uses.
@@ -148,7 +161,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
                 .withNamespacesInheritedFromController()
                 .build(),
             context);
-    return List.of(podInformer, workerStatus, secrets, configMaps, budgets);
+    return List.of(podInformer, workerStatus, agentLost, secrets, configMaps, budgets);
   }
 
   private static Set<ResourceID> readersOf(
@@ -174,6 +187,11 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
       Snapshot snapshot = observe(deployment, context);
       FleetPlan plan = FleetPlanner.plan(snapshot);
       List<WorkerPod> fleet = plan.writes().map(w -> apply(snapshot, w)).orElse(snapshot.workers());
+      if (snapshot.reads().isPresent()) {
+        // Every pod the informer holds, the operator's own deletions too: a worker that vanished
+        // while not being deleted died.
+        redispatch.run(deployment, List.copyOf(context.getSecondaryResources(Pod.class)));
+      }
       return report(deployment, plan.view().withPods(fleet), plan.trouble(), plan.resync());
     } finally {
       MDC.remove("resource");

@@ -2,6 +2,7 @@ package io.agentfleet.operator;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.operator.metrics.FleetMetrics;
+import io.agentfleet.operator.redispatch.RedispatchStep;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -30,6 +31,7 @@ public class DeletedDeployments {
   private final KubernetesClient client;
   private final FleetMetrics metrics;
   private final AutoscaleStep autoscale;
+  private final RedispatchStep redispatch;
   private final String namespaces;
   private final List<SharedIndexInformer<AgentDeployment>> informers = new ArrayList<>();
 
@@ -37,6 +39,7 @@ public class DeletedDeployments {
       KubernetesClient client,
       FleetMetrics metrics,
       AutoscaleStep autoscale,
+      RedispatchStep redispatch,
       @ConfigProperty(
               name = "quarkus.operator-sdk.controllers.agentdeployment.namespaces",
               defaultValue = "JOSDK_ALL_NAMESPACES")
@@ -44,6 +47,7 @@ public class DeletedDeployments {
     this.client = client;
     this.metrics = metrics;
     this.autoscale = autoscale;
+    this.redispatch = redispatch;
     this.namespaces = namespaces;
   }
 
@@ -62,6 +66,7 @@ public class DeletedDeployments {
             String name = deployment.getMetadata().getName();
             metrics.forget(namespace, name);
             autoscale.deleted(namespace, name, deployment.getMetadata().getUid());
+            redispatch.forget(deployment);
           }
         };
     var deployments = client.resources(AgentDeployment.class);

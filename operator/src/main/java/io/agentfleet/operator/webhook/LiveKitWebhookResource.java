@@ -2,6 +2,8 @@ package io.agentfleet.operator.webhook;
 
 import io.agentfleet.operator.config.OperatorConfig;
 import io.agentfleet.operator.placement.DispatchWatch;
+import io.agentfleet.operator.redispatch.RedispatchStep;
+import io.agentfleet.operator.redispatch.RoomWatch;
 import io.livekit.server.WebhookReceiver;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.ws.rs.Consumes;
@@ -30,6 +32,8 @@ public class LiveKitWebhookResource {
   private final Optional<WebhookReceiver> receiver;
   private final ExpectedCalls expected;
   private final DispatchWatch dispatches;
+  private final RoomWatch rooms;
+  private final RedispatchStep redispatch;
   private final MeterRegistry meters;
   private final Clock clock;
 
@@ -37,6 +41,8 @@ public class LiveKitWebhookResource {
       OperatorConfig config,
       ExpectedCalls expected,
       DispatchWatch dispatches,
+      RoomWatch rooms,
+      RedispatchStep redispatch,
       MeterRegistry meters,
       Clock clock) {
     this.receiver =
@@ -47,6 +53,8 @@ public class LiveKitWebhookResource {
             : Optional.empty();
     this.expected = expected;
     this.dispatches = dispatches;
+    this.rooms = rooms;
+    this.redispatch = redispatch;
     this.meters = meters;
     this.clock = clock;
   }
@@ -83,22 +91,35 @@ public class LiveKitWebhookResource {
     if (room.isEmpty()) {
       return;
     }
+    ParticipantInfo participant = event.getParticipant();
+    boolean agent = participant.getKind() == ParticipantInfo.Kind.AGENT;
     switch (event.getEvent()) {
       case "room_started" -> {
         expected.roomNeedsAgent(room, now);
         dispatches.roomStarted(room, now);
       }
       case "participant_joined" -> {
-        if (event.getParticipant().getKind() == ParticipantInfo.Kind.AGENT) {
+        if (agent) {
           expected.roomServed(room);
           dispatches.roomDone(room);
         } else {
           expected.roomNeedsAgent(room, now);
         }
+        rooms.joined(room, participant.getIdentity(), agent);
       }
+      case "participant_left" ->
+          // The server's own time of the event, so that it compares with its dispatches' times.
+          rooms.left(
+              room,
+              participant.getIdentity(),
+              agent,
+              participant.getDisconnectReason(),
+              event.getCreatedAt() > 0 ? Instant.ofEpochSecond(event.getCreatedAt()) : now);
       case "room_finished" -> {
         expected.roomServed(room);
         dispatches.roomDone(room);
+        rooms.finished(room);
+        redispatch.roomFinished(room);
       }
       default -> {}
     }
