@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import livekit.LivekitModels.DisconnectReason;
+import livekit.LivekitModels.ParticipantInfo;
+import livekit.LivekitWebhook.WebhookEvent;
 
 /**
  * Who is in each room, as LiveKit's webhooks tell it: callers and agents joining and leaving, the
@@ -51,6 +53,33 @@ public final class RoomWatch {
   /** Called with the room's name after an agent joined it. */
   public void onAgentJoined(Consumer<String> listener) {
     agentJoined.add(listener);
+  }
+
+  /**
+   * Takes in one of LiveKit's webhooks: {@code participant_joined}, {@code participant_left} (with
+   * the participant's {@code disconnect_reason} and the server's time of the event, so that it
+   * compares with the server's dispatch times; the receipt time when the event has none) and {@code
+   * room_finished}; others change nothing.
+   */
+  public void apply(WebhookEvent event, Instant received) {
+    String room = event.hasRoom() ? event.getRoom().getName() : "";
+    if (room.isEmpty()) {
+      return;
+    }
+    ParticipantInfo participant = event.getParticipant();
+    boolean agent = participant.getKind() == ParticipantInfo.Kind.AGENT;
+    switch (event.getEvent()) {
+      case "participant_joined" -> joined(room, participant.getIdentity(), agent);
+      case "participant_left" ->
+          left(
+              room,
+              participant.getIdentity(),
+              agent,
+              participant.getDisconnectReason(),
+              event.getCreatedAt() > 0 ? Instant.ofEpochSecond(event.getCreatedAt()) : received);
+      case "room_finished" -> finished(room);
+      default -> {}
+    }
   }
 
   public void joined(String room, String identity, boolean agent) {

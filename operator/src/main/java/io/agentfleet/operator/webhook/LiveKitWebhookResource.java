@@ -91,34 +91,23 @@ public class LiveKitWebhookResource {
     if (room.isEmpty()) {
       return;
     }
-    ParticipantInfo participant = event.getParticipant();
-    boolean agent = participant.getKind() == ParticipantInfo.Kind.AGENT;
+    rooms.apply(event, now);
     switch (event.getEvent()) {
       case "room_started" -> {
         expected.roomNeedsAgent(room, now);
         dispatches.roomStarted(room, now);
       }
       case "participant_joined" -> {
-        if (agent) {
+        if (event.getParticipant().getKind() == ParticipantInfo.Kind.AGENT) {
           expected.roomServed(room);
           dispatches.roomDone(room);
         } else {
           expected.roomNeedsAgent(room, now);
         }
-        rooms.joined(room, participant.getIdentity(), agent);
       }
-      case "participant_left" ->
-          // The server's own time of the event, so that it compares with its dispatches' times.
-          rooms.left(
-              room,
-              participant.getIdentity(),
-              agent,
-              participant.getDisconnectReason(),
-              event.getCreatedAt() > 0 ? Instant.ofEpochSecond(event.getCreatedAt()) : now);
       case "room_finished" -> {
         expected.roomServed(room);
         dispatches.roomDone(room);
-        rooms.finished(room);
         redispatch.roomFinished(room);
       }
       default -> {}

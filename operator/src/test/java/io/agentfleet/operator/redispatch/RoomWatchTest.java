@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import livekit.LivekitModels.DisconnectReason;
+import livekit.LivekitModels.ParticipantInfo;
+import livekit.LivekitWebhook.WebhookEvent;
 import org.junit.jupiter.api.Test;
 
 class RoomWatchTest {
@@ -81,5 +83,48 @@ class RoomWatchTest {
     }
     assertThat(watch.room("call-0")).isEmpty();
     assertThat(watch.room("call-" + (RoomWatch.MAX_ROOMS + 9))).isPresent();
+  }
+
+  static WebhookEvent event(String name, String identity, ParticipantInfo.Kind kind, long at) {
+    return WebhookEvent.newBuilder()
+        .setEvent(name)
+        .setRoom(livekit.LivekitModels.Room.newBuilder().setName("call-1"))
+        .setParticipant(
+            ParticipantInfo.newBuilder()
+                .setIdentity(identity)
+                .setKind(kind)
+                .setDisconnectReason(
+                    name.equals("participant_left")
+                        ? DisconnectReason.CONNECTION_TIMEOUT
+                        : DisconnectReason.UNKNOWN_REASON))
+        .setCreatedAt(at)
+        .build();
+  }
+
+  /** The webhooks as livekit-server sent them when an agent was killed (operator README). */
+  @Test
+  void webhooksAreReadWithTheServersTimeAndTheParticipantsKindAndReason() {
+    RoomWatch watch = new RoomWatch();
+    Instant received = T.plusSeconds(5);
+    watch.apply(event("room_started", "", ParticipantInfo.Kind.STANDARD, 0), received);
+    watch.apply(event("participant_joined", "caller", ParticipantInfo.Kind.STANDARD, 1), received);
+    watch.apply(event("participant_joined", "agent-A", ParticipantInfo.Kind.AGENT, 1), received);
+    watch.apply(
+        event("participant_left", "agent-A", ParticipantInfo.Kind.AGENT, T.getEpochSecond()),
+        received);
+
+    assertThat(watch.withLostAgents())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.callers()).containsExactly("caller");
+              assertThat(r.lastDeparture())
+                  .contains(new AgentDeparture("agent-A", T, DisconnectReason.CONNECTION_TIMEOUT));
+            });
+
+    watch.apply(event("participant_left", "caller", ParticipantInfo.Kind.STANDARD, 0), received);
+    assertThat(watch.withLostAgents()).isEmpty();
+    watch.apply(event("room_finished", "", ParticipantInfo.Kind.STANDARD, 0), received);
+    assertThat(watch.room("call-1")).isEmpty();
   }
 }
