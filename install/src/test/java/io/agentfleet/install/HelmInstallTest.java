@@ -284,7 +284,8 @@ class HelmInstallTest {
   }
 
   /** Metrics the README names that need a LiveKit server's dispatches, which this test has not. */
-  static final Set<String> NEED_LIVEKIT = Set.of("agentfleet_dispatches_reoffered_total");
+  static final Set<String> NEED_LIVEKIT =
+      Set.of("agentfleet_dispatches_reoffered_total", "agentfleet_redispatches_total");
 
   /**
    * Every metric named in the operator README's Metrics section is exported, with exactly the

@@ -15,6 +15,7 @@ import io.agentfleet.operator.fleetplan.FleetPlanner;
 import io.agentfleet.operator.fleetplan.Snapshot;
 import io.agentfleet.operator.metrics.FleetMetrics;
 import io.agentfleet.operator.placement.DispatchWatch;
+import io.agentfleet.operator.redispatch.RedispatchStep;
 import io.agentfleet.operator.revision.RevisionStep;
 import io.agentfleet.operator.spec.SpecCheck;
 import io.agentfleet.operator.status.Conditions;
@@ -85,6 +86,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
   private final WorkerStatusPoller poller;
   private final AutoscaleStep autoscale;
   private final DispatchWatch dispatches;
+  private final RedispatchStep redispatch;
   private final FleetMetrics fleetMetrics;
   private final Board board;
   private final MeterRegistry meters;
@@ -97,6 +99,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
       WorkerStatusPoller poller,
       AutoscaleStep autoscale,
       DispatchWatch dispatches,
+      RedispatchStep redispatch,
       FleetMetrics fleetMetrics,
       Board board,
       MeterRegistry meters,
@@ -105,6 +108,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
     this.poller = poller;
     this.autoscale = autoscale;
     this.dispatches = dispatches;
+    this.redispatch = redispatch;
     this.fleetMetrics = fleetMetrics;
     this.board = board;
     this.meters = meters;
@@ -134,6 +138,15 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
                 .build(),
             context);
     board.revisionsFrom(revisionInformer::getSecondaryResources);
+    // An agent lost in a room wakes at once the deployments that re-dispatch.
+    SimpleInboundEventSource<AgentDeployment> agentLost =
+        new SimpleInboundEventSource<>("agent-lost");
+    redispatch.onWake(
+        () ->
+            context
+                .getPrimaryCache()
+                .list(d -> d.getSpec() != null && d.getSpec().redispatchEnabled())
+                .forEach(d -> agentLost.propagateEvent(ResourceID.fromResource(d))));
     // A rotated Secret or ConfigMap wakes the deployments whose pods read it at once, rather than
     // at the next resync: the new checksum makes a revision that rolls out with drain. The caches
     // keep metadata only; the content of the few objects a deployment uses is read again only
@@ -167,7 +180,8 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
             context);
     k8s.config().secrets().watchedBy(secrets::get);
     k8s.config().configMaps().watchedBy(configMaps::get);
-    return List.of(podInformer, revisionInformer, workerStatus, secrets, configMaps, budgets);
+    return List.of(
+        podInformer, revisionInformer, workerStatus, agentLost, secrets, configMaps, budgets);
   }
 
   private static Set<ResourceID> readersOf(
@@ -193,6 +207,11 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
       Snapshot snapshot = observe(deployment, context);
       FleetPlan plan = FleetPlanner.plan(snapshot);
       List<WorkerPod> fleet = plan.writes().map(w -> apply(snapshot, w)).orElse(snapshot.workers());
+      if (snapshot.reads().isPresent()) {
+        // Every pod the informer holds, the operator's own deletions too: a worker that vanished
+        // while not being deleted died.
+        redispatch.run(deployment, List.copyOf(context.getSecondaryResources(Pod.class)));
+      }
       return report(deployment, plan.view().withPods(fleet), plan.trouble(), plan.resync());
     } finally {
       MDC.remove("resource");

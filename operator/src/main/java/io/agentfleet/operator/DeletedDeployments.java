@@ -3,6 +3,7 @@ package io.agentfleet.operator;
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.operator.dashboard.Board;
 import io.agentfleet.operator.metrics.FleetMetrics;
+import io.agentfleet.operator.redispatch.RedispatchStep;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -32,6 +33,7 @@ public class DeletedDeployments {
   private final FleetMetrics metrics;
   private final Board board;
   private final AutoscaleStep autoscale;
+  private final RedispatchStep redispatch;
   private final String namespaces;
   private final List<SharedIndexInformer<AgentDeployment>> informers = new ArrayList<>();
 
@@ -40,6 +42,7 @@ public class DeletedDeployments {
       FleetMetrics metrics,
       Board board,
       AutoscaleStep autoscale,
+      RedispatchStep redispatch,
       @ConfigProperty(
               name = "quarkus.operator-sdk.controllers.agentdeployment.namespaces",
               defaultValue = "JOSDK_ALL_NAMESPACES")
@@ -48,6 +51,7 @@ public class DeletedDeployments {
     this.metrics = metrics;
     this.board = board;
     this.autoscale = autoscale;
+    this.redispatch = redispatch;
     this.namespaces = namespaces;
   }
 
@@ -67,6 +71,7 @@ public class DeletedDeployments {
             metrics.forget(namespace, name);
             board.forget(namespace, name, deployment.getMetadata().getUid());
             autoscale.deleted(namespace, name, deployment.getMetadata().getUid());
+            redispatch.forget(deployment);
           }
         };
     var deployments = client.resources(AgentDeployment.class);

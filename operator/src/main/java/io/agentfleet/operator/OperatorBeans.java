@@ -6,7 +6,10 @@ import io.agentfleet.operator.configdata.ConfigData;
 import io.agentfleet.operator.dashboard.Board;
 import io.agentfleet.operator.events.EventRecorder;
 import io.agentfleet.operator.metrics.FleetMetrics;
+import io.agentfleet.operator.placement.DispatchClients;
 import io.agentfleet.operator.placement.DispatchWatch;
+import io.agentfleet.operator.redispatch.RedispatchStep;
+import io.agentfleet.operator.redispatch.RoomWatch;
 import io.agentfleet.operator.revision.ControllerRevisions;
 import io.agentfleet.operator.revision.RevisionStep;
 import io.agentfleet.operator.rollout.RollbackStep;
@@ -83,8 +86,32 @@ public class OperatorBeans {
 
   @Produces
   @Singleton
-  DispatchWatch dispatchWatch(ConfigData config, EventRecorder events, MeterRegistry meters) {
-    return new DispatchWatch(config.secrets(), events, meters);
+  DispatchClients dispatchClients(ConfigData config) {
+    return new DispatchClients(config.secrets());
+  }
+
+  @Produces
+  @Singleton
+  DispatchWatch dispatchWatch(DispatchClients clients, EventRecorder events, MeterRegistry meters) {
+    return new DispatchWatch(clients, events, meters);
+  }
+
+  @Produces
+  @Singleton
+  RoomWatch roomWatch() {
+    return new RoomWatch();
+  }
+
+  @Produces
+  @Singleton
+  RedispatchStep redispatchStep(
+      DispatchClients clients,
+      DispatchWatch placement,
+      RoomWatch rooms,
+      EventRecorder events,
+      MeterRegistry meters,
+      Clock clock) {
+    return new RedispatchStep(clients, placement, rooms, events, meters, clock);
   }
 
   @Produces

@@ -8,11 +8,18 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 import java.util.Objects;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// A re-dispatch names the agent it dispatches; automatic dispatch has no name to give.
+@ValidationRule(
+    value =
+        "!has(self.redispatch) || !has(self.redispatch.enabled) || !self.redispatch.enabled"
+            + " || (has(self.agentName) && self.agentName != '')",
+    message = "redispatch.enabled needs spec.agentName: automatic dispatch cannot be re-dispatched")
 public class AgentDeploymentSpec {
 
   public static final int DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
@@ -72,6 +79,10 @@ public class AgentDeploymentSpec {
 
   @JsonPropertyDescription("Automatic rollback of a failing new revision.")
   private Rollback rollback;
+
+  @JsonPropertyDescription(
+      "Re-dispatch of calls whose worker died (OOM kill, crash, node loss): off by default.")
+  private Redispatch redispatch;
 
   @JsonPropertyDescription("How many old revisions to keep for rollback.")
   @Min(0)
@@ -182,6 +193,26 @@ public class AgentDeploymentSpec {
     this.rollback = rollback;
   }
 
+  public Redispatch getRedispatch() {
+    return redispatch;
+  }
+
+  public void setRedispatch(Redispatch redispatch) {
+    this.redispatch = redispatch;
+  }
+
+  /** spec.redispatch.enabled, off unless turned on. */
+  public boolean redispatchEnabled() {
+    return redispatch != null && Boolean.TRUE.equals(redispatch.getEnabled());
+  }
+
+  /** spec.redispatch.maxAttempts, or its default. */
+  public int redispatchMaxAttempts() {
+    return redispatch == null || redispatch.getMaxAttempts() == null
+        ? Redispatch.DEFAULT_MAX_ATTEMPTS
+        : redispatch.getMaxAttempts();
+  }
+
   public Integer getRevisionHistoryLimit() {
     return revisionHistoryLimit;
   }
@@ -249,6 +280,7 @@ public class AgentDeploymentSpec {
         && Objects.equals(strategy, s.strategy)
         && Objects.equals(progressDeadlineSeconds, s.progressDeadlineSeconds)
         && Objects.equals(rollback, s.rollback)
+        && Objects.equals(redispatch, s.redispatch)
         && Objects.equals(revisionHistoryLimit, s.revisionHistoryLimit)
         && Objects.equals(paused, s.paused);
   }
@@ -267,6 +299,7 @@ public class AgentDeploymentSpec {
         strategy,
         progressDeadlineSeconds,
         rollback,
+        redispatch,
         revisionHistoryLimit,
         paused);
   }

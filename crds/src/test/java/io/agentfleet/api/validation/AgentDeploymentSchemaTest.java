@@ -65,6 +65,7 @@ class AgentDeploymentSchemaTest {
           type: RollingUpdate
           rollingUpdate: {maxSurge: "25%"}
         rollback: {automatic: true, maxJobFailureRatio: 0.2, minJobs: 5}
+        redispatch: {enabled: true, maxAttempts: 2}
         template:
           metadata:
             labels: {team: voice, app.kubernetes.io/name: voice-agent}
@@ -110,7 +111,8 @@ class AgentDeploymentSchemaTest {
             "paused",
             "autoscaling",
             "strategy",
-            "rollback")) {
+            "rollback",
+            "redispatch")) {
       spec.remove(optional);
     }
     at(minimal, "spec.template").remove("metadata");
@@ -128,7 +130,18 @@ class AgentDeploymentSchemaTest {
 
   static Stream<Arguments> accepted() {
     return Stream.of(
-        ok("empty agent name: automatic dispatch", d -> at(d, "spec").put("agentName", "")),
+        ok(
+            "empty agent name: automatic dispatch, without re-dispatch",
+            d -> {
+              at(d, "spec").put("agentName", "");
+              at(d, "spec").remove("redispatch");
+            }),
+        ok(
+            "automatic dispatch with re-dispatch off",
+            d -> {
+              at(d, "spec").put("agentName", "");
+              at(d, "spec.redispatch").put("enabled", false);
+            }),
         ok("name of exactly 63 characters", d -> name(d, "voice-agent-" + "x".repeat(51))),
         ok("name with dots", d -> name(d, "voice.agent.eu")),
         ok(
@@ -572,7 +585,16 @@ class AgentDeploymentSchemaTest {
         bad(
             "rollback judged on zero calls",
             "spec.rollback.minJobs",
-            d -> at(d, "spec.rollback").put("minJobs", 0)));
+            d -> at(d, "spec.rollback").put("minJobs", 0)),
+        bad(
+            "re-dispatch without attempts",
+            "spec.redispatch.maxAttempts",
+            d -> at(d, "spec.redispatch").put("maxAttempts", 0)),
+        bad(
+            "re-dispatch with too many attempts",
+            "spec.redispatch.maxAttempts",
+            d -> at(d, "spec.redispatch").put("maxAttempts", 11)),
+        bad("re-dispatch of automatic dispatch", "spec", d -> at(d, "spec").put("agentName", "")));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -20,5 +20,9 @@ public enum EventReason {
   RolloutCompleted,
   ProgressDeadlineExceeded,
   RolledBack,
-  DispatchReoffered
+  DispatchReoffered,
+  Redispatched,
+  RedispatchFailed,
+  RedispatchExhausted,
+  RedispatchJoined
 }

@@ -1,26 +1,19 @@
 package io.agentfleet.operator.placement;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
-import io.agentfleet.operator.configdata.WatchedContent;
 import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.events.EventRecorder;
-import io.agentfleet.operator.workers.PodRenderer;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.livekit.server.AgentDispatchServiceClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import livekit.LivekitAgentDispatch.AgentDispatch;
-import okhttp3.OkHttpClient;
 import org.jboss.logging.Logger;
-import retrofit2.Response;
 
 /**
  * Finds the dispatches the LiveKit server gave up on ({@link Placement}) and makes them again. The
@@ -38,20 +31,13 @@ public final class DispatchWatch {
   /** At most this many rooms asked about per deployment and round, oldest first. */
   static final int ROOMS_PER_ROUND = 100;
 
-  private final WatchedContent<Secret> secrets;
+  private final DispatchClients clients;
   private final EventRecorder events;
   private final MeterRegistry meters;
   private final Map<String, Instant> rooms = new ConcurrentHashMap<>();
-  private final Map<List<String>, AgentDispatchServiceClient> clients = new ConcurrentHashMap<>();
-  private final OkHttpClient http =
-      new OkHttpClient.Builder()
-          .connectTimeout(Duration.ofSeconds(2))
-          .readTimeout(Duration.ofSeconds(3))
-          .callTimeout(Duration.ofSeconds(5))
-          .build();
 
-  public DispatchWatch(WatchedContent<Secret> secrets, EventRecorder events, MeterRegistry meters) {
-    this.secrets = secrets;
+  public DispatchWatch(DispatchClients clients, EventRecorder events, MeterRegistry meters) {
+    this.clients = clients;
     this.events = events;
     this.meters = meters;
   }
@@ -77,7 +63,7 @@ public final class DispatchWatch {
     }
     AgentDispatchServiceClient livekit;
     try {
-      livekit = client(deployment);
+      livekit = clients.of(deployment);
     } catch (IllegalStateException e) {
       LOG.debugf("dispatches of %s not checked: %s", deployment.getMetadata().getName(), e);
       return List.of();
@@ -91,7 +77,8 @@ public final class DispatchWatch {
     for (Map.Entry<String, Instant> room : watched) {
       List<AgentDispatch> listed;
       try {
-        listed = body(livekit.listDispatch(room.getKey()).execute(), "ListDispatch");
+        listed =
+            DispatchClients.body(livekit.listDispatch(room.getKey()).execute(), "ListDispatch");
       } catch (IOException | RuntimeException e) {
         LOG.debugf("ListDispatch of room %s failed: %s", room.getKey(), e);
         return List.of();
@@ -128,7 +115,7 @@ public final class DispatchWatch {
     }
     AgentDispatchServiceClient livekit;
     try {
-      livekit = client(deployment);
+      livekit = clients.of(deployment);
     } catch (IllegalStateException e) {
       LOG.warnf("dispatches of %s not made again: %s", deployment.getMetadata().getName(), e);
       return;
@@ -137,8 +124,8 @@ public final class DispatchWatch {
     for (WaitingDispatch d : placement.reoffer()) {
       try {
         // The old dispatch never got a job; without it the room holds one dispatch per call.
-        body(livekit.deleteDispatch(d.room(), d.id()).execute(), "DeleteDispatch");
-        body(
+        DispatchClients.body(livekit.deleteDispatch(d.room(), d.id()).execute(), "DeleteDispatch");
+        DispatchClients.body(
             livekit.createDispatch(d.room(), d.agentName(), d.metadata()).execute(),
             "CreateDispatch");
         made++;
@@ -152,51 +139,5 @@ public final class DispatchWatch {
       LOG.info(placement.reason());
       events.normal(deployment, EventReason.DispatchReoffered, placement.reason());
     }
-  }
-
-  private static <T> T body(Response<T> response, String call) throws IOException {
-    if (!response.isSuccessful() || response.body() == null) {
-      throw new IOException(call + " answered " + response.code());
-    }
-    return response.body();
-  }
-
-  private AgentDispatchServiceClient client(AgentDeployment deployment) {
-    String name = deployment.getSpec().getLivekit().getCredentialsSecret();
-    Secret secret = secrets.get(deployment.getMetadata().getNamespace(), name).orElse(null);
-    if (secret == null) {
-      throw new IllegalStateException("Secret " + name + " not found");
-    }
-    String url = httpUrl(deployment.getSpec().getLivekit().getUrl());
-    String key = value(secret, PodRenderer.SECRET_KEY_API_KEY);
-    String apiSecret = value(secret, PodRenderer.SECRET_KEY_API_SECRET);
-    // One client per server and credentials (a rotated secret gets a new one); all share one
-    // connection pool, with timeouts short enough that a dead server cannot stall a reconcile.
-    return clients.computeIfAbsent(
-        List.of(url, key, Integer.toHexString(apiSecret.hashCode())),
-        k -> AgentDispatchServiceClient.createClient(url, key, apiSecret, () -> http));
-  }
-
-  private static String value(Secret secret, String key) {
-    if (secret.getStringData() != null && secret.getStringData().containsKey(key)) {
-      return secret.getStringData().get(key);
-    }
-    if (secret.getData() != null && secret.getData().containsKey(key)) {
-      return new String(
-          Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
-    }
-    throw new IllegalStateException(
-        "Secret " + secret.getMetadata().getName() + " has no key " + key);
-  }
-
-  /** The server API is HTTP on the address the workers' WebSocket URL names. */
-  static String httpUrl(String livekitUrl) {
-    if (livekitUrl.startsWith("wss://")) {
-      return "https://" + livekitUrl.substring("wss://".length());
-    }
-    if (livekitUrl.startsWith("ws://")) {
-      return "http://" + livekitUrl.substring("ws://".length());
-    }
-    return livekitUrl;
   }
 }

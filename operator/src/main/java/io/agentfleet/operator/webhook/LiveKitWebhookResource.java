@@ -4,6 +4,8 @@ import io.agentfleet.operator.config.OperatorConfig;
 import io.agentfleet.operator.dashboard.Board;
 import io.agentfleet.operator.dashboard.JoinLatencies;
 import io.agentfleet.operator.placement.DispatchWatch;
+import io.agentfleet.operator.redispatch.RedispatchStep;
+import io.agentfleet.operator.redispatch.RoomWatch;
 import io.livekit.server.WebhookReceiver;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.ws.rs.Consumes;
@@ -33,6 +35,8 @@ public class LiveKitWebhookResource {
   private final ExpectedCalls expected;
   private final DispatchWatch dispatches;
   private final JoinLatencies joins;
+  private final RoomWatch rooms;
+  private final RedispatchStep redispatch;
   private final MeterRegistry meters;
   private final Clock clock;
 
@@ -41,6 +45,8 @@ public class LiveKitWebhookResource {
       ExpectedCalls expected,
       DispatchWatch dispatches,
       Board board,
+      RoomWatch rooms,
+      RedispatchStep redispatch,
       MeterRegistry meters,
       Clock clock) {
     this.receiver =
@@ -52,6 +58,8 @@ public class LiveKitWebhookResource {
     this.expected = expected;
     this.dispatches = dispatches;
     this.joins = board.joins();
+    this.rooms = rooms;
+    this.redispatch = redispatch;
     this.meters = meters;
     this.clock = clock;
   }
@@ -88,6 +96,7 @@ public class LiveKitWebhookResource {
     if (room.isEmpty()) {
       return;
     }
+    rooms.apply(event, now);
     switch (event.getEvent()) {
       case "room_started" -> {
         expected.roomNeedsAgent(room, now);
@@ -107,6 +116,7 @@ public class LiveKitWebhookResource {
         expected.roomServed(room);
         dispatches.roomDone(room);
         joins.roomFinished(room);
+        redispatch.roomFinished(room);
       }
       default -> {}
     }

@@ -55,8 +55,9 @@ class PlacementTest {
 
   @Test
   void theServerApiIsOnTheWorkersAddress() {
-    assertThat(DispatchWatch.httpUrl("ws://127.0.0.1:7880")).isEqualTo("http://127.0.0.1:7880");
-    assertThat(DispatchWatch.httpUrl("wss://lk.example.com")).isEqualTo("https://lk.example.com");
-    assertThat(DispatchWatch.httpUrl("https://lk.example.com")).isEqualTo("https://lk.example.com");
+    assertThat(DispatchClients.httpUrl("ws://127.0.0.1:7880")).isEqualTo("http://127.0.0.1:7880");
+    assertThat(DispatchClients.httpUrl("wss://lk.example.com")).isEqualTo("https://lk.example.com");
+    assertThat(DispatchClients.httpUrl("https://lk.example.com"))
+        .isEqualTo("https://lk.example.com");
   }
 }

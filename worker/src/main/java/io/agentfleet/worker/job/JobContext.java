@@ -1,5 +1,6 @@
 package io.agentfleet.worker.job;
 
+import java.util.Optional;
 import livekit.LivekitAgent.Job;
 
 /**
@@ -41,5 +42,13 @@ public record JobContext(
   /** The dispatch metadata, free-form (often JSON). */
   public String metadata() {
     return job.getMetadata();
+  }
+
+  /**
+   * Present when this job resumes a call whose agent was lost with its worker (the operator's
+   * re-dispatch): the attempt number and the lost dispatch's metadata. A first dispatch has none.
+   */
+  public Optional<Resumption> resumption() {
+    return Resumption.of(job.getMetadata());
   }
 }
