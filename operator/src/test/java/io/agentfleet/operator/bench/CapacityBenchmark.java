@@ -98,7 +98,7 @@ class CapacityBenchmark {
     Chart.write(
         docs.resolve("img").resolve(image),
         "B3: workers vs demand over the compressed day",
-        "seconds",
+        "time (s)",
         1,
         panels);
 

@@ -73,34 +73,44 @@ final class Chart {
         g.setColor(s.color());
         g.setStroke(new BasicStroke(1.4f));
         double[] v = s.values();
+        // One pixel column may hold many samples: draw their range, then step to the next.
         int px = -1;
-        int py = -1;
-        for (int k = 0; k < v.length; k++) {
-          int x = left + (int) ((right - left) * (k / (double) samples));
+        int lastY = -1;
+        int lo = 0;
+        int hi = 0;
+        for (int k = 0; k <= v.length; k++) {
+          int x = k < v.length ? left + (int) ((right - left) * (k / (double) samples)) : -2;
+          if (x != px && px >= 0) {
+            g.drawLine(px, lo, px, hi);
+            if (x >= 0) {
+              g.drawLine(px, lastY, x, lastY);
+            }
+          }
+          if (k == v.length) {
+            break;
+          }
           int y = y1 - (int) ((y1 - y0) * v[k] / yMax);
-          if (px >= 0 && x != px) {
-            g.drawLine(px, py, x, py);
-            g.drawLine(x, py, x, y);
-          }
           if (x != px) {
+            lo = lastY >= 0 ? lastY : y;
+            hi = lo;
             px = x;
-            py = y;
-          } else {
-            py = Math.min(py, y);
           }
+          lo = Math.min(lo, y);
+          hi = Math.max(hi, y);
+          lastY = y;
         }
         g.fillRect(legendX, y0 - 12, 14, 4);
         g.setColor(Color.BLACK);
         g.drawString(s.label(), legendX + 18, y0 - 7);
-        legendX += 110;
+        legendX += 160;
       }
     }
     g.setColor(Color.BLACK);
     for (int k = 0; k <= 8; k++) {
       int x = left + (right - left) * k / 8;
-      g.drawString(String.valueOf(Math.round(samples * xPerSample * k / 8)), x - 8, height - 12);
+      g.drawString(String.valueOf(Math.round(samples * xPerSample * k / 8)), x - 12, height - 12);
     }
-    g.drawString(xLabel, right - 120, height - 12);
+    g.drawString(xLabel, 4, height - 12);
     g.dispose();
     Files.createDirectories(file.toAbsolutePath().getParent());
     ImageIO.write(image, "png", file.toFile());

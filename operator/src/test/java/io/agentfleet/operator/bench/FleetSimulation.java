@@ -65,7 +65,13 @@ final class FleetSimulation {
       double waitSeconds,
       int cut,
       int peakWorkers,
-      List<Point> points) {
+      List<Point> points,
+      List<Double> waitedArrivals) {
+
+    long waitedAfter(double t) {
+      return waitedArrivals.stream().filter(a -> a >= t).count();
+    }
+
     double perCallSecond() {
       return workerSeconds / callSeconds;
     }
@@ -109,6 +115,7 @@ final class FleetSimulation {
     int cut = 0;
     int peak = 0;
     int next = 0;
+    List<Double> waitedArrivals = new ArrayList<>();
     List<Trace.Call> calls = trace.calls();
     long end = (long) Math.ceil(trace.lengthSeconds()) + extraSeconds;
     for (long t = 0; t < end; t++) {
@@ -147,6 +154,7 @@ final class FleetSimulation {
         Worker w = waiting.isEmpty() ? freeWorker(t) : null;
         if (w == null) {
           waited++;
+          waitedArrivals.add(c.arrival());
           waiting.add(c);
           waitingSince.add(c.arrival());
         } else {
@@ -179,7 +187,15 @@ final class FleetSimulation {
       points.add(new Point(t, count, registered, calls(), waiting.size()));
     }
     return new Result(
-        workerSeconds, callSeconds, dispatches, waited, waitSeconds, cut, peak, points);
+        workerSeconds,
+        callSeconds,
+        dispatches,
+        waited,
+        waitSeconds,
+        cut,
+        peak,
+        points,
+        waitedArrivals);
   }
 
   private Worker freeWorker(long t) {

@@ -15,8 +15,9 @@ record Trace(List<Call> calls, double lengthSeconds, String source) {
 
   /**
    * A day of calls compressed into {@code lengthSeconds}: a diurnal rate (night trough at 4:00, top
-   * at 16:00) with two bursts (10:00 and 19:00, +60 % for 20 minutes of the day), Poisson arrivals
-   * by thinning, log-normal durations (median 120 s, sigma 0.7; real length, not compressed).
+   * at 16:00) with two bursts (10:00 and 19:00, up to +60 %, about an hour of the day each),
+   * Poisson arrivals by thinning, log-normal durations (median 120 s, sigma 0.7; real length, not
+   * compressed).
    */
   static Trace diurnal(long seed, double lengthSeconds, double peakRatePerSecond) {
     Random random = new Random(seed);
@@ -49,7 +50,7 @@ record Trace(List<Call> calls, double lengthSeconds, String source) {
   static double rate(double daySecond, double peak) {
     double h = daySecond / 3600.0;
     double diurnal = 0.08 + 0.92 * (0.5 - 0.5 * Math.cos(2 * Math.PI * (h - 4) / 24));
-    double bursts = 0.6 * (bump(h, 10, 0.17) + bump(h, 19, 0.17));
+    double bursts = 0.6 * (bump(h, 10, 0.5) + bump(h, 19, 0.5));
     return peak * Math.min(1.6, diurnal + bursts);
   }
 
