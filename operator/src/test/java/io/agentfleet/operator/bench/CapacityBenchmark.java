@@ -2,6 +2,7 @@ package io.agentfleet.operator.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.agentfleet.api.v1alpha1.Autoscaling;
 import java.awt.Color;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,14 @@ class CapacityBenchmark {
         "Agentfleet (sample settings)",
         new FleetSimulation(SLOTS, STARTUP_SECONDS, 1)
             .run(trace, new Scalers.Agentfleet(Scalers.sampleSpec()), 0));
+    // The same planner counting capacity in the slots a worker offers (scale on calls, full at
+    // SLOTS) instead of aiming every worker at half load: existing settings, no code change.
+    Autoscaling bySlots = Scalers.sampleSpec();
+    bySlots.setJobsPerWorker(SLOTS);
+    results.put(
+        "Agentfleet, by slots (jobsPerWorker " + SLOTS + ", one idle worker)",
+        new FleetSimulation(SLOTS, STARTUP_SECONDS, 1)
+            .run(trace, new Scalers.Agentfleet(bySlots), 0));
     results.put(
         "HPA-style (CPU 70 %)",
         new FleetSimulation(SLOTS, STARTUP_SECONDS, 1).run(trace, Scalers.HpaStyle.hpa(19), 0));
@@ -137,7 +146,10 @@ class CapacityBenchmark {
             + " s, durations log-normal (median 120 s, σ 0.7)\n"
             + "- Agentfleet settings: the sandbox's sample (target load 0.5, one idle worker, "
             + SLOTS
-            + " jobs per worker), scale-down stabilization 300 s\n"
+            + " jobs per worker), scale-down stabilization 300 s; *by slots*: the same with"
+            + " `jobsPerWorker: "
+            + SLOTS
+            + "`, so capacity is counted in the calls a worker takes rather than at half load\n"
             + "- Oracle: at each second exactly ceil(calls / "
             + SLOTS
             + ") workers, started ahead of need\n"
