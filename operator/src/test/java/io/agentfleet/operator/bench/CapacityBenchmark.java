@@ -131,8 +131,11 @@ class CapacityBenchmark {
             + SLOTS
             + "); a call that finds no free worker waits for one. A created worker registers "
             + STARTUP_SECONDS
-            + " s later (stand-in figure: the sandbox's operator log shows new JVM workers"
-            + " counted 5–23 s after the scale decision on 2 busy cores). Agentfleet removes only"
+            + " s later (a stand-in figure, not a controlled measurement: in one sandbox run's"
+            + " operator log on 2 busy cores, the next decision counted a new JVM worker 5–23 s"
+            + " after the one that added it). The model has not been replayed against the"
+            + " sandbox; `FleetSimulationTest` checks only that it waits, drains and cuts as"
+            + " written here. Agentfleet removes only"
             + " by draining, idle first; the HPA-style fleet removes the newest pods as a"
             + " ReplicaSet does, whatever they carry, and calls still running after a 30 s"
             + " termination grace are cut (the *calls cut* column): a Deployment's scale-down"

@@ -127,7 +127,10 @@ class ReactionBenchmark {
             + " where a room exists seconds before its agent is dispatched, Agentfleet's figure"
             + " only improves. HPA-style: 15 s sync, CPU metric 15–60 s stale (drawn per sync),"
             + " 10 % tolerance, CPU target 70 %, CPU ∝ calls. KEDA-style: a fresh metric polled"
-            + " every 30 s, the HPA's arithmetic on it.\n\n"
+            + " every 30 s, the HPA's arithmetic on it. Every policy's decision also waits for"
+            + " the calls to build up past its threshold (a new call lasts minutes, so the number"
+            + " in progress climbs for minutes after the step): the figures are reaction to the"
+            + " load, not only loop latency.\n\n"
             + "- Seeds: "
             + seeds
             + "\n- Command: `"
