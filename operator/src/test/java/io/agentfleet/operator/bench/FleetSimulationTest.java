@@ -1,9 +1,13 @@
 package io.agentfleet.operator.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The benchmarks' fleet model does what their text says it does. */
 class FleetSimulationTest {
@@ -51,6 +55,20 @@ class FleetSimulationTest {
     assertThat(w[0]).isEqualTo((2 + 9) / 10);
     assertThat(w[12]).isEqualTo(1);
     assertThat(w[25]).isZero();
+  }
+
+  @Test
+  void aCsvTraceIsReadInArrivalOrderAndABadLineIsNamed(@TempDir Path dir) throws Exception {
+    Path csv = dir.resolve("calls.csv");
+    Files.writeString(csv, "arrival_s,duration_s,agent\n5,30,b\n1.5,60,a\n");
+    Trace t = Trace.csv(csv);
+    assertThat(t.calls()).containsExactly(new Trace.Call(1.5, 60, "a"), new Trace.Call(5, 30, "b"));
+    assertThat(t.lengthSeconds()).isEqualTo(6);
+
+    Files.writeString(csv, "1,60,a\nsoon,60,a\n");
+    assertThatThrownBy(() -> Trace.csv(csv))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("calls.csv:2");
   }
 
   static FleetSimulation.Scaler downTo0At(long at, long grace) {
