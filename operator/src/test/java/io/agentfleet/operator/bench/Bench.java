@@ -1,0 +1,36 @@
+package io.agentfleet.operator.bench;
+
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Locale;
+
+/** What every benchmark section states: where its figures came from. */
+final class Bench {
+  private Bench() {}
+
+  /** {@code -Dbench.quick=true}: a short run that only proves the benchmark still works. */
+  static boolean quick() {
+    return Boolean.getBoolean("bench.quick");
+  }
+
+  /** The full run writes the repository's docs; the quick one writes under target/. */
+  static Path docs() {
+    return quick() ? Path.of("target", "bench") : Path.of("..", "docs");
+  }
+
+  static String machine() {
+    return String.format(
+        Locale.ROOT,
+        "%s, %d cores, Java %s, %s %s",
+        LocalDate.now(ZoneOffset.UTC),
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"),
+        System.getProperty("os.name"),
+        System.getProperty("os.arch"));
+  }
+
+  static String f(String format, Object... args) {
+    return String.format(Locale.ROOT, format, args);
+  }
+}

@@ -1,0 +1,33 @@
+package io.agentfleet.operator.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Writes one benchmark's section into {@code docs/benchmarks.md}, between markers of its own, so
+ * each benchmark rewrites its figures and leaves the others' alone. The same markers as the
+ * worker's media benchmark.
+ */
+final class BenchmarkReport {
+  private BenchmarkReport() {}
+
+  static void write(Path file, String name, String section) throws IOException {
+    String begin = "<!-- benchmark:" + name + ":begin -->";
+    String end = "<!-- benchmark:" + name + ":end -->";
+    String block = begin + "\n" + section.strip() + "\n" + end;
+    String doc =
+        Files.exists(file)
+            ? Files.readString(file)
+            : "# Benchmarks\n\nFigures written by the benchmarks themselves; each section names the"
+                + " command that produced it. Benchmarks are not part of the test run.\n";
+    int from = doc.indexOf(begin);
+    int to = doc.indexOf(end);
+    String updated =
+        from >= 0 && to > from
+            ? doc.substring(0, from) + block + doc.substring(to + end.length())
+            : doc.stripTrailing() + "\n\n" + block + "\n";
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Files.writeString(file, updated);
+  }
+}
