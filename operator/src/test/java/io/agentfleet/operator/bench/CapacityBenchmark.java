@@ -3,6 +3,7 @@ package io.agentfleet.operator.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentfleet.api.v1alpha1.Autoscaling;
+import io.agentfleet.controlplane.BenchmarkReport;
 import java.awt.Color;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -127,12 +127,14 @@ public final class CallLedger {
 
   /**
    * The ledger as CSV, one call a line. {@code join_ms} is from dispatch to the job placed; {@code
-   * media} is empty for calls without media; the outcome stays the last column.
+   * media} is empty for calls without media; {@code agent_gap_ms} is set for a call whose worker
+   * went away and that got a new agent; the outcome stays the last column.
    */
   public synchronized void write(Path file) throws IOException {
     StringBuilder csv =
         new StringBuilder(
-            "room,dispatch_id,agent,length_s,dispatched_at,joined_at,ended_at,worker_id,join_ms,media,outcome\n");
+            "room,dispatch_id,agent,length_s,dispatched_at,joined_at,ended_at,worker_id,join_ms,media,"
+                + "agent_gap_ms,outcome\n");
     for (CallRecord r : byDispatch.values()) {
       csv.append(r.room())
           .append(',')
@@ -156,6 +158,8 @@ public final class CallLedger {
               mediaByDispatch.containsKey(r.dispatchId())
                   ? mediaByDispatch.get(r.dispatchId()).csv()
                   : "")
+          .append(',')
+          .append(r.agentGap() == null ? "" : Long.toString(r.agentGap().toMillis()))
           .append(',')
           .append(r.outcome())
           .append('\n');

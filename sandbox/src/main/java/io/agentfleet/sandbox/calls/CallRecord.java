@@ -9,6 +9,8 @@ import java.time.Instant;
  *
  * @param jobId the LiveKit job that carries the call, or null while none does
  * @param workerId the LiveKit server's id of the worker that took the call, or null
+ * @param agentGap how long the call was without an agent between its worker going away and a new
+ *     agent's job being placed (a re-dispatch), or null when that never happened
  */
 public record CallRecord(
     String room,
@@ -19,7 +21,8 @@ public record CallRecord(
     Instant joinedAt,
     Instant endedAt,
     String workerId,
-    CallOutcome outcome) {
+    CallOutcome outcome,
+    Duration agentGap) {
 
   /** A job placed later than this after its dispatch was placed late. */
   public static final Duration LATE = Duration.ofSeconds(10);
@@ -30,7 +33,7 @@ public record CallRecord(
   static CallRecord dispatched(
       String room, String dispatchId, String agentName, Duration length, Instant at) {
     return new CallRecord(
-        room, dispatchId, agentName, length, at, null, null, null, CallOutcome.WAITING);
+        room, dispatchId, agentName, length, at, null, null, null, CallOutcome.WAITING, null);
   }
 
   /**
@@ -40,9 +43,11 @@ public record CallRecord(
   CallRecord observe(JobEvent event) {
     return switch (event.kind()) {
       case PLACED ->
-          outcome == CallOutcome.WAITING
-              ? with(event.at(), null, event.workerId(), CallOutcome.IN_CALL)
-              : this;
+          switch (outcome) {
+            case WAITING -> with(event.at(), null, event.workerId(), CallOutcome.IN_CALL);
+            case DROPPED -> resumed(event);
+            default -> this;
+          };
       case ENDED -> outcome == CallOutcome.IN_CALL ? ended(event) : this;
       case WORKER_GONE ->
           outcome == CallOutcome.IN_CALL
@@ -63,6 +68,25 @@ public record CallRecord(
     return with(joinedAt, event.at(), workerId, end);
   }
 
+  /**
+   * A new job in the room of a call whose worker went away: the operator dispatched the call again
+   * and it goes on with a new agent. Its length counts from the first agent, so a call resumed late
+   * still ends early rather than completed.
+   */
+  private CallRecord resumed(JobEvent placed) {
+    return new CallRecord(
+        room,
+        dispatchId,
+        agentName,
+        length,
+        dispatchedAt,
+        joinedAt,
+        null,
+        placed.workerId(),
+        CallOutcome.IN_CALL,
+        Duration.between(endedAt, placed.at()));
+  }
+
   /** From dispatch to the job placed on a worker; null while it waits. */
   public Duration joinLatency() {
     return joinedAt == null ? null : Duration.between(dispatchedAt, joinedAt);
@@ -81,6 +105,6 @@ public record CallRecord(
 
   private CallRecord with(Instant joined, Instant ended, String worker, CallOutcome next) {
     return new CallRecord(
-        room, dispatchId, agentName, length, dispatchedAt, joined, ended, worker, next);
+        room, dispatchId, agentName, length, dispatchedAt, joined, ended, worker, next, agentGap);
   }
 }

@@ -29,12 +29,13 @@ class CallLedgerTest {
     List<String> lines = Files.readAllLines(csv);
     assertThat(lines.get(0))
         .isEqualTo(
-            "room,dispatch_id,agent,length_s,dispatched_at,joined_at,ended_at,worker_id,join_ms,media,outcome");
-    assertThat(lines.get(1)).endsWith(",,,,,NEVER_PLACED").startsWith("call-1,");
+            "room,dispatch_id,agent,length_s,dispatched_at,joined_at,ended_at,worker_id,join_ms,media,"
+                + "agent_gap_ms,outcome");
+    assertThat(lines.get(1)).endsWith(",,,,,,NEVER_PLACED").startsWith("call-1,");
     assertThat(lines.get(2))
-        .endsWith(",sent 350Hz heard 350Hz loud 420 delay 700ms,NEVER_PLACED")
+        .endsWith(",sent 350Hz heard 350Hz loud 420 delay 700ms,,NEVER_PLACED")
         .startsWith("call-2,");
-    assertThat(lines).allMatch(l -> l.split(",", -1).length == 11);
+    assertThat(lines).allMatch(l -> l.split(",", -1).length == 12);
   }
 
   @Test
@@ -67,6 +68,31 @@ class CallLedgerTest {
     assertThat(ledger.records())
         .extracting(CallRecord::outcome)
         .containsExactly(CallOutcome.COMPLETED, CallOutcome.DROPPED, CallOutcome.IN_CALL);
+  }
+
+  @Test
+  void aDroppedCallThatGetsANewAgentGoesOnAndTheLedgerSaysHowLongItHadNone(@TempDir Path dir)
+      throws Exception {
+    CallLedger ledger = new CallLedger(Clock.systemUTC());
+    ledger.dispatched(CallRecord.dispatched("call-1", "AD_1", "a", Duration.ofSeconds(30), T0));
+    ledger.dispatched(CallRecord.dispatched("call-2", "AD_2", "a", Duration.ofSeconds(30), T0));
+    ledger.observe(
+        List.of(
+            JobEvent.placed("call-1", "AJ_1", "AW_1", T0.plusSeconds(1)),
+            JobEvent.placed("call-2", "AJ_2", "AW_1", T0.plusSeconds(1)),
+            JobEvent.workerGone("AW_1", T0.plusSeconds(10)),
+            // Dispatched again by the operator: a new job in the same room, on another worker.
+            JobEvent.placed("call-1", "AJ_3", "AW_2", T0.plusMillis(11_500)),
+            JobEvent.ended("AJ_3", JobEvent.End.SUCCESS, T0.plusSeconds(45))));
+    assertThat(ledger.records())
+        .extracting(CallRecord::outcome, CallRecord::workerId, CallRecord::agentGap)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                CallOutcome.COMPLETED, "AW_2", Duration.ofMillis(1500)),
+            org.assertj.core.groups.Tuple.tuple(CallOutcome.DROPPED, "AW_1", null));
+    Path csv = dir.resolve("calls.csv");
+    ledger.write(csv);
+    assertThat(Files.readAllLines(csv).get(1)).endsWith(",1500,COMPLETED");
   }
 
   @Test

@@ -90,6 +90,26 @@ class CallRecordTest {
   }
 
   @Test
+  void aDroppedCallGivenANewAgentGoesOnWithItsGapAndItsFirstJoin() {
+    CallRecord dropped = IN_CALL.observe(JobEvent.workerGone("AW_1", T0.plusSeconds(5)));
+    CallRecord resumed =
+        dropped.observe(JobEvent.placed("call-1", "AJ_2", "AW_2", T0.plusSeconds(7)));
+    assertThat(IN_CALL.agentGap()).isNull();
+    assertThat(resumed.outcome()).isEqualTo(CallOutcome.IN_CALL);
+    assertThat(resumed.agentGap()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(resumed.workerId()).isEqualTo("AW_2");
+    assertThat(resumed.joinedAt()).isEqualTo(IN_CALL.joinedAt());
+    assertThat(resumed.endedAt()).isNull();
+    assertThat(
+            resumed
+                .observe(JobEvent.ended("AJ_2", JobEvent.End.SUCCESS, T0.plusSeconds(12)))
+                .outcome())
+        .isEqualTo(CallOutcome.COMPLETED);
+    assertThat(resumed.observe(JobEvent.workerGone("AW_2", T0.plusSeconds(8))).outcome())
+        .isEqualTo(CallOutcome.DROPPED);
+  }
+
+  @Test
   void joinLatencyIsFromTheDispatchToThePlacement() {
     assertThat(WAITING.joinLatency()).isNull();
     assertThat(IN_CALL.joinLatency()).isEqualTo(Duration.ofSeconds(1));

@@ -16,9 +16,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
@@ -79,6 +81,7 @@ class RedispatchSystemTest {
                     "210"));
     until(() -> Files.exists(workdir.resolve("kubeconfig")), Duration.ofSeconds(120));
     Config config = Config.fromKubeconfig(Files.readString(workdir.resolve("kubeconfig")));
+    Set<String> lostRooms = new HashSet<>();
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       var agd =
           client.resources(AgentDeployment.class).inNamespace("default").withName("sandbox-agent");
@@ -108,6 +111,7 @@ class RedispatchSystemTest {
                   && lostAfter(log, kill1).stream().allMatch(l -> joinedAfter(log, l).isPresent()),
           Duration.ofSeconds(90));
       List<Seen> lost = lostAfter(log, kill1);
+      lost.forEach(l -> lostRooms.add(l.room()));
       List<Long> gaps = new ArrayList<>();
       List<Long> silences = new ArrayList<>();
       for (Seen l : lost) {
@@ -153,6 +157,36 @@ class RedispatchSystemTest {
     LauncherRun run = launcher.get();
     assertThat(run.exitCode()).isZero();
     run.assertNothingLeftBehind();
+
+    // The call ledger follows each call through its re-dispatch: the calls of the first worker got
+    // a new agent (their gap: the server losing the worker to the new job placed); the second kill,
+    // with re-dispatch off, dropped every call for good.
+    List<String> ledger = Files.readAllLines(workdir.resolve("calls.csv"));
+    List<String> header = List.of(ledger.get(0).split(","));
+    int room = header.indexOf("room");
+    int gap = header.indexOf("agent_gap_ms");
+    int outcome = header.indexOf("outcome");
+    Map<String, String[]> byRoom = new HashMap<>();
+    ledger.stream().skip(1).map(l -> l.split(",", -1)).forEach(c -> byRoom.put(c[room], c));
+    assertThat(byRoom).hasSize(4);
+    List<Long> ledgerGaps = new ArrayList<>();
+    for (String[] call : byRoom.values()) {
+      boolean wasLost = lostRooms.contains(call[room]);
+      assertThat(call[gap].isEmpty())
+          .as("agent gap of %s", String.join(",", call))
+          .isEqualTo(!wasLost);
+      assertThat(call[outcome]).isEqualTo("DROPPED");
+      if (wasLost) {
+        ledgerGaps.add(Long.parseLong(call[gap]));
+      }
+    }
+    List<Long> sortedGaps = ledgerGaps.stream().sorted().toList();
+    System.out.printf(
+        "redispatch ledger: %d calls resumed, time without an agent (worker lost -> new job placed)"
+            + " p50 %d ms, max %d ms%n",
+        sortedGaps.size(),
+        sortedGaps.get((sortedGaps.size() - 1) / 2),
+        sortedGaps.get(sortedGaps.size() - 1));
   }
 
   private static void redispatch(

@@ -3,6 +3,7 @@ package io.agentfleet.worker.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.agentfleet.controlplane.BenchmarkReport;
 import io.agentfleet.controlplane.PrivateNetwork;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.agentfleet.worker.media;
+package io.agentfleet.controlplane;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,12 +6,13 @@ import java.nio.file.Path;
 
 /**
  * Writes one benchmark's section into {@code docs/benchmarks.md}, between markers of its own, so
- * each benchmark rewrites its figures and leaves the others' alone.
+ * each benchmark rewrites its figures and leaves the others' alone. Benchmarks are test programs of
+ * the modules they measure; this is their one writer.
  */
-final class BenchmarkReport {
+public final class BenchmarkReport {
   private BenchmarkReport() {}
 
-  static void write(Path file, String name, String section) throws IOException {
+  public static void write(Path file, String name, String section) throws IOException {
     String begin = "<!-- benchmark:" + name + ":begin -->";
     String end = "<!-- benchmark:" + name + ":end -->";
     String block = begin + "\n" + section.strip() + "\n" + end;
