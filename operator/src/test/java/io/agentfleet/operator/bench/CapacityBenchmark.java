@@ -114,9 +114,9 @@ class CapacityBenchmark {
 
     String command =
         quick
-            ? "./mvnw -B -ntp -pl operator test -Pbenchmark -Dtest=CapacityBenchmark"
+            ? "./mvnw -B -ntp -pl operator -am test -Pbenchmark -Dtest=CapacityBenchmark"
                 + " -Dsurefire.failIfNoSpecifiedTests=false -DskipITs -Dbench.quick=true"
-            : "./mvnw -B -ntp -pl operator test -Pbenchmark -Dtest=CapacityBenchmark"
+            : "./mvnw -B -ntp -pl operator -am test -Pbenchmark -Dtest=CapacityBenchmark"
                 + " -Dsurefire.failIfNoSpecifiedTests=false -DskipITs";
     String section =
         "## B3: capacity efficiency over a diurnal day\n\n"

@@ -108,7 +108,7 @@ class ReactionBenchmark {
         1,
         panels);
     String command =
-        "./mvnw -B -ntp -pl operator test -Pbenchmark -Dtest=ReactionBenchmark"
+        "./mvnw -B -ntp -pl operator -am test -Pbenchmark -Dtest=ReactionBenchmark"
             + " -Dsurefire.failIfNoSpecifiedTests=false -DskipITs"
             + (quick ? " -Dbench.quick=true" : "");
     String section =
