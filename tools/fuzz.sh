@@ -18,6 +18,7 @@ targets=(
   worker:AgentProtocolFuzzTest
   devserver:AgentFrameFuzzTest
   devserver:TwirpDecodeFuzzTest
+  devserver:SignalFrameFuzzTest
 )
 if [ $# -gt 0 ]; then
   selected=()
