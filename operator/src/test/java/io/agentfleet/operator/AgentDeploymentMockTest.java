@@ -216,7 +216,7 @@ class AgentDeploymentMockTest {
   }
 
   @Test
-  void invalidSpecIsAConditionAndAnEventNotACrash() {
+  void invalidSpecIsAConditionAndAnEventNotACrash() throws InterruptedException {
     createSecret("livekit");
     AgentDeployment bad = deployment("bad", 2, "agent:1");
     bad.getSpec().getLivekit().setUrl("ftp://nowhere");
@@ -231,6 +231,16 @@ class AgentDeploymentMockTest {
     assertThat(degraded.getMessage()).contains("spec.livekit.url").contains("spec.replicas");
     assertThat(podsOf("bad")).isEmpty();
     assertThat(eventReasons()).contains(EventReason.InvalidSpec.name());
+
+    // Refused, not hot-looped: over 5 s only the 1 s resync of the test profile reconciles it
+    // again (a status write that woke the reconciler would make hundreds), and nothing is written.
+    String version = get("bad").getMetadata().getResourceVersion();
+    double before = invalidSpecReconciles();
+    Thread.sleep(5_000);
+    double during = invalidSpecReconciles() - before;
+    assertThat(during).as("InvalidSpec reconciles in 5 s").isBetween(1.0, 15.0);
+    assertThat(get("bad").getMetadata().getResourceVersion()).isEqualTo(version);
+    assertThat(podsOf("bad")).isEmpty();
 
     mutate(
         "bad",
@@ -415,6 +425,16 @@ class AgentDeploymentMockTest {
   static String reason(List<Condition> conditions, String type) {
     Condition c = Conditions.find(conditions, type);
     return c == null ? null : c.getReason();
+  }
+
+  double invalidSpecReconciles() {
+    return meters
+        .find(AgentDeploymentReconciler.RECONCILES_METRIC)
+        .tag("outcome", EventReason.InvalidSpec.name())
+        .counters()
+        .stream()
+        .mapToDouble(c -> c.count())
+        .sum();
   }
 
   double reconciles() {

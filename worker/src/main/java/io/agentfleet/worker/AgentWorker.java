@@ -200,6 +200,11 @@ public final class AgentWorker implements AutoCloseable {
 
   private void assigned(JobAssignment assignment) {
     String jobId = assignment.getJob().getId();
+    if (state.runs(jobId)) {
+      // Found by AgentProtocolFuzzTest: a repeated assignment started the job a second time.
+      LOG.warn("job {} assigned again while it runs; ignored", jobId);
+      return;
+    }
     if (!state.assigned(jobId)) {
       LOG.warn("assignment of job {} arrived but the worker cannot take it", jobId);
       sendJobStatus(jobId, JobStatus.JS_FAILED, "worker cannot take the job");

@@ -40,10 +40,7 @@ public final class WorkerReportParser {
       throw new MalformedReport("a Kubernetes " + root.get("kind") + ", not a worker report");
     }
     WorkerStatusFormat format = declared == WorkerStatusFormat.AUTO ? detect(root) : declared;
-    int activeJobs = (int) Math.round(number(root, "active_jobs", 0.0));
-    if (activeJobs < 0) {
-      throw new MalformedReport("active_jobs is negative");
-    }
+    int activeJobs = (int) Math.round(count(root, "active_jobs"));
     // Python leaves a zero load out; Node never sends one.
     Double load = Double.valueOf(0.0);
     if (root.has("worker_load")) {
@@ -57,9 +54,9 @@ public final class WorkerReportParser {
     String status = text(root, "status");
     boolean draining = root.path("draining").asBoolean(false);
     boolean full = draining || (status != null && status.toUpperCase().contains("FULL"));
-    Integer maxJobs = root.has("max_jobs") ? (int) number(root, "max_jobs", 0.0) : null;
-    Long succeeded = root.has("jobs_succeeded") ? (long) number(root, "jobs_succeeded", 0.0) : null;
-    Long failed = root.has("jobs_failed") ? (long) number(root, "jobs_failed", 0.0) : null;
+    Integer maxJobs = root.has("max_jobs") ? (int) count(root, "max_jobs") : null;
+    Long succeeded = root.has("jobs_succeeded") ? (long) count(root, "jobs_succeeded") : null;
+    Long failed = root.has("jobs_failed") ? (long) count(root, "jobs_failed") : null;
     return new WorkerReport(activeJobs, load, full, draining, maxJobs, succeeded, failed, format);
   }
 
@@ -79,7 +76,27 @@ public final class WorkerReportParser {
     if (!node.isNumber()) {
       throw new MalformedReport(field + " is not a number: " + node);
     }
-    return node.asDouble();
+    double value = node.asDouble();
+    // 1e400 reads as Infinity: a load or a count no planner can use.
+    if (!Double.isFinite(value)) {
+      throw new MalformedReport(field + " is not a finite number");
+    }
+    return value;
+  }
+
+  /**
+   * A count of jobs: not negative and within an int, so a cast cannot wrap 1e10 into some other
+   * count.
+   */
+  private static double count(JsonNode root, String field) {
+    double value = number(root, field, 0.0);
+    if (value < 0) {
+      throw new MalformedReport(field + " is negative");
+    }
+    if (value > Integer.MAX_VALUE) {
+      throw new MalformedReport(field + " is out of range: " + root.get(field));
+    }
+    return value;
   }
 
   private static String text(JsonNode root, String field) {

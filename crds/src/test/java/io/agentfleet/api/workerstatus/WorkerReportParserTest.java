@@ -79,6 +79,12 @@ class WorkerReportParserTest {
         "{\"worker_load\":-0.5}",
         "{\"active_jobs\":1",
         "{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"code\":503}",
+        // Found by the fuzz test's seeds: Infinity and counts that wrapped when cast to int.
+        "{\"active_jobs\":1,\"worker_load\":1e400}",
+        "{\"active_jobs\":1e10}",
+        "{\"active_jobs\":1,\"max_jobs\":-3}",
+        "{\"active_jobs\":1,\"jobs_failed\":-1}",
+        "{\"active_jobs\":1,\"jobs_succeeded\":1e300}",
       })
   void garbageIsRejectedNotReadAsIdle(String body) {
     assertThatThrownBy(() -> WorkerReportParser.parse(body, WorkerStatusFormat.AUTO))

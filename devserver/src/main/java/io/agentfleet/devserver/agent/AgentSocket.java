@@ -68,7 +68,7 @@ public final class AgentSocket implements Session.Listener.AutoDemanding {
     int size = payload.remaining();
     WorkerMessage message;
     try {
-      message = WorkerMessage.parseFrom(payload);
+      message = decode(payload);
     } catch (InvalidProtocolBufferException e) {
       reject(StatusCode.BAD_DATA, "undecodable frame of " + size + " bytes");
       return;
@@ -82,14 +82,28 @@ public final class AgentSocket implements Session.Listener.AutoDemanding {
   @Override
   public void onWebSocketText(String text) {
     json = true;
-    WorkerMessage.Builder message = WorkerMessage.newBuilder();
+    WorkerMessage message;
     try {
-      JsonFormat.parser().ignoringUnknownFields().merge(text, message);
+      message = decodeJson(text);
     } catch (InvalidProtocolBufferException e) {
       reject(StatusCode.BAD_DATA, "undecodable JSON frame of " + text.length() + " chars");
       return;
     }
-    handle(message.build());
+    handle(message);
+  }
+
+  /** A binary frame from a worker; anything undecodable is InvalidProtocolBufferException. */
+  static WorkerMessage decode(ByteBuffer payload) throws InvalidProtocolBufferException {
+    return WorkerMessage.parseFrom(payload);
+  }
+
+  /**
+   * A text frame (the JSON form some SDKs speak); undecodable is InvalidProtocolBufferException.
+   */
+  static WorkerMessage decodeJson(String text) throws InvalidProtocolBufferException {
+    WorkerMessage.Builder message = WorkerMessage.newBuilder();
+    JsonFormat.parser().ignoringUnknownFields().merge(text, message);
+    return message.build();
   }
 
   @Override

@@ -161,11 +161,16 @@ public final class RtcParticipant implements Session.Listener.AutoDemanding {
     run(this::start);
   }
 
+  /** A client's signalling frame; anything undecodable is InvalidProtocolBufferException. */
+  static SignalRequest decode(ByteBuffer payload) throws InvalidProtocolBufferException {
+    return SignalRequest.parseFrom(payload);
+  }
+
   @Override
   public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
     SignalRequest request;
     try {
-      request = SignalRequest.parseFrom(payload);
+      request = decode(payload);
     } catch (InvalidProtocolBufferException e) {
       LOG.warn("{}: undecodable signal frame", identity());
       return;

@@ -130,8 +130,8 @@ public final class TwirpHandler extends Handler.Abstract {
     }
   }
 
-  private static Message decode(Message prototype, byte[] body, boolean json)
-      throws TwirpException {
+  /** The request as the method's type, or a {@code malformed} TwirpException; nothing else. */
+  static Message decode(Message prototype, byte[] body, boolean json) throws TwirpException {
     try {
       if (json) {
         Message.Builder builder = prototype.newBuilderForType();

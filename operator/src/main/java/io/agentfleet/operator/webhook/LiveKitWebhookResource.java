@@ -6,7 +6,6 @@ import io.agentfleet.operator.dashboard.JoinLatencies;
 import io.agentfleet.operator.placement.DispatchWatch;
 import io.agentfleet.operator.redispatch.RedispatchStep;
 import io.agentfleet.operator.redispatch.RoomWatch;
-import io.livekit.server.WebhookReceiver;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -31,7 +30,8 @@ public class LiveKitWebhookResource {
 
   private static final Logger LOG = Logger.getLogger(LiveKitWebhookResource.class);
 
-  private final Optional<WebhookReceiver> receiver;
+  private final Optional<WebhookVerifier> verifier;
+  private final SeenWebhooks seen = new SeenWebhooks(SeenWebhooks.DEFAULT_CAPACITY);
   private final ExpectedCalls expected;
   private final DispatchWatch dispatches;
   private final JoinLatencies joins;
@@ -49,10 +49,10 @@ public class LiveKitWebhookResource {
       RedispatchStep redispatch,
       MeterRegistry meters,
       Clock clock) {
-    this.receiver =
+    this.verifier =
         config.webhook().apiKey().isPresent() && config.webhook().apiSecret().isPresent()
             ? Optional.of(
-                new WebhookReceiver(
+                new WebhookVerifier(
                     config.webhook().apiKey().get(), config.webhook().apiSecret().get()))
             : Optional.empty();
     this.expected = expected;
@@ -67,22 +67,23 @@ public class LiveKitWebhookResource {
   @POST
   @Consumes("*/*")
   public Response receive(String body, @HeaderParam("Authorization") String authorization) {
-    if (receiver.isEmpty()) {
+    if (verifier.isEmpty()) {
       return refuse(
           503,
           "webhooks are not configured: set agentfleet.operator.webhook.api-key and api-secret");
     }
-    if (authorization == null || authorization.isBlank()) {
-      return refuse(401, "missing Authorization header");
-    }
     WebhookEvent event;
     try {
-      // LiveKit sends the raw JWT; accept a Bearer prefix too.
-      String token =
-          authorization.startsWith("Bearer ") ? authorization.substring(7) : authorization;
-      event = receiver.get().receive(body, token);
-    } catch (Exception e) {
-      return refuse(401, "signature rejected: " + e.getMessage());
+      event = verifier.get().verify(body, authorization);
+    } catch (WebhookVerifier.Refused e) {
+      return refuse(e.status(), e.getMessage());
+    }
+    // LiveKit retries a webhook it thinks failed; a signed copy must not count its call twice.
+    if (!seen.firstTime(event.getId())) {
+      meters
+          .counter("agentfleet.webhooks", "event", event.getEvent(), "outcome", "duplicate")
+          .increment();
+      return Response.ok().build();
     }
     meters
         .counter("agentfleet.webhooks", "event", event.getEvent(), "outcome", "accepted")

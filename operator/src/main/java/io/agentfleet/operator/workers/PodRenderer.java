@@ -25,7 +25,8 @@ import java.util.Objects;
 /**
  * Turns an AgentDeployment into the effective pod template of its workers: the user's template plus
  * what every LiveKit worker needs (connection env, probes on the status port, a grace period that
- * covers the drain). Whatever the template already sets wins.
+ * covers the drain, the restricted security context of {@link SecurityDefaults}). Whatever the
+ * template already sets wins.
  */
 public final class PodRenderer {
 
@@ -88,6 +89,7 @@ public final class PodRenderer {
     if (worker.getReadinessProbe() == null) {
       worker.setReadinessProbe(httpProbe(readinessPath(spec), port, 2, 1));
     }
+    SecurityDefaults.apply(template.getSpec());
     return template;
   }
 

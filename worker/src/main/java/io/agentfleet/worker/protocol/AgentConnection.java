@@ -38,6 +38,31 @@ public final class AgentConnection implements AutoCloseable {
    */
   public static final Duration DEFAULT_SILENCE_TIMEOUT = Duration.ofSeconds(30);
 
+  /**
+   * One complete binary frame from the server as a message, or {@link MalformedFrame} when it is
+   * not a ServerMessage or carries none; the connection is dropped then (a server that speaks
+   * garbage is reconnected to, not trusted).
+   */
+  public static ServerMessage decode(byte[] frame) {
+    ServerMessage message;
+    try {
+      message = ServerMessage.parseFrom(frame);
+    } catch (InvalidProtocolBufferException e) {
+      throw new MalformedFrame("undecodable frame of " + frame.length + " bytes");
+    }
+    if (message.getMessageCase() == ServerMessage.MessageCase.MESSAGE_NOT_SET) {
+      throw new MalformedFrame("frame of " + frame.length + " bytes without a message");
+    }
+    return message;
+  }
+
+  /** A frame from the server that is not an agent-protocol message. */
+  public static final class MalformedFrame extends IllegalArgumentException {
+    public MalformedFrame(String message) {
+      super(message);
+    }
+  }
+
   /** Receives connection events, on the connection's threads. */
   public interface Listener {
     void registered(RegisterWorkerResponse response);
@@ -246,13 +271,9 @@ public final class AgentConnection implements AutoCloseable {
         partial.reset();
         ServerMessage message;
         try {
-          message = ServerMessage.parseFrom(frame);
-        } catch (InvalidProtocolBufferException e) {
-          dropConnection(webSocket, "undecodable frame of " + frame.length + " bytes");
-          return null;
-        }
-        if (message.getMessageCase() == ServerMessage.MessageCase.MESSAGE_NOT_SET) {
-          dropConnection(webSocket, "frame of " + frame.length + " bytes without a message");
+          message = decode(frame);
+        } catch (MalformedFrame e) {
+          dropConnection(webSocket, e.getMessage());
           return null;
         }
         handle(message);

@@ -86,14 +86,26 @@ public final class WorkerState {
     return answer.build();
   }
 
-  /** The server assigned an accepted job: returns true if it should run. */
+  /**
+   * The server assigned an accepted job: returns true if it should run; false when the worker
+   * cannot take it or already runs it ({@link #runs}).
+   */
   public synchronized boolean assigned(String jobId) {
+    // A server that repeats an assignment must not get the job run twice.
+    if (running.contains(jobId)) {
+      return false;
+    }
     boolean wasReserved = reserved.remove(jobId);
     if (!wasReserved && (draining || occupied() >= maxJobs)) {
       return false;
     }
     running.add(jobId);
     return true;
+  }
+
+  /** Whether this job runs here already (a second assignment of it is not a second job). */
+  public synchronized boolean runs(String jobId) {
+    return running.contains(jobId);
   }
 
   /** An accepted job was never assigned in time; free its slot. */

@@ -179,4 +179,14 @@ class WorkerStateTest {
     assertThatThrownBy(() -> new WorkerState("", 0, 1.0))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aRepeatedAssignmentDoesNotRunTheJobTwice() {
+    WorkerState state = new WorkerState("", 2, 1.0);
+    state.offer("AJ_1", 0);
+    assertThat(state.assigned("AJ_1")).isTrue();
+    assertThat(state.runs("AJ_1")).isTrue();
+    assertThat(state.assigned("AJ_1")).as("found by AgentProtocolFuzzTest").isFalse();
+    assertThat(state.snapshot().activeJobs()).isEqualTo(1);
+  }
 }
