@@ -1,9 +1,7 @@
 package io.agentfleet.operator.autoscale;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import io.agentfleet.operator.tombstone.Tombstones;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -13,19 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class AutoscalerStateStore {
 
-  /** Deleted deployments remembered, so a decision still in flight does not store for them. */
-  private static final int GONE_KEPT = 10_000;
-
   private final Map<String, ScalingHistory> histories = new ConcurrentHashMap<>();
-  private final Set<String> gone =
-      Collections.synchronizedSet(
-          Collections.newSetFromMap(
-              new LinkedHashMap<>() {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                  return size() > GONE_KEPT;
-                }
-              }));
+  private final Tombstones gone = new Tombstones();
 
   public ScalingHistory load(String key) {
     return histories.getOrDefault(key, ScalingHistory.empty());

@@ -2,6 +2,7 @@ package io.agentfleet.operator.dashboard;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
+import io.agentfleet.operator.tombstone.Tombstones;
 import io.agentfleet.operator.workers.WorkerPod;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import java.time.Instant;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,22 +55,9 @@ public final class Board {
     final Deque<EventLine> events = new ArrayDeque<>();
   }
 
-  /**
-   * Deleted deployments by uid (never reused), so a reconcile still in flight does not bring one
-   * back.
-   */
-  private static final int GONE_KEPT = 10_000;
-
   private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
-  private final Set<String> gone =
-      Collections.synchronizedSet(
-          Collections.newSetFromMap(
-              new LinkedHashMap<>() {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                  return size() > GONE_KEPT;
-                }
-              }));
+  // Deleted deployments, so a reconcile still in flight does not bring one back.
+  private final Tombstones gone = new Tombstones();
   private final JoinLatencies joins = new JoinLatencies();
   // The reconciler's revision watch, once the controller has started it.
   private volatile Function<AgentDeployment, Set<ControllerRevision>> revisions = d -> Set.of();
