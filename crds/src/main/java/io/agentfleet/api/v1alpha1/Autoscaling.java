@@ -63,6 +63,14 @@ public class Autoscaling {
   private Integer idleWorkers = 1;
 
   @JsonPropertyDescription(
+      "Fixed: keep idleWorkers spare workers. Measured: keep room for the calls that arrived while"
+          + " a worker started, from the fleet's own recent figures (the largest rise in calls over"
+          + " any stretch as long as the measured worker start-up, in the last 10 minutes, plus"
+          + " its square root), never fewer than idleWorkers workers.")
+  @Default("Fixed")
+  private WarmBuffer warmBuffer = WarmBuffer.FIXED;
+
+  @JsonPropertyDescription(
       "Relative change of load against target below which nothing is done (HPA's tolerance).")
   @Min(0)
   @Max(1.0)
@@ -141,6 +149,14 @@ public class Autoscaling {
     this.idleWorkers = idleWorkers;
   }
 
+  public WarmBuffer getWarmBuffer() {
+    return warmBuffer;
+  }
+
+  public void setWarmBuffer(WarmBuffer warmBuffer) {
+    this.warmBuffer = warmBuffer;
+  }
+
   public Double getTolerance() {
     return tolerance;
   }
@@ -198,6 +214,7 @@ public class Autoscaling {
         && Objects.equals(targetLoad, a.targetLoad)
         && Objects.equals(jobsPerWorker, a.jobsPerWorker)
         && Objects.equals(idleWorkers, a.idleWorkers)
+        && Objects.equals(warmBuffer, a.warmBuffer)
         && Objects.equals(tolerance, a.tolerance)
         && Objects.equals(startupAllowanceSeconds, a.startupAllowanceSeconds)
         && Objects.equals(scaleUp, a.scaleUp)
@@ -215,6 +232,7 @@ public class Autoscaling {
         targetLoad,
         jobsPerWorker,
         idleWorkers,
+        warmBuffer,
         tolerance,
         startupAllowanceSeconds,
         scaleUp,

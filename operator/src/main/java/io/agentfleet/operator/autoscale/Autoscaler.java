@@ -1,5 +1,6 @@
 package io.agentfleet.operator.autoscale;
 
+import io.agentfleet.api.v1alpha1.WarmBuffer;
 import io.agentfleet.operator.autoscale.ScaleDecision.Limit;
 import io.agentfleet.operator.autoscale.ScalingHistory.Recommendation;
 import io.agentfleet.operator.autoscale.ScalingHistory.ScaleChange;
@@ -16,11 +17,15 @@ import java.util.Locale;
  * <ol>
  *   <li><b>Demand</b>: by load, ceil(sum of loads / targetLoad); by calls, ceil(calls /
  *       jobsPerWorker). Calls announced by webhooks and not yet picked up count too. Within the
- *       tolerance band around the workers now carrying load, their number is kept (HPA).
- *   <li><b>Buffer</b>: plus {@code idleWorkers}, plus one slot for each worker that cannot help:
- *       ready but not reporting (it may be carrying calls we cannot see) or still not ready past
- *       the startup allowance (so a stuck start does not block scale-up; it is counted once, so
- *       there is no runaway). Workers starting within the allowance count as coming capacity.
+ *       tolerance band around the workers now carrying load, their number is kept (HPA); by calls,
+ *       only against shrinking.
+ *   <li><b>Buffer</b>: plus {@code idleWorkers}, or with a measured warm buffer as many workers as
+ *       the largest recent rise in calls over one measured worker start-up needs, if more (a worker
+ *       ordered now serves only after its start-up; the calls that arrive meanwhile need room
+ *       already there), plus one slot for each worker that cannot help: ready but not reporting (it
+ *       may be carrying calls we cannot see) or still not ready past the startup allowance (so a
+ *       stuck start does not block scale-up; it is counted once, so there is no runaway). Workers
+ *       starting within the allowance count as coming capacity.
  *   <li><b>Bounds</b>: at least minReplicas or an open schedule's floor, at most maxReplicas.
  *   <li><b>Unknown status never scales down</b>: while a ready worker does not report, the answer
  *       is not below the current size.
@@ -69,9 +74,13 @@ public final class Autoscaler {
     // A call waiting for a worker is a call: the server placed it nowhere, so no report has it.
     int expected = sample.expectedCalls() + sample.waitingDispatches();
 
+    Traffic traffic = history.traffic().observe(now, calls + expected, sample.workers());
+
     double demand;
+    double perCallWorkers;
     String demandWords;
     if (policy.byCalls()) {
+      perCallWorkers = 1.0 / policy.jobsPerWorker();
       demand = (calls + expected) / (double) policy.jobsPerWorker();
       demandWords =
           String.format(
@@ -83,6 +92,7 @@ public final class Autoscaler {
         sumLoad += w.report().effectiveLoad(max == null ? 1 : max);
       }
       double perCall = calls > 0 ? sumLoad / calls : policy.targetLoad();
+      perCallWorkers = perCall / policy.targetLoad();
       double meanLoad = reporting.isEmpty() ? 0 : sumLoad / reporting.size();
       sumLoad += expected * perCall;
       demand = sumLoad / policy.targetLoad();
@@ -105,15 +115,38 @@ public final class Autoscaler {
               Locale.ROOT, " (%d dispatches waiting for a worker)", sample.waitingDispatches());
     }
 
-    int carrying = current - policy.idleWorkers() - notReporting - stuck;
     int needed = (int) Math.ceil(demand - 1e-9);
+    int buffer = policy.idleWorkers();
+    String bufferWords = buffer > 0 ? " + " + buffer + " idle" : "";
+    if (policy.warmBuffer() == WarmBuffer.MEASURED) {
+      Duration startup = traffic.startup().orElse(policy.startupAllowance());
+      int rise = traffic.rise(startup);
+      // Arrivals are random: the next stretch may bring more than the last ten minutes' worst, by
+      // about a standard deviation of a Poisson count (its square root).
+      int room = rise + (int) Math.ceil(Math.sqrt(rise));
+      int measured = (int) Math.ceil(demand + room * perCallWorkers - 1e-9) - needed;
+      if (measured > buffer) {
+        buffer = measured;
+        bufferWords =
+            String.format(
+                Locale.ROOT,
+                " + %d spare for %d calls (a rise of %d) in a %d s start-up",
+                buffer,
+                room,
+                rise,
+                startup.toSeconds());
+      }
+    }
+    int carrying = current - buffer - notReporting - stuck;
     int demandWorkers = needed;
     if (carrying > 0 && Math.abs(demand / carrying - 1) <= policy.tolerance()) {
       // Calls announced by webhooks may only add workers: keeping the band's size when they push
-      // demand up, never dropping below it, keeps the answer monotonic in demand.
-      demandWorkers = expected == 0 ? carrying : Math.max(carrying, needed);
+      // demand up, never dropping below it, keeps the answer monotonic in demand. Counted in
+      // slots there is no headroom below a full worker but the buffer, so there the band only
+      // holds the fleet from shrinking: holding it from growing would eat the buffer.
+      demandWorkers = expected == 0 && !policy.byCalls() ? carrying : Math.max(carrying, needed);
     }
-    int raw = demandWorkers + policy.idleWorkers() + notReporting + stuck;
+    int raw = demandWorkers + buffer + notReporting + stuck;
 
     int floor = policy.minReplicas();
     for (ScheduleWindow window : policy.schedules()) {
@@ -212,7 +245,7 @@ public final class Autoscaler {
 
     String reason =
         demandWords
-            + (policy.idleWorkers() > 0 ? " + " + policy.idleWorkers() + " idle" : "")
+            + bufferWords
             + (notReporting + stuck > 0 ? " + " + (notReporting + stuck) + " not serving" : "")
             + " → "
             + replicas
@@ -224,7 +257,8 @@ public final class Autoscaler {
             : policy.downWindow();
     List<Recommendation> seed = fresh ? List.of(new Recommendation(now, current)) : List.of();
     ScalingHistory base = fresh ? new ScalingHistory(seed, List.of()) : history;
-    ScalingHistory next = base.with(new Recommendation(now, recommendation), change, now, keep);
+    ScalingHistory next =
+        base.with(new Recommendation(now, recommendation), change, traffic, now, keep);
     return new ScaleDecision(current, replicas, limit, reason, next);
   }
 }

@@ -6,24 +6,31 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The autoscaler's memory: recent recommendations (for the stabilization windows) and recent scale
- * changes (for the per-minute rate limits). Immutable; each decision returns the next one.
+ * The autoscaler's memory: recent recommendations (for the stabilization windows), recent scale
+ * changes (for the per-minute rate limits) and the traffic it measured (for a measured warm
+ * buffer). Immutable; each decision returns the next one.
  */
-public record ScalingHistory(List<Recommendation> recommendations, List<ScaleChange> changes) {
+public record ScalingHistory(
+    List<Recommendation> recommendations, List<ScaleChange> changes, Traffic traffic) {
+
+  public ScalingHistory(List<Recommendation> recommendations, List<ScaleChange> changes) {
+    this(recommendations, changes, Traffic.empty());
+  }
 
   public record Recommendation(Instant at, int replicas) {}
 
   public record ScaleChange(Instant at, int from, int to) {}
 
   public static ScalingHistory empty() {
-    return new ScalingHistory(List.of(), List.of());
+    return new ScalingHistory(List.of(), List.of(), Traffic.empty());
   }
 
   public boolean isEmpty() {
     return recommendations.isEmpty() && changes.isEmpty();
   }
 
-  ScalingHistory with(Recommendation r, ScaleChange change, Instant now, Duration keep) {
+  ScalingHistory with(
+      Recommendation r, ScaleChange change, Traffic next, Instant now, Duration keep) {
     Instant cutoff = now.minus(keep);
     List<Recommendation> recs = new ArrayList<>();
     for (Recommendation old : recommendations) {
@@ -42,6 +49,6 @@ public record ScalingHistory(List<Recommendation> recommendations, List<ScaleCha
     if (change != null) {
       kept.add(change);
     }
-    return new ScalingHistory(List.copyOf(recs), List.copyOf(kept));
+    return new ScalingHistory(List.copyOf(recs), List.copyOf(kept), next);
   }
 }

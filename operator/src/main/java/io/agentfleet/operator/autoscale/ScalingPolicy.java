@@ -3,6 +3,7 @@ package io.agentfleet.operator.autoscale;
 import io.agentfleet.api.v1alpha1.Autoscaling;
 import io.agentfleet.api.v1alpha1.ScalingRules;
 import io.agentfleet.api.v1alpha1.ScalingSchedule;
+import io.agentfleet.api.v1alpha1.WarmBuffer;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ public record ScalingPolicy(
     double targetLoad,
     int jobsPerWorker,
     int idleWorkers,
+    WarmBuffer warmBuffer,
     double tolerance,
     Duration startupAllowance,
     Duration upWindow,
@@ -62,6 +64,7 @@ public record ScalingPolicy(
         Objects.requireNonNullElse(a.getTargetLoad(), 0.5),
         Objects.requireNonNullElse(a.getJobsPerWorker(), 0),
         Objects.requireNonNullElse(a.getIdleWorkers(), 1),
+        Objects.requireNonNullElse(a.getWarmBuffer(), WarmBuffer.FIXED),
         Objects.requireNonNullElse(a.getTolerance(), 0.1),
         Duration.ofSeconds(Objects.requireNonNullElse(a.getStartupAllowanceSeconds(), 120)),
         Duration.ofSeconds(Objects.requireNonNullElse(up.getStabilizationSeconds(), 0)),

@@ -2,6 +2,7 @@ package io.agentfleet.operator.autoscale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.agentfleet.api.v1alpha1.WarmBuffer;
 import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
 import io.agentfleet.api.workerstatus.WorkerReport;
 import io.agentfleet.operator.autoscale.ScalingHistory.ScaleChange;
@@ -60,6 +61,7 @@ class AutoscalerPropertiesTest {
         0.1 + r.nextInt(91) / 100.0,
         r.nextInt(9), // 0: by load
         r.nextInt(4),
+        r.nextBoolean() ? WarmBuffer.FIXED : WarmBuffer.MEASURED,
         new double[] {0.0, 0.1, 0.2}[r.nextInt(3)],
         Duration.ofSeconds(120),
         Duration.ZERO,
@@ -245,6 +247,7 @@ class AutoscalerPropertiesTest {
         p.targetLoad(),
         jobsPerWorker,
         p.idleWorkers(),
+        p.warmBuffer(),
         tolerance,
         p.startupAllowance(),
         p.upWindow(),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.agentfleet.api.v1alpha1.Autoscaling;
 import io.agentfleet.api.v1alpha1.ScalingRules;
 import io.agentfleet.api.v1alpha1.ScalingSchedule;
+import io.agentfleet.api.v1alpha1.WarmBuffer;
 import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
 import io.agentfleet.api.workerstatus.WorkerReport;
 import io.agentfleet.operator.autoscale.ScaleDecision.Limit;
@@ -80,6 +81,21 @@ class AutoscalerTest {
 
   static WorkerPod starting(String name, long ageSeconds) {
     return new WorkerPod(name, "r1", false, false, false, T0.minusSeconds(ageSeconds), null);
+  }
+
+  static WorkerPod startingAt(String name, Instant created) {
+    return new WorkerPod(name, "r1", false, false, false, created, null);
+  }
+
+  static WorkerPod reportingSince(String name, Instant created) {
+    return new WorkerPod(
+        name,
+        "r1",
+        true,
+        false,
+        false,
+        created,
+        new WorkerReport(0, 0.0, false, false, null, null, null, WorkerStatusFormat.AGENTFLEET));
   }
 
   static WorkerPod terminating(String name, int calls) {
@@ -171,6 +187,36 @@ class AutoscalerTest {
             4,
             Limit.NONE),
         Arguments.of(
+            "by calls the band holds against shrinking",
+            spec(
+                a -> {
+                  a.setTolerance(0.1);
+                  a.setJobsPerWorker(10);
+                }),
+            4,
+            List.of(
+                worker("a", 0.5, 10),
+                worker("b", 0.5, 9),
+                worker("c", 0.5, 9),
+                worker("d", 0.5, 9)),
+            4,
+            Limit.NONE),
+        Arguments.of(
+            "by calls the band never holds against growing: 41 calls need 5 workers",
+            spec(
+                a -> {
+                  a.setTolerance(0.1);
+                  a.setJobsPerWorker(10);
+                }),
+            4,
+            List.of(
+                worker("a", 0.5, 11),
+                worker("b", 0.5, 10),
+                worker("c", 0.5, 10),
+                worker("d", 0.5, 10)),
+            5,
+            Limit.NONE),
+        Arguments.of(
             "outside the band it moves",
             spec(a -> a.setTolerance(0.1)),
             4,
@@ -257,6 +303,73 @@ class AutoscalerTest {
     assertThat(decide(a, 10, fleet).replicas()).isEqualTo(10);
     // Found by AutoscalerPropertiesTest: one expected call used to leave the band and give 9.
     assertThat(decide(a, 10, fleet, 1, ScalingHistory.empty(), T0).replicas()).isEqualTo(10);
+  }
+
+  @Test
+  void aMeasuredWarmBufferHoldsTheCallsThatArriveWhileAWorkerStarts() {
+    Autoscaling a =
+        spec(
+            x -> {
+              x.setJobsPerWorker(10);
+              x.setIdleWorkers(1);
+              x.setWarmBuffer(WarmBuffer.MEASURED);
+            });
+    // A worker created at T0 reports 20 s later: the fleet's start-up is 20 s.
+    ScalingHistory h = ScalingHistory.empty();
+    h = decide(a, 2, List.of(worker("w1", 0.1, 1), startingAt("w2", T0)), 0, h, T0).history();
+    // Calls climb from 1 to 31 within the 20 s.
+    for (int s = 1; s <= 20; s++) {
+      int calls = 1 + (s * 30) / 20;
+      List<WorkerPod> fleet =
+          s < 20
+              ? List.of(worker("w1", 0.1, calls), startingAt("w2", T0))
+              : List.of(worker("w1", 0.1, calls), reportingSince("w2", T0));
+      h = decide(a, 2, fleet, 0, h, T0.plusSeconds(s)).history();
+    }
+    assertThat(h.traffic().startup()).contains(Duration.ofSeconds(20));
+    // 31 calls need 4 workers, which leave 9 slots free; room for 36 calls (a rise of 30, plus
+    // its square root) needs 3 workers more.
+    ScaleDecision d =
+        decide(
+            a,
+            2,
+            List.of(worker("w1", 0.1, 31), reportingSince("w2", T0)),
+            0,
+            h,
+            T0.plusSeconds(21));
+    assertThat(d.replicas()).isEqualTo(7);
+    assertThat(d.reason()).contains("+ 3 spare for 36 calls (a rise of 30) in a 20 s start-up");
+
+    // Fixed: the one idle worker only.
+    a.setWarmBuffer(WarmBuffer.FIXED);
+    assertThat(
+            decide(
+                    a,
+                    2,
+                    List.of(worker("w1", 0.1, 31), reportingSince("w2", T0)),
+                    0,
+                    h,
+                    T0.plusSeconds(21))
+                .replicas())
+        .isEqualTo(5);
+  }
+
+  @Test
+  void aMeasuredWarmBufferIsNeverBelowIdleWorkersAndQuietTrafficNeedsNoMore() {
+    Autoscaling a =
+        spec(
+            x -> {
+              x.setJobsPerWorker(10);
+              x.setIdleWorkers(2);
+              x.setWarmBuffer(WarmBuffer.MEASURED);
+            });
+    ScalingHistory h = ScalingHistory.empty();
+    for (int s = 0; s < 30; s++) {
+      h = decide(a, 3, List.of(worker("w1", 0.5, 5)), 0, h, T0.plusSeconds(s)).history();
+    }
+    ScaleDecision d = decide(a, 3, List.of(worker("w1", 0.5, 5)), 0, h, T0.plusSeconds(30));
+    assertThat(d.replicas()).isEqualTo(3);
+    assertThat(d.reason()).contains("+ 2 idle");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.agentfleet.operator.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentfleet.api.v1alpha1.Autoscaling;
+import io.agentfleet.api.v1alpha1.WarmBuffer;
 import io.agentfleet.controlplane.BenchmarkReport;
 import java.awt.Color;
 import java.nio.file.Files;
@@ -25,6 +26,9 @@ class CapacityBenchmark {
   static final int SLOTS = 10;
   static final long STARTUP_SECONDS = 10;
 
+  /** A worker that loads models or pulls a large image before it registers. */
+  static final long SLOW_STARTUP_SECONDS = 45;
+
   @Test
   void capacityEfficiency() throws Exception {
     boolean quick = Bench.quick();
@@ -36,17 +40,33 @@ class CapacityBenchmark {
 
     Map<String, FleetSimulation.Result> results = new LinkedHashMap<>();
     results.put(
-        "Agentfleet (sample settings)",
+        "before: Agentfleet (sample settings)",
         new FleetSimulation(SLOTS, STARTUP_SECONDS, 1)
             .run(trace, new Scalers.Agentfleet(Scalers.sampleSpec()), 0));
-    // The same planner counting capacity in the slots a worker offers (scale on calls, full at
-    // SLOTS) instead of aiming every worker at half load: existing settings, no code change.
+    // After: capacity counted in the slots a worker offers (scale on calls, full at SLOTS)
+    // instead of aiming every worker at half load, with one idle worker or with a warm buffer
+    // sized from the fleet's own measured rise in calls over its measured start-up.
     Autoscaling bySlots = Scalers.sampleSpec();
     bySlots.setJobsPerWorker(SLOTS);
+    Autoscaling measured = Scalers.sampleSpec();
+    measured.setJobsPerWorker(SLOTS);
+    measured.setWarmBuffer(WarmBuffer.MEASURED);
     results.put(
-        "Agentfleet, by slots (jobsPerWorker " + SLOTS + ", one idle worker)",
+        "after: by slots (jobsPerWorker " + SLOTS + "), one idle worker",
         new FleetSimulation(SLOTS, STARTUP_SECONDS, 1)
             .run(trace, new Scalers.Agentfleet(bySlots), 0));
+    results.put(
+        "after: by slots, measured warm buffer",
+        new FleetSimulation(SLOTS, STARTUP_SECONDS, 1)
+            .run(trace, new Scalers.Agentfleet(measured), 0));
+    results.put(
+        "after: by slots, one idle worker, " + SLOW_STARTUP_SECONDS + " s start-up",
+        new FleetSimulation(SLOTS, SLOW_STARTUP_SECONDS, 1)
+            .run(trace, new Scalers.Agentfleet(bySlots), 0));
+    results.put(
+        "after: by slots, measured warm buffer, " + SLOW_STARTUP_SECONDS + " s start-up",
+        new FleetSimulation(SLOTS, SLOW_STARTUP_SECONDS, 1)
+            .run(trace, new Scalers.Agentfleet(measured), 0));
     results.put(
         "HPA-style (CPU 70 %)",
         new FleetSimulation(SLOTS, STARTUP_SECONDS, 1).run(trace, Scalers.HpaStyle.hpa(19), 0));

@@ -30,13 +30,17 @@ final class FleetSimulation {
   }
 
   static final class Worker {
+    /** Stable for the worker's life, as a pod name is. */
+    final long id;
+
     final long created;
     final long readyAt;
     final List<Double> callEnds = new ArrayList<>();
     long drainingSince = -1;
     boolean exited;
 
-    Worker(long created, long readyAt) {
+    Worker(long id, long created, long readyAt) {
+      this.id = id;
       this.created = created;
       this.readyAt = readyAt;
     }
@@ -84,6 +88,7 @@ final class FleetSimulation {
   final int slots;
   final long startupSeconds;
   final List<Worker> workers = new ArrayList<>();
+  private long nextId;
   final Deque<Trace.Call> waiting = new ArrayDeque<>();
   final Deque<Double> waitingSince = new ArrayDeque<>();
   int replicas;
@@ -93,7 +98,7 @@ final class FleetSimulation {
     this.startupSeconds = startupSeconds;
     this.replicas = initialReplicas;
     for (int i = 0; i < initialReplicas; i++) {
-      workers.add(new Worker(-startupSeconds, 0));
+      workers.add(new Worker(nextId++, -startupSeconds, 0));
     }
   }
 
@@ -166,7 +171,7 @@ final class FleetSimulation {
       replicas = scaler.replicas(this, t);
       List<Worker> live = live();
       for (int i = live.size(); i < replicas; i++) {
-        workers.add(new Worker(t, t + startupSeconds));
+        workers.add(new Worker(nextId++, t, t + startupSeconds));
       }
       if (live.size() > replicas) {
         List<Worker> victims = new ArrayList<>(live);

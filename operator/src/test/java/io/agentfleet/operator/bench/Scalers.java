@@ -55,7 +55,6 @@ final class Scalers {
     public int replicas(FleetSimulation fleet, long now) {
       Instant at = T0.plusSeconds(now);
       List<WorkerPod> pods = new ArrayList<>();
-      int i = 0;
       for (Worker w : fleet.workers) {
         boolean ready = w.ready(now);
         WorkerReport report =
@@ -72,7 +71,7 @@ final class Scalers {
                 : null;
         pods.add(
             new WorkerPod(
-                "w" + i++, "r1", ready, w.draining(), false, T0.plusSeconds(w.created), report));
+                "w" + w.id, "r1", ready, w.draining(), false, T0.plusSeconds(w.created), report));
       }
       ScaleDecision d =
           Autoscaler.decide(

@@ -103,6 +103,9 @@ public final class CallLedger {
     CallRecord after = before.observe(placed);
     if (after != before) {
       byDispatch.put(dispatchId, after);
+      // A call given a new agent belongs to its new job only: the server may still report the end
+      // of the lost job later (when the room closes), and that is not the end of the call.
+      dispatchByJob.values().remove(dispatchId);
       dispatchByJob.put(placed.jobId(), dispatchId);
     }
   }

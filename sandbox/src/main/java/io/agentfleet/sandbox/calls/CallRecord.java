@@ -7,7 +7,6 @@ import java.time.Instant;
  * One synthetic call in the ledger. Times are the LiveKit server's, from its report of the call's
  * job ({@link ServerJobs}).
  *
- * @param jobId the LiveKit job that carries the call, or null while none does
  * @param workerId the LiveKit server's id of the worker that took the call, or null
  * @param agentGap how long the call was without an agent between its worker going away and a new
  *     agent's job being placed (a re-dispatch), or null when that never happened

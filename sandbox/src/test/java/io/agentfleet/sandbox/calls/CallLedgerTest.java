@@ -96,6 +96,22 @@ class CallLedgerTest {
   }
 
   @Test
+  void theLostJobEndingLaterDoesNotEndTheCallItsNewAgentCarries() {
+    CallLedger ledger = new CallLedger(Clock.systemUTC());
+    ledger.dispatched(CallRecord.dispatched("call-1", "AD_1", "a", Duration.ofSeconds(30), T0));
+    ledger.observe(
+        List.of(
+            JobEvent.placed("call-1", "AJ_1", "AW_1", T0.plusSeconds(1)),
+            JobEvent.workerGone("AW_1", T0.plusSeconds(10)),
+            JobEvent.placed("call-1", "AJ_2", "AW_2", T0.plusSeconds(11)),
+            // livekit-server closes the lost job when the room ends, as a success.
+            JobEvent.ended("AJ_1", JobEvent.End.SUCCESS, T0.plusSeconds(31))));
+    assertThat(ledger.records().get(0).outcome()).isEqualTo(CallOutcome.IN_CALL);
+    ledger.observe(List.of(JobEvent.workerGone("AW_2", T0.plusSeconds(32))));
+    assertThat(ledger.records().get(0).outcome()).isEqualTo(CallOutcome.DROPPED);
+  }
+
+  @Test
   void joinLatencyColumn(@TempDir Path dir) throws Exception {
     CallLedger ledger = new CallLedger(Clock.systemUTC());
     ledger.dispatched(CallRecord.dispatched("call-1", "AD_1", "a", Duration.ofSeconds(5), T0));
