@@ -173,7 +173,14 @@ class CapacityBenchmark {
             + " jobs per worker), scale-down stabilization 300 s; *by slots*: the same with"
             + " `jobsPerWorker: "
             + SLOTS
-            + "`, so capacity is counted in the calls a worker takes rather than at half load\n"
+            + "`, so capacity is counted in the calls a worker takes rather than at half load"
+            + " (and the tolerance band holds only against shrinking); *measured warm buffer*:"
+            + " `warmBuffer: Measured`, room for the largest rise in calls over one measured"
+            + " start-up in the last 10 minutes plus its square root, instead of one idle worker."
+            + " *Before* is the planner and settings as they were; the *after* rows run the"
+            + " changed planner, also with workers that take "
+            + SLOW_STARTUP_SECONDS
+            + " s to register (a model download, a large image)\n"
             + "- Oracle: at each second exactly ceil(calls / "
             + SLOTS
             + ") workers, started ahead of need\n"
