@@ -82,6 +82,7 @@ class RedispatchSystemTest {
     until(() -> Files.exists(workdir.resolve("kubeconfig")), Duration.ofSeconds(120));
     Config config = Config.fromKubeconfig(Files.readString(workdir.resolve("kubeconfig")));
     Set<String> lostRooms = new HashSet<>();
+    Set<String> droppedRooms = new HashSet<>();
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       var agd =
           client.resources(AgentDeployment.class).inNamespace("default").withName("sandbox-agent");
@@ -99,9 +100,10 @@ class RedispatchSystemTest {
       workers.forEach((pod, pid) -> jobs.put(pod, activeJobs(pid)));
       String first =
           jobs.entrySet().stream().filter(e -> e.getValue() > 0).findFirst().orElseThrow().getKey();
+      // The server may place all four calls on the first worker to register: then the other
+      // one starts empty and takes every re-dispatched call.
       String second =
           workers.keySet().stream().filter(p -> !p.equals(first)).findFirst().orElseThrow();
-      assertThat(jobs.get(second)).as("calls on the other worker: %s", jobs).isPositive();
 
       Instant kill1 = Instant.now();
       ProcessHandle.of(workers.get(first)).orElseThrow().destroyForcibly();
@@ -135,9 +137,12 @@ class RedispatchSystemTest {
       Thread.sleep(3000);
       Instant kill2 = Instant.now();
       ProcessHandle.of(workers.get(second)).orElseThrow().destroyForcibly();
-      until(() -> lostAfter(log, kill2).size() >= jobs.get(second), Duration.ofSeconds(60));
+      // Its own calls and those re-dispatched to it are lost; the ledger below checks that they
+      // were dropped for good.
+      until(() -> !lostAfter(log, kill2).isEmpty(), Duration.ofSeconds(60));
       Thread.sleep(15000);
       List<Seen> lostOff = lostAfter(log, kill2);
+      lostOff.forEach(l -> droppedRooms.add(l.room()));
       assertThat(lostOff).allSatisfy(l -> assertThat(joinedAfter(log, l)).isEmpty());
       assertThat(assigned(log)).isEqualTo(assigned);
 
@@ -160,7 +165,7 @@ class RedispatchSystemTest {
 
     // The call ledger follows each call through its re-dispatch: the calls of the first worker got
     // a new agent (their gap: the server losing the worker to the new job placed); the second kill,
-    // with re-dispatch off, dropped every call for good.
+    // with re-dispatch off, dropped the calls on that worker for good.
     List<String> ledger = Files.readAllLines(workdir.resolve("calls.csv"));
     List<String> header = List.of(ledger.get(0).split(","));
     int room = header.indexOf("room");
@@ -175,7 +180,13 @@ class RedispatchSystemTest {
       assertThat(call[gap].isEmpty())
           .as("agent gap of %s", String.join(",", call))
           .isEqualTo(!wasLost);
-      assertThat(call[outcome]).isEqualTo("DROPPED");
+      // A re-dispatched call may have gone to the replacement of the first worker (its pod
+      // restarts): the second kill does not touch it, and it runs to its end.
+      if (droppedRooms.contains(call[room])) {
+        assertThat(call[outcome]).as(String.join(",", call)).isEqualTo("DROPPED");
+      } else {
+        assertThat(call[outcome]).as(String.join(",", call)).startsWith("COMPLETED");
+      }
       if (wasLost) {
         ledgerGaps.add(Long.parseLong(call[gap]));
       }
