@@ -51,18 +51,24 @@ public final class ControlPlane implements AutoCloseable {
    * @param workdir holds etcd's data, keys, certificates, logs and kubeconfigs
    * @param apiPort the API server's HTTPS port, 0 for a free one
    * @param controllers kube-controller-manager's controllers; empty to run none
+   * @param auditReads whether the audit log also records gets, lists and watches
    */
-  public record Options(Path workdir, int apiPort, List<String> controllers) {
+  public record Options(Path workdir, int apiPort, List<String> controllers, boolean auditReads) {
     public static Options in(Path workdir) {
-      return new Options(workdir, 0, DEFAULT_CONTROLLERS);
+      return new Options(workdir, 0, DEFAULT_CONTROLLERS, false);
     }
 
     public Options withApiPort(int port) {
-      return new Options(workdir, port, controllers);
+      return new Options(workdir, port, controllers, auditReads);
     }
 
     public Options withControllers(List<String> names) {
-      return new Options(workdir, apiPort, List.copyOf(names));
+      return new Options(workdir, apiPort, List.copyOf(names), auditReads);
+    }
+
+    /** Audits reads (get, list, watch) too, for counting every request a client makes. */
+    public Options withReadsAudited() {
+      return new Options(workdir, apiPort, controllers, true);
     }
   }
 
@@ -110,8 +116,8 @@ public final class ControlPlane implements AutoCloseable {
     writeServiceAccountKey(dir.resolve("pki/sa.key"));
     Files.writeString(
         dir.resolve("tokens.csv"), adminToken + ",admin,admin-uid,\"system:masters\"\n");
-    // Metadata of every write, none of reads: enough to count what a client changed, and no
-    // request or response body, so no Secret value ends up in the log.
+    // Metadata of every write, and of reads only when asked: enough to count what a client
+    // changed, and no request or response body, so no Secret value ends up in the log.
     Files.writeString(
         dir.resolve("audit-policy.yaml"),
         """
@@ -119,10 +125,9 @@ public final class ControlPlane implements AutoCloseable {
         kind: Policy
         omitStages: [RequestReceived]
         rules:
-        - level: None
-          verbs: [get, list, watch]
-        - level: Metadata
-        """);
+        """
+            + (options.auditReads() ? "" : "- level: None\n  verbs: [get, list, watch]\n")
+            + "- level: Metadata\n");
     startEtcd();
     startApiServer();
     writeKubeconfig(adminKubeconfig, adminToken);

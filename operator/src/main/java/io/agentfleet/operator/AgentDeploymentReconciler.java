@@ -49,6 +49,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,6 +78,9 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
   /** Reconciles finished, tagged by outcome ("ok" or the Degraded reason). */
   public static final String RECONCILES_METRIC = "agentfleet.reconciles";
 
+  /** How long one reconcile took, as a histogram (buckets from 1 ms to 30 s). */
+  public static final String RECONCILE_DURATION_METRIC = "agentfleet.reconcile.duration";
+
   private static final Logger LOG = Logger.getLogger(AgentDeploymentReconciler.class);
 
   /** After a rollback, soon: the restored template makes the next revision step. */
@@ -91,6 +95,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
   private final Board board;
   private final MeterRegistry meters;
   private final OperatorConfig config;
+  private final Timer reconcileDuration;
   private InformerEventSource<Pod, AgentDeployment> podInformer;
   private InformerEventSource<ControllerRevision, AgentDeployment> revisionInformer;
 
@@ -113,6 +118,13 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
     this.board = board;
     this.meters = meters;
     this.config = config;
+    this.reconcileDuration =
+        Timer.builder(RECONCILE_DURATION_METRIC)
+            .description("Time one reconcile took")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(30))
+            .register(meters);
   }
 
   @Override
@@ -203,6 +215,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
       AgentDeployment deployment, Context<AgentDeployment> context) {
     MDC.put("resource", AutoscaleStep.key(deployment));
     MDC.put("generation", String.valueOf(deployment.getMetadata().getGeneration()));
+    Timer.Sample started = Timer.start(meters);
     try {
       Snapshot snapshot = observe(deployment, context);
       FleetPlan plan = FleetPlanner.plan(snapshot);
@@ -214,6 +227,7 @@ public class AgentDeploymentReconciler implements Reconciler<AgentDeployment> {
       }
       return report(deployment, plan.view().withPods(fleet), plan.trouble(), plan.resync());
     } finally {
+      started.stop(reconcileDuration);
       MDC.remove("resource");
       MDC.remove("generation");
     }

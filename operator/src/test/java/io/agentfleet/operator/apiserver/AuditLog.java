@@ -12,13 +12,14 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * The API server's audit log: one JSON line per write it answered (reads are not logged), with who,
- * what and the answer's code. Tests count an operator's writes with it.
+ * The API server's audit log: one JSON line per request it answered (writes only, unless the
+ * control plane audits reads too), with who, what and the answer's code. Tests count an operator's
+ * writes with it; the footprint benchmark all its requests.
  */
 final class AuditLog {
 
-  /** One write request. */
-  record Write(
+  /** One request. */
+  record Request(
       Instant at,
       String user,
       String verb,
@@ -32,6 +33,10 @@ final class AuditLog {
     /** e.g. {@code pods}, {@code agentdeployments/status}. */
     String what() {
       return subresource == null ? resource : resource + "/" + subresource;
+    }
+
+    boolean isWrite() {
+      return !READS.contains(verb);
     }
 
     boolean by(String username) {
@@ -49,6 +54,7 @@ final class AuditLog {
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final java.util.Set<String> READS = java.util.Set.of("get", "list", "watch");
 
   private final Path file;
 
@@ -56,8 +62,9 @@ final class AuditLog {
     this.file = file;
   }
 
-  List<Write> writes() {
-    List<Write> writes = new ArrayList<>();
+  /** Every request logged; reads only when the control plane audits them. */
+  List<Request> requests() {
+    List<Request> requests = new ArrayList<>();
     List<String> lines;
     try {
       lines = Files.exists(file) ? Files.readAllLines(file) : List.of();
@@ -76,8 +83,8 @@ final class AuditLog {
         continue;
       }
       JsonNode ref = e.path("objectRef");
-      writes.add(
-          new Write(
+      requests.add(
+          new Request(
               Instant.parse(e.path("requestReceivedTimestamp").asText()),
               e.path("user").path("username").asText(),
               e.path("verb").asText(),
@@ -88,15 +95,19 @@ final class AuditLog {
               text(ref, "name"),
               e.path("responseStatus").path("code").asInt()));
     }
-    return writes;
+    return requests;
   }
 
-  List<Write> writes(Predicate<Write> filter) {
-    return writes().stream().filter(filter).toList();
+  List<Request> writes() {
+    return writes(w -> true);
+  }
+
+  List<Request> writes(Predicate<Request> filter) {
+    return requests().stream().filter(Request::isWrite).filter(filter).toList();
   }
 
   /** Writes by {@code user} received at or after {@code from}. */
-  List<Write> by(String user, Instant from) {
+  List<Request> by(String user, Instant from) {
     return writes(w -> w.by(user) && !w.at().isBefore(from));
   }
 

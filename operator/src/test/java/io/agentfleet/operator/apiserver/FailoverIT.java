@@ -209,7 +209,7 @@ class FailoverIT {
     Map<String, Long> creations =
         bed.audit().writes(w -> w.is("create", "pods") && w.code() == 201).stream()
             .filter(w -> fleet.namespace.equals(w.namespace()))
-            .collect(Collectors.groupingBy(AuditLog.Write::name, Collectors.counting()));
+            .collect(Collectors.groupingBy(AuditLog.Request::name, Collectors.counting()));
     assertThat(creations.values()).as(logs()).allMatch(n -> n == 1);
   }
 

@@ -323,7 +323,7 @@ class LifecycleIT {
 
     Duration window = Duration.ofSeconds(20);
     sleep(window.minus(Duration.between(created, Instant.now())));
-    List<AuditLog.Write> writes =
+    List<AuditLog.Request> writes =
         bed.audit().by(operator.user(), created).stream()
             .filter(w -> fleet.namespace.equals(w.namespace()))
             .toList();
@@ -383,7 +383,7 @@ class LifecycleIT {
     // Wake both: a user's annotation on one, the autoscaler's 5 s resync on the other.
     fleet.kubectl("annotate", "agd/plain", "example.com/touched=yes");
     sleep(Duration.ofSeconds(15));
-    List<AuditLog.Write> writes = bed.audit().by(operator.user(), from);
+    List<AuditLog.Request> writes = bed.audit().by(operator.user(), from);
     assertThat(writes).as("the operator renews its Lease").anyMatch(w -> w.is("patch", "leases"));
     assertThat(writes.stream().filter(w -> !w.resource().equals("leases")))
         .as("writes of an idle operator; " + operator.seeLog())

@@ -57,6 +57,22 @@ final class OperatorProcess implements AutoCloseable {
    */
   static OperatorProcess start(
       Testbed bed, String identity, String serviceAccount, Map<String, String> env) {
+    // Small and quick to start: several of these share two cores with the control plane.
+    return start(
+        bed,
+        identity,
+        serviceAccount,
+        env,
+        List.of("-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+  }
+
+  /** As above, with these JVM options instead of the small, quick-starting defaults. */
+  static OperatorProcess start(
+      Testbed bed,
+      String identity,
+      String serviceAccount,
+      Map<String, String> env,
+      List<String> jvmOptions) {
     try {
       Path dir = bed.workdir().resolve("operators");
       Path kubeconfig =
@@ -72,8 +88,7 @@ final class OperatorProcess implements AutoCloseable {
       all.putAll(env);
       List<String> command = new ArrayList<>();
       command.add(ProcessHandle.current().info().command().orElse("java"));
-      // Small and quick to start: several of these share two cores with the control plane.
-      command.addAll(List.of("-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+      command.addAll(jvmOptions);
       boolean[] archives = {false};
       command.addAll(classDataSharing(archive(bed.workdir().getParent()), archives));
       // The testbed's kubelet runs workers as local processes and names their address.

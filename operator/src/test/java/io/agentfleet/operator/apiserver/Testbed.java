@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * One test class's cluster: a real control plane (etcd, kube-apiserver with RBAC and an audit log,
@@ -61,6 +62,11 @@ final class Testbed implements AutoCloseable {
 
   /** Starts a control plane in {@code target/apiserver-it/<name>} and installs the CRD and RBAC. */
   static Testbed start(String name) {
+    return start(name, o -> o);
+  }
+
+  /** As {@link #start(String)}, with the control plane's options changed by {@code options}. */
+  static Testbed start(String name, UnaryOperator<ControlPlane.Options> options) {
     Path workdir =
         Path.of(System.getProperty("agentfleet.it.workdir", "target/apiserver-it"))
             .resolve(name)
@@ -68,7 +74,9 @@ final class Testbed implements AutoCloseable {
     Path repo = Path.of(System.getProperty("agentfleet.repo", "..")).toAbsolutePath().normalize();
     try {
       return new Testbed(
-          workdir, repo, ControlPlane.start(ControlPlane.Options.in(workdir.resolve("cluster"))));
+          workdir,
+          repo,
+          ControlPlane.start(options.apply(ControlPlane.Options.in(workdir.resolve("cluster")))));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -6,20 +6,20 @@ import java.time.ZoneOffset;
 import java.util.Locale;
 
 /** What every benchmark section states: where its figures came from. */
-final class Bench {
+public final class Bench {
   private Bench() {}
 
   /** {@code -Dbench.quick=true}: a short run that only proves the benchmark still works. */
-  static boolean quick() {
+  public static boolean quick() {
     return Boolean.getBoolean("bench.quick");
   }
 
   /** The full run writes the repository's docs; the quick one writes under target/. */
-  static Path docs() {
+  public static Path docs() {
     return quick() ? Path.of("target", "bench") : Path.of("..", "docs");
   }
 
-  static String machine() {
+  public static String machine() {
     return String.format(
         Locale.ROOT,
         "%s, %d cores, Java %s, %s %s",
@@ -30,7 +30,7 @@ final class Bench {
         System.getProperty("os.arch"));
   }
 
-  static String f(String format, Object... args) {
+  public static String f(String format, Object... args) {
     return String.format(Locale.ROOT, format, args);
   }
 }

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * when the API server marks it deleted send SIGTERM, wait up to the deletion's grace period, kill,
  * write the final status and delete it for good. All state changes happen under this object's lock;
  * API writes go to the binding and status subresources or are small patches, so the operator's
- * writes never conflict with them.
+ * writes do not conflict with them; a status write that fails all the same is made again.
  */
 final class PodRunner {
   private static final Logger LOG = LoggerFactory.getLogger(PodRunner.class);
@@ -75,6 +75,7 @@ final class PodRunner {
   private int livenessFailures;
   private int readinessFailures;
   private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+  private ScheduledFuture<?> statusRetry;
 
   PodRunner(Node node, Pod pod, int port) {
     this.node = node;
@@ -542,8 +543,24 @@ final class PodRunner {
                 p.setStatus(status);
                 return p;
               });
+      statusRetry = null;
     } catch (KubernetesClientException e) {
-      LOG.debug("status of pod {}/{} not written: {}", namespace, name, e.getMessage());
+      if (e.getCode() == 404 || finished) {
+        LOG.debug("status of pod {}/{} not written: {}", namespace, name, e.getMessage());
+        return;
+      }
+      // The status is written only when something changes: a write lost here (a timeout on a
+      // busy API server, an edit racing another) would leave the pod, e.g., not ready for good.
+      LOG.info(
+          "status of pod {}/{} not written ({}); again in 1 s", namespace, name, e.getMessage());
+      if (statusRetry == null) {
+        statusRetry = node.executor().schedule(this::writeStatusAgain, 1, TimeUnit.SECONDS);
+      }
     }
+  }
+
+  private synchronized void writeStatusAgain() {
+    statusRetry = null;
+    writeStatus();
   }
 }

@@ -31,16 +31,13 @@ final class AgentProcess implements AutoCloseable {
   /** One answer of the worker's HTTP server. */
   record Answer(int status, String body) {}
 
-  final AgentSdk sdk;
   final String agentName;
   final int port;
   final Path log;
   final Instant startedAt;
   private final Process process;
 
-  private AgentProcess(
-      AgentSdk sdk, String agentName, int port, Path log, Instant startedAt, Process process) {
-    this.sdk = sdk;
+  private AgentProcess(String agentName, int port, Path log, Instant startedAt, Process process) {
     this.agentName = agentName;
     this.port = port;
     this.log = log;
@@ -58,34 +55,48 @@ final class AgentProcess implements AutoCloseable {
       int drainTimeoutSeconds,
       Path logs)
       throws IOException {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("AGENTFLEET_DRAIN_TIMEOUT_SECONDS", Integer.toString(drainTimeoutSeconds));
+    // As the sandbox sample runs them: many workers share two cores, so CPU load says nothing.
+    env.put("AGENTFLEET_LOAD_FUNCTION", "jobs");
+    env.put("AGENTFLEET_MAX_JOBS", "4");
+    env.putAll(sdk.testEnv);
+    return start(sdk.rule(repoRoot), env, agentName, livekitUrl, apiKey, apiSecret, logs);
+  }
+
+  /** Any image rule's worker (our Java worker's too), with {@code env} on top of the pod's. */
+  static AgentProcess start(
+      ImageRule rule,
+      Map<String, String> env,
+      String agentName,
+      String livekitUrl,
+      String apiKey,
+      String apiSecret,
+      Path logs)
+      throws IOException {
     int port = ListenPorts.unused();
     Map<String, String> podEnv = new LinkedHashMap<>();
     podEnv.put("LIVEKIT_URL", livekitUrl);
     podEnv.put("LIVEKIT_API_KEY", apiKey);
     podEnv.put("LIVEKIT_API_SECRET", apiSecret);
     podEnv.put("LIVEKIT_AGENT_NAME", agentName);
-    podEnv.put("AGENTFLEET_DRAIN_TIMEOUT_SECONDS", Integer.toString(drainTimeoutSeconds));
-    // As the sandbox sample runs them: many workers share two cores, so CPU load says nothing.
-    podEnv.put("AGENTFLEET_LOAD_FUNCTION", "jobs");
-    podEnv.put("AGENTFLEET_MAX_JOBS", "4");
-    podEnv.putAll(sdk.testEnv);
-    ImageRule rule = sdk.rule(repoRoot);
+    podEnv.putAll(env);
     ImageRule.Launch launch =
         rule.launch(List.of(), podEnv, new ImageRule.Placeholders(port, agentName, "default"));
     ProcessBuilder builder = new ProcessBuilder(launch.command());
-    Map<String, String> env = builder.environment();
-    env.clear();
+    Map<String, String> processEnv = builder.environment();
+    processEnv.clear();
     for (String keep : List.of("PATH", "HOME", "LANG", "TMPDIR")) {
-      Optional.ofNullable(System.getenv(keep)).ifPresent(v -> env.put(keep, v));
+      Optional.ofNullable(System.getenv(keep)).ifPresent(v -> processEnv.put(keep, v));
     }
-    env.putAll(podEnv);
-    env.putAll(launch.env());
+    processEnv.putAll(podEnv);
+    processEnv.putAll(launch.env());
     Files.createDirectories(logs);
     Path log = logs.resolve(agentName + ".log");
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
     Instant startedAt = Instant.now();
     Process process = builder.start();
-    return new AgentProcess(sdk, agentName, port, log, startedAt, process);
+    return new AgentProcess(agentName, port, log, startedAt, process);
   }
 
   /** {@code GET path} on the worker's HTTP server; empty while nothing listens there. */
@@ -122,6 +133,10 @@ final class AgentProcess implements AutoCloseable {
 
   long pid() {
     return process.pid();
+  }
+
+  ProcessHandle handle() {
+    return process.toHandle();
   }
 
   /** SIGTERM, as the kubelet sends it to a pod being deleted. */

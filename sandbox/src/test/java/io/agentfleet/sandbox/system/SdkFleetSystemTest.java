@@ -123,6 +123,12 @@ class SdkFleetSystemTest {
       await()
           .atMost(Duration.ofMinutes(4))
           .pollInterval(Duration.ofSeconds(1))
+          .conditionEvaluationListener(
+              c -> {
+                if (c.getRemainingTimeInMS() <= c.getPollInterval().toMillis()) {
+                  System.out.println(fleet.outcomes(placed) + "\n" + fleet.dump());
+                }
+              })
           .until(
               () ->
                   fleet.ledgerOf(placed).stream().allMatch(c -> c.outcome().ended())
