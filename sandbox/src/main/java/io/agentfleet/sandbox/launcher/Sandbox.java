@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,16 @@ import org.slf4j.LoggerFactory;
 public final class Sandbox implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
   public static final String NODE = "sandbox";
+
+  /**
+   * The control plane's defaults, and Deployments with their ReplicaSets: a plain Deployment of
+   * workers, what LiveKit documents, runs here too, for comparison.
+   */
+  static final List<String> CONTROLLERS =
+      Stream.concat(
+              ControlPlane.DEFAULT_CONTROLLERS.stream(),
+              Stream.of("deployment-controller", "replicaset-controller"))
+          .toList();
 
   private final SandboxConfig config;
   private final List<AutoCloseable> started = new ArrayList<>();
@@ -85,7 +96,8 @@ public final class Sandbox implements AutoCloseable {
     controlPlane =
         ControlPlane.start(
             ControlPlane.Options.in(config.workdir().resolve("controlplane"))
-                .withApiPort(config.apiPort()));
+                .withApiPort(config.apiPort())
+                .withControllers(CONTROLLERS));
     started.add(controlPlane);
     childPids.addAll(controlPlane.pids());
     Crds.install(client(), config.crd(), Duration.ofSeconds(60));
