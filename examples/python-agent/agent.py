@@ -13,7 +13,9 @@ Run: python agent.py start   (production mode; LIVEKIT_URL, LIVEKIT_API_KEY, LIV
 Env: AGENT_NAME, PORT (HTTP health and /worker, default 8081),
      AGENTFLEET_DRAIN_TIMEOUT_SECONDS (how long SIGTERM waits for jobs, default the SDK's 3600),
      AGENTFLEET_LOAD_FUNCTION "cpu" (default: the SDK's CPU load, full at 0.7) or "jobs"
-     (load = active jobs / AGENTFLEET_MAX_JOBS, default 8, full at exactly that many jobs).
+     (load = active jobs / AGENTFLEET_MAX_JOBS, default 8, full at exactly that many jobs),
+     AGENTFLEET_JOB_EXECUTOR "thread" (default: jobs on threads of this process) or "process"
+     (the SDK's default: a process per job).
 The agent name is AGENT_NAME, else LIVEKIT_AGENT_NAME (which the operator sets from the
 AgentDeployment's spec.agentName), else "python-agent".
 """
@@ -49,15 +51,18 @@ def _int_env(name: str, default: int | None) -> int | None:
 
 
 def _server() -> AgentServer:
-    options: dict = {
+    executor = os.environ.get("AGENTFLEET_JOB_EXECUTOR", "thread").strip().lower() or "thread"
+    if executor not in ("thread", "process"):
+        raise SystemExit(f"AGENTFLEET_JOB_EXECUTOR must be thread or process, got {executor!r}")
+    options: dict = {"port": _int_env("PORT", 8081)}
+    if executor == "thread":
         # Jobs run as asyncio tasks on threads of this process instead of one forked process
         # each: a job here only moves audio frames, and on small shared CPUs every extra
         # interpreter costs start-up time and ~100 MB.
-        "job_executor_type": JobExecutorType.THREAD,
+        options["job_executor_type"] = JobExecutorType.THREAD
         # Warm executors waiting for a job; with threads they are cheap, one is enough.
-        "num_idle_processes": 1,
-        "port": _int_env("PORT", 8081),
-    }
+        options["num_idle_processes"] = 1
+    # "process": the SDK's defaults, a forked process per job and its own warm pool.
     drain = _int_env("AGENTFLEET_DRAIN_TIMEOUT_SECONDS", None)
     if drain is not None:
         options["drain_timeout"] = drain

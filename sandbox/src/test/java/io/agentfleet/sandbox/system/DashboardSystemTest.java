@@ -261,7 +261,8 @@ class DashboardSystemTest {
     files.add(sandbox.controlPlane().auditLog());
     files.add(sandbox.livekit().log());
     for (Path f : files) {
-      written.put(workdir.relativize(f).toString(), Files.readString(f, StandardCharsets.ISO_8859_1));
+      written.put(
+          workdir.relativize(f).toString(), Files.readString(f, StandardCharsets.ISO_8859_1));
     }
     for (AgentDeployment d :
         client.resources(AgentDeployment.class).inAnyNamespace().list().getItems()) {
@@ -270,7 +271,12 @@ class DashboardSystemTest {
           io.fabric8.kubernetes.client.utils.Serialization.asJson(d.getStatus()));
     }
     StringBuilder events = new StringBuilder();
-    client.v1().events().inAnyNamespace().list().getItems()
+    client
+        .v1()
+        .events()
+        .inAnyNamespace()
+        .list()
+        .getItems()
         .forEach(e -> events.append(e.getReason()).append(' ').append(e.getMessage()).append('\n'));
     written.put("events", events.toString());
     written.put(
