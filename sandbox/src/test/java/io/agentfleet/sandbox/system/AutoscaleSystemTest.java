@@ -85,13 +85,7 @@ class AutoscaleSystemTest {
     autoscaling.setJobsPerWorker(5);
     autoscaling.setIdleWorkers(1);
     autoscaling.setScaleDown(new ScalingRules(20, 0));
-    d.getSpec()
-        .getTemplate()
-        .getSpec()
-        .getContainers()
-        .get(0)
-        .getEnv()
-        .add(new EnvVarBuilder().withName("AGENTFLEET_LOAD_THRESHOLD").withValue("1.0").build());
+    Fleet.addEnv(d.getSpec().getTemplate(), "AGENTFLEET_LOAD_THRESHOLD", "1.0");
     fleet.resource().create(d);
     await()
         .ignoreExceptions()

@@ -7,8 +7,12 @@ import io.agentfleet.controlplane.LiveKitLog;
 import io.agentfleet.sandbox.calls.CallOutcome;
 import io.agentfleet.sandbox.calls.CallRecord;
 import io.agentfleet.sandbox.launcher.Sandbox;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
@@ -24,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /** One AgentDeployment in a test sandbox: its pods, workers, calls, Events, and the CLI. */
@@ -40,6 +45,38 @@ final class Fleet {
   Fleet(Sandbox sandbox, String name) {
     this.sandbox = sandbox;
     this.name = name;
+  }
+
+  /**
+   * An edit as kubectl edit makes it: read, change, write, and again on a 409 when the operator
+   * wrote the status in between.
+   */
+  void edit(UnaryOperator<AgentDeployment> change) {
+    edit(resource(), change);
+  }
+
+  /** {@link #edit(UnaryOperator)} of any resource (a Deployment, too). */
+  static <T extends HasMetadata> void edit(Resource<T> resource, UnaryOperator<T> change) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        resource.edit(change);
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 20) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Adds an env var to the template's first container (a template change that rolls out). */
+  static void addEnv(PodTemplateSpec template, String name, String value) {
+    template
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getEnv()
+        .add(new EnvVarBuilder().withName(name).withValue(value).build());
   }
 
   Resource<AgentDeployment> resource() {

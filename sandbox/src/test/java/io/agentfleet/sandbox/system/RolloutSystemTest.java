@@ -456,21 +456,8 @@ class RolloutSystemTest {
         });
   }
 
-  /**
-   * An edit of the AgentDeployment as kubectl edit makes it: read, change, write, and again on a
-   * 409 when the operator wrote the status in between.
-   */
   private static void editDeployment(java.util.function.UnaryOperator<AgentDeployment> change) {
-    for (int attempt = 0; ; attempt++) {
-      try {
-        fleet.resource().edit(change);
-        return;
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt >= 20) {
-          throw e;
-        }
-      }
-    }
+    fleet.edit(change);
   }
 
   private static Container container(AgentDeployment d) {

@@ -11,7 +11,6 @@ import io.agentfleet.sandbox.calls.CallOutcome;
 import io.agentfleet.sandbox.calls.CallRecord;
 import io.agentfleet.sandbox.launcher.SampleAgent;
 import io.agentfleet.sandbox.launcher.Sandbox;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
@@ -200,31 +199,12 @@ class SandboxSystemTest {
           .thenRun(() -> exitOfPod.put(name, Instant.now()));
     }
 
-    // As kubectl edit: again on a 409 when the operator wrote the status in between.
-    for (int attempt = 0; ; attempt++) {
-      try {
-        client
-            .resources(AgentDeployment.class)
-            .inNamespace("default")
-            .withName(NAME)
-            .edit(
-                d -> {
-                  d.getSpec()
-                      .getTemplate()
-                      .getSpec()
-                      .getContainers()
-                      .get(0)
-                      .getEnv()
-                      .add(new EnvVarBuilder().withName("RELEASE").withValue("2").build());
-                  return d;
-                });
-        break;
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt >= 20) {
-          throw e;
-        }
-      }
-    }
+    Fleet.edit(
+        client.resources(AgentDeployment.class).inNamespace("default").withName(NAME),
+        d -> {
+          Fleet.addEnv(d.getSpec().getTemplate(), "RELEASE", "2");
+          return d;
+        });
 
     // New revision's workers register; old pods drain through Terminating and exit.
     await()

@@ -14,7 +14,6 @@ import io.agentfleet.sandbox.calls.CallRecord;
 import io.agentfleet.sandbox.launcher.SampleAgent;
 import io.agentfleet.sandbox.launcher.Sandbox;
 import io.agentfleet.sandbox.launcher.WorkerImage;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,19 +103,11 @@ class SdkFleetSystemTest {
         }
         if (i == callCount * 6 / 10) {
           changed = Instant.now();
-          fleet
-              .resource()
-              .edit(
-                  x -> {
-                    x.getSpec()
-                        .getTemplate()
-                        .getSpec()
-                        .getContainers()
-                        .get(0)
-                        .getEnv()
-                        .add(new EnvVarBuilder().withName("RELEASE").withValue("2").build());
-                    return x;
-                  });
+          fleet.edit(
+              x -> {
+                Fleet.addEnv(x.getSpec().getTemplate(), "RELEASE", "2");
+                return x;
+              });
         }
         Thread.sleep(spacingMs);
       }
