@@ -12,6 +12,18 @@ import java.nio.file.Path;
 public final class BenchmarkReport {
   private BenchmarkReport() {}
 
+  /** Where the figures came from: date, cores, JDK and OS, as every section states it. */
+  public static String machine() {
+    return String.format(
+        java.util.Locale.ROOT,
+        "%s, %d cores, Java %s, %s %s",
+        java.time.LocalDate.now(java.time.ZoneOffset.UTC),
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"),
+        System.getProperty("os.name"),
+        System.getProperty("os.arch"));
+  }
+
   public static void write(Path file, String name, String section) throws IOException {
     String begin = "<!-- benchmark:" + name + ":begin -->";
     String end = "<!-- benchmark:" + name + ":end -->";

@@ -1,8 +1,6 @@
 package io.agentfleet.operator.bench;
 
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.Locale;
 
 /** What every benchmark section states: where its figures came from. */
@@ -20,14 +18,7 @@ public final class Bench {
   }
 
   public static String machine() {
-    return String.format(
-        Locale.ROOT,
-        "%s, %d cores, Java %s, %s %s",
-        LocalDate.now(ZoneOffset.UTC),
-        Runtime.getRuntime().availableProcessors(),
-        System.getProperty("java.version"),
-        System.getProperty("os.name"),
-        System.getProperty("os.arch"));
+    return io.agentfleet.controlplane.BenchmarkReport.machine();
   }
 
   public static String f(String format, Object... args) {

@@ -16,8 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -184,14 +182,9 @@ class JoinBenchmark {
             + "- Command: `"
             + command
             + "`\n"
-            + String.format(
-                Locale.ROOT,
-                "- Measured: %s, %d cores, Java %s, %s %s%n%n",
-                LocalDate.now(ZoneOffset.UTC),
-                java.lang.Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"),
-                System.getProperty("os.name"),
-                System.getProperty("os.arch"))
+            + "- Measured: "
+            + BenchmarkReport.machine()
+            + "\n\n"
             + table;
     Path docs = quick ? Path.of("target", "bench") : Path.of("..", "docs");
     BenchmarkReport.write(docs.resolve("benchmarks.md"), "b4-join", section);

@@ -27,8 +27,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -498,14 +496,9 @@ class DroppedCallsBenchmark {
             + "- Command: `"
             + command
             + "`\n"
-            + String.format(
-                Locale.ROOT,
-                "- Measured: %s, %d cores, Java %s, %s %s%n%n",
-                LocalDate.now(ZoneOffset.UTC),
-                Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"),
-                System.getProperty("os.name"),
-                System.getProperty("os.arch"))
+            + "- Measured: "
+            + BenchmarkReport.machine()
+            + "\n\n"
             + table;
     Path docs = quick ? Path.of("target", "bench") : Path.of("..", "docs");
     BenchmarkReport.write(docs.resolve("benchmarks.md"), "b2-dropped", section);
