@@ -2,8 +2,10 @@ package io.agentfleet.operator;
 
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.Autoscaling;
+import io.agentfleet.api.v1alpha1.LearnedSchedule;
 import io.agentfleet.api.v1alpha1.WebhookPrescaling;
 import io.agentfleet.operator.autoscale.AutoscalerStateStore;
+import io.agentfleet.operator.autoscale.DemandProfile;
 import io.agentfleet.operator.autoscale.ScaleDecision;
 import io.agentfleet.operator.autoscale.ScalingHistory;
 import io.agentfleet.operator.events.EventReason;
@@ -46,9 +48,27 @@ public final class AutoscaleStep {
     this.metrics = metrics;
   }
 
-  /** The autoscaler's memory of this deployment's earlier decisions. */
+  /**
+   * The autoscaler's memory of this deployment's earlier decisions. Only the demand profile of a
+   * learned schedule outlives the operator (it took days to learn): a restarted operator finds it
+   * in the status.
+   */
   public ScalingHistory history(AgentDeployment deployment) {
-    return memory.load(deployment.getMetadata().getUid());
+    ScalingHistory history = memory.load(deployment.getMetadata().getUid());
+    Autoscaling autoscaling = deployment.getSpec().getAutoscaling();
+    LearnedSchedule learned = autoscaling == null ? null : autoscaling.getLearnedSchedule();
+    if (history.profile().learns()
+        || learned == null
+        || !Boolean.TRUE.equals(learned.getEnabled())
+        || deployment.getStatus() == null) {
+      return history;
+    }
+    return history.withProfile(
+        DemandProfile.fromStatus(
+            deployment.getStatus().getDemandProfile(),
+            Duration.ofMinutes(
+                Objects.requireNonNullElse(
+                    learned.getPeriodMinutes(), LearnedSchedule.DEFAULT_PERIOD_MINUTES))));
   }
 
   /**

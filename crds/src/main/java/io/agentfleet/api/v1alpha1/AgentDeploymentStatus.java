@@ -57,6 +57,11 @@ public class AgentDeploymentStatus {
   @JsonPropertyDescription("The current rollout.")
   private RolloutStatus rollout;
 
+  @JsonPropertyDescription(
+      "What the autoscaler learned of the demand over the last periods"
+          + " (spec.autoscaling.learnedSchedule); absent while it is off.")
+  private DemandProfileStatus demandProfile;
+
   @JsonPropertyDescription("Label selector of the worker pods, for the scale subresource.")
   @LabelSelector
   private String selector;
@@ -168,6 +173,14 @@ public class AgentDeploymentStatus {
     this.lastStableRevision = lastStableRevision;
   }
 
+  public DemandProfileStatus getDemandProfile() {
+    return demandProfile;
+  }
+
+  public void setDemandProfile(DemandProfileStatus demandProfile) {
+    this.demandProfile = demandProfile;
+  }
+
   public RolloutStatus getRollout() {
     return rollout;
   }
@@ -204,6 +217,7 @@ public class AgentDeploymentStatus {
         && Objects.equals(availableWorkers, s.availableWorkers)
         && Objects.equals(lastScaleTime, s.lastScaleTime)
         && Objects.equals(activeJobs, s.activeJobs)
+        && Objects.equals(demandProfile, s.demandProfile)
         && Objects.equals(load, s.load)
         && Objects.equals(currentRevision, s.currentRevision)
         && Objects.equals(updateRevision, s.updateRevision)
@@ -225,6 +239,7 @@ public class AgentDeploymentStatus {
         availableWorkers,
         lastScaleTime,
         activeJobs,
+        demandProfile,
         load,
         currentRevision,
         updateRevision,

@@ -97,6 +97,11 @@ public class Autoscaling {
   private List<ScalingSchedule> schedules = new ArrayList<>();
 
   @JsonPropertyDescription(
+      "Demand that came at the same time of the period (a day, a week) on each of the last"
+          + " periods is met ahead of time. Off by default.")
+  private LearnedSchedule learnedSchedule;
+
+  @JsonPropertyDescription(
       "LiveKit webhooks (room_started, participant_joined) for matching rooms count as calls"
           + " about to arrive, before the workers' load reports show them.")
   private WebhookPrescaling webhook;
@@ -197,6 +202,14 @@ public class Autoscaling {
     this.schedules = schedules;
   }
 
+  public LearnedSchedule getLearnedSchedule() {
+    return learnedSchedule;
+  }
+
+  public void setLearnedSchedule(LearnedSchedule learnedSchedule) {
+    this.learnedSchedule = learnedSchedule;
+  }
+
   public WebhookPrescaling getWebhook() {
     return webhook;
   }
@@ -220,6 +233,7 @@ public class Autoscaling {
         && Objects.equals(scaleUp, a.scaleUp)
         && Objects.equals(scaleDown, a.scaleDown)
         && Objects.equals(schedules, a.schedules)
+        && Objects.equals(learnedSchedule, a.learnedSchedule)
         && Objects.equals(webhook, a.webhook);
   }
 
@@ -238,6 +252,7 @@ public class Autoscaling {
         scaleUp,
         scaleDown,
         schedules,
+        learnedSchedule,
         webhook);
   }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 
 /**
  * Decides spec.replicas from the workers' own reports. A pure function of the policy, a sample of
@@ -27,6 +28,9 @@ import java.util.Locale;
  *       stuck start does not block scale-up; it is counted once, so there is no runaway). Workers
  *       starting within the allowance count as coming capacity.
  *   <li><b>Bounds</b>: at least minReplicas or an open schedule's floor, at most maxReplicas.
+ *   <li><b>Learned schedule</b>, if on: at least the workers the demand needed over the coming
+ *       start-up at the same time of each of the last periods (the least of them), plus the buffer,
+ *       so demand that comes every day finds its workers already started.
  *   <li><b>Unknown status never scales down</b>: while a ready worker does not report, the answer
  *       is not below the current size.
  *   <li><b>Stabilization</b>, as HPA: scale up only to the lowest recommendation of the up window,
@@ -116,10 +120,14 @@ public final class Autoscaler {
     }
 
     int needed = (int) Math.ceil(demand - 1e-9);
+    DemandProfile profile =
+        policy.learns()
+            ? history.profile().learning(policy.learnedPeriod()).observe(now, needed)
+            : DemandProfile.none();
+    Duration startup = traffic.startup().orElse(policy.startupAllowance());
     int buffer = policy.idleWorkers();
     String bufferWords = buffer > 0 ? " + " + buffer + " idle" : "";
     if (policy.warmBuffer() == WarmBuffer.MEASURED) {
-      Duration startup = traffic.startup().orElse(policy.startupAllowance());
       int rise = traffic.rise(startup);
       // Arrivals are random: the next stretch may bring more than the last ten minutes' worst, by
       // about a standard deviation of a Poisson count (its square root).
@@ -164,6 +172,23 @@ public final class Autoscaler {
           floor > policy.minReplicas()
               ? "; raised to schedule floor " + floor
               : "; raised to minReplicas " + floor;
+    }
+    OptionalInt learned = profile.forecast(now, startup, policy.learnedPeriods());
+    if (learned.isPresent() && learned.getAsInt() > 0) {
+      int ahead = learned.getAsInt() + buffer;
+      if (recommendation < ahead) {
+        recommendation = ahead;
+        limit = Limit.LEARNED;
+        limitWords =
+            String.format(
+                Locale.ROOT,
+                "; raised to %d: the demand needed %d in the next %d s on each of the last %d"
+                    + " periods",
+                ahead,
+                learned.getAsInt(),
+                startup.toSeconds(),
+                policy.learnedPeriods());
+      }
     }
     if (recommendation > policy.maxReplicas()) {
       recommendation = policy.maxReplicas();
@@ -258,7 +283,7 @@ public final class Autoscaler {
     List<Recommendation> seed = fresh ? List.of(new Recommendation(now, current)) : List.of();
     ScalingHistory base = fresh ? new ScalingHistory(seed, List.of()) : history;
     ScalingHistory next =
-        base.with(new Recommendation(now, recommendation), change, traffic, now, keep);
+        base.with(new Recommendation(now, recommendation), change, traffic, profile, now, keep);
     return new ScaleDecision(current, replicas, limit, reason, next);
   }
 }

@@ -15,6 +15,8 @@ public record ScaleDecision(
     NONE,
     /** minReplicas (or a schedule's) raised the answer. */
     MIN,
+    /** A learned schedule raised the answer: the demand that came at this time before. */
+    LEARNED,
     /** maxReplicas capped the answer. */
     MAX,
     /** A stabilization window held it. */

@@ -7,14 +7,18 @@ import java.util.List;
 
 /**
  * The autoscaler's memory: recent recommendations (for the stabilization windows), recent scale
- * changes (for the per-minute rate limits) and the traffic it measured (for a measured warm
- * buffer). Immutable; each decision returns the next one.
+ * changes (for the per-minute rate limits), the traffic it measured (for a measured warm buffer)
+ * and the demand of the last periods (for a learned schedule). Immutable; each decision returns the
+ * next one.
  */
 public record ScalingHistory(
-    List<Recommendation> recommendations, List<ScaleChange> changes, Traffic traffic) {
+    List<Recommendation> recommendations,
+    List<ScaleChange> changes,
+    Traffic traffic,
+    DemandProfile profile) {
 
   public ScalingHistory(List<Recommendation> recommendations, List<ScaleChange> changes) {
-    this(recommendations, changes, Traffic.empty());
+    this(recommendations, changes, Traffic.empty(), DemandProfile.none());
   }
 
   public record Recommendation(Instant at, int replicas) {}
@@ -22,7 +26,12 @@ public record ScalingHistory(
   public record ScaleChange(Instant at, int from, int to) {}
 
   public static ScalingHistory empty() {
-    return new ScalingHistory(List.of(), List.of(), Traffic.empty());
+    return new ScalingHistory(List.of(), List.of(), Traffic.empty(), DemandProfile.none());
+  }
+
+  /** This memory with a demand profile kept elsewhere (the status), after an operator restart. */
+  public ScalingHistory withProfile(DemandProfile kept) {
+    return new ScalingHistory(recommendations, changes, traffic, kept);
   }
 
   public boolean isEmpty() {
@@ -30,7 +39,12 @@ public record ScalingHistory(
   }
 
   ScalingHistory with(
-      Recommendation r, ScaleChange change, Traffic next, Instant now, Duration keep) {
+      Recommendation r,
+      ScaleChange change,
+      Traffic next,
+      DemandProfile learned,
+      Instant now,
+      Duration keep) {
     Instant cutoff = now.minus(keep);
     List<Recommendation> recs = new ArrayList<>();
     for (Recommendation old : recommendations) {
@@ -49,6 +63,6 @@ public record ScalingHistory(
     if (change != null) {
       kept.add(change);
     }
-    return new ScalingHistory(List.copyOf(recs), List.copyOf(kept), next);
+    return new ScalingHistory(List.copyOf(recs), List.copyOf(kept), next, learned);
   }
 }

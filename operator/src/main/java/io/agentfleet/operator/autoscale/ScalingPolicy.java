@@ -1,6 +1,7 @@
 package io.agentfleet.operator.autoscale;
 
 import io.agentfleet.api.v1alpha1.Autoscaling;
+import io.agentfleet.api.v1alpha1.LearnedSchedule;
 import io.agentfleet.api.v1alpha1.ScalingRules;
 import io.agentfleet.api.v1alpha1.ScalingSchedule;
 import io.agentfleet.api.v1alpha1.WarmBuffer;
@@ -24,7 +25,9 @@ public record ScalingPolicy(
     int upPerMinute,
     Duration downWindow,
     int downPerMinute,
-    List<ScheduleWindow> schedules) {
+    List<ScheduleWindow> schedules,
+    Duration learnedPeriod,
+    int learnedPeriods) {
 
   /**
    * @throws IllegalArgumentException naming the field, for what the CRD schema cannot check (cron
@@ -58,6 +61,8 @@ public record ScalingPolicy(
     }
     ScalingRules up = Objects.requireNonNullElse(a.getScaleUp(), new ScalingRules(0, 0));
     ScalingRules down = Objects.requireNonNullElse(a.getScaleDown(), new ScalingRules(300, 0));
+    LearnedSchedule learned = a.getLearnedSchedule();
+    boolean learns = learned != null && Boolean.TRUE.equals(learned.getEnabled());
     return new ScalingPolicy(
         Objects.requireNonNullElse(a.getMinReplicas(), 1),
         Objects.requireNonNullElse(a.getMaxReplicas(), 10),
@@ -71,7 +76,20 @@ public record ScalingPolicy(
         Objects.requireNonNullElse(up.getMaxWorkersPerMinute(), 0),
         Duration.ofSeconds(Objects.requireNonNullElse(down.getStabilizationSeconds(), 300)),
         Objects.requireNonNullElse(down.getMaxWorkersPerMinute(), 0),
-        List.copyOf(windows));
+        List.copyOf(windows),
+        learns
+            ? Duration.ofMinutes(
+                Objects.requireNonNullElse(
+                    learned.getPeriodMinutes(), LearnedSchedule.DEFAULT_PERIOD_MINUTES))
+            : Duration.ZERO,
+        learns
+            ? Objects.requireNonNullElse(learned.getPeriods(), LearnedSchedule.DEFAULT_PERIODS)
+            : 0);
+  }
+
+  /** Whether a learned schedule is on: {@link #learnedPeriod} is then not zero. */
+  public boolean learns() {
+    return !learnedPeriod.isZero();
   }
 
   public boolean byCalls() {

@@ -5,8 +5,10 @@ import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
 import io.agentfleet.api.v1alpha1.ConditionReason;
 import io.agentfleet.api.v1alpha1.ConditionType;
+import io.agentfleet.api.v1alpha1.DemandProfileStatus;
 import io.agentfleet.api.v1alpha1.RolloutPhase;
 import io.agentfleet.api.v1alpha1.RolloutStatus;
+import io.agentfleet.operator.autoscale.DemandProfile;
 import io.agentfleet.operator.autoscale.ScaleDecision;
 import io.agentfleet.operator.rollout.RolloutPlan;
 import io.agentfleet.operator.rollout.RolloutState;
@@ -77,6 +79,7 @@ public final class StatusAggregator {
     }
     status.setLastScaleTime(
         view.lastScaleTime().map(Instant::toString).orElse(previous.getLastScaleTime()));
+    status.setDemandProfile(demandProfile(deployment, view, previous, now));
     status.setUpdateRevision(updateRevision);
     status.setCurrentRevision(
         rolledOut || previous.getCurrentRevision() == null
@@ -258,6 +261,20 @@ public final class StatusAggregator {
   private static int maxJobsOf(WorkerPod p) {
     Integer max = p.report().maxJobs();
     return max == null ? 1 : max;
+  }
+
+  /**
+   * A learned schedule's profile, its closed slots: from this decision, or as it was when none was
+   * made (an error kept the autoscaler from deciding; the days learned are not thrown away).
+   */
+  private static DemandProfileStatus demandProfile(
+      AgentDeployment deployment, FleetView view, AgentDeploymentStatus previous, Instant now) {
+    if (view.scaling().isPresent()) {
+      DemandProfile profile = view.scaling().get().history().profile();
+      return profile.learns() ? profile.closedBefore(now) : null;
+    }
+    boolean autoscaled = deployment.getSpec() != null && deployment.getSpec().autoscaled();
+    return autoscaled ? previous.getDemandProfile() : null;
   }
 
   private static Condition scalingLimited(ScaleDecision d, Long generation) {

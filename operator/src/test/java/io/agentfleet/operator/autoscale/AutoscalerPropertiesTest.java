@@ -68,7 +68,9 @@ class AutoscalerPropertiesTest {
         0,
         Duration.ZERO,
         0,
-        List.of());
+        List.of(),
+        Duration.ZERO,
+        0);
   }
 
   /** Up to 12 reporting, serving workers: ours with a load, or Python/Node ones with calls only. */
@@ -254,6 +256,8 @@ class AutoscalerPropertiesTest {
         perMinute,
         downWindow,
         perMinute,
-        p.schedules());
+        p.schedules(),
+        p.learnedPeriod(),
+        p.learnedPeriods());
   }
 }

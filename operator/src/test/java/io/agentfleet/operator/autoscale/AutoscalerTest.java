@@ -3,6 +3,7 @@ package io.agentfleet.operator.autoscale;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentfleet.api.v1alpha1.Autoscaling;
+import io.agentfleet.api.v1alpha1.LearnedSchedule;
 import io.agentfleet.api.v1alpha1.ScalingRules;
 import io.agentfleet.api.v1alpha1.ScalingSchedule;
 import io.agentfleet.api.v1alpha1.WarmBuffer;
@@ -585,6 +586,98 @@ class AutoscalerTest {
             T0);
     assertThat(d.replicas()).isEqualTo(4);
     assertThat(d.limit()).isEqualTo(Limit.RATE);
+  }
+
+  // ---- learned schedule
+
+  /** Two days on which the demand needed 6 workers from 10:00 to 10:15 and 1 otherwise. */
+  static ScalingHistory twoDaysOfAMorningPeak(int days) {
+    DemandProfile p = DemandProfile.none().learning(Duration.ofDays(1));
+    Instant midnight = Instant.parse("2026-03-02T00:00:00Z");
+    for (int d = 0; d < days; d++) {
+      for (int m = 0; m < 24 * 60; m++) {
+        p =
+            p.observe(
+                midnight.plus(Duration.ofDays(d)).plus(Duration.ofMinutes(m)),
+                m >= 600 && m < 615 ? 6 : 1);
+      }
+    }
+    return ScalingHistory.empty().withProfile(p);
+  }
+
+  static Autoscaling learning(int periods) {
+    return spec(
+        a -> {
+          a.setIdleWorkers(1);
+          a.setLearnedSchedule(new LearnedSchedule(true, 1440, periods));
+        });
+  }
+
+  @Test
+  void aLearnedScheduleStartsTheWorkersOfADemandThatCameOnEachOfTheLastDays() {
+    Instant before = Instant.parse("2026-03-04T09:59:00Z");
+    List<WorkerPod> idle = List.of(worker("a", 0.0, 0), worker("b", 0.0, 0));
+    ScaleDecision d = decide(learning(2), 2, idle, 0, twoDaysOfAMorningPeak(2), before);
+    assertThat(d.replicas()).isEqualTo(7);
+    assertThat(d.limit()).isEqualTo(Limit.LEARNED);
+    assertThat(d.reason())
+        .contains("raised to 7: the demand needed 6 in the next 120 s on each of the last 2");
+    assertThat(d.boundByMinOrMax()).isFalse();
+
+    // Earlier than one start-up ahead, the quiet slot's one worker and the idle one.
+    ScaleDecision early =
+        decide(
+            learning(2),
+            2,
+            idle,
+            0,
+            twoDaysOfAMorningPeak(2),
+            Instant.parse("2026-03-04T09:40:00Z"));
+    assertThat(early.replicas()).isEqualTo(2);
+    assertThat(early.reason()).contains("raised to 2: the demand needed 1 in the next 120 s");
+  }
+
+  @Test
+  void aLearnedScheduleWaitsForAsManyDaysAsItAsksFor() {
+    Instant before = Instant.parse("2026-03-03T09:59:00Z");
+    List<WorkerPod> idle = List.of(worker("a", 0.0, 0), worker("b", 0.0, 0));
+    assertThat(decide(learning(2), 2, idle, 0, twoDaysOfAMorningPeak(1), before).limit())
+        .isNotEqualTo(Limit.LEARNED);
+    assertThat(decide(learning(1), 2, idle, 0, twoDaysOfAMorningPeak(1), before).replicas())
+        .isEqualTo(7);
+  }
+
+  @Test
+  void aLearnedFloorBelowTheDemandChangesNothing() {
+    Instant before = Instant.parse("2026-03-04T09:59:00Z");
+    List<WorkerPod> busy = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      busy.add(worker("w" + i, 0.5, 5));
+    }
+    ScaleDecision learned = decide(learning(2), 8, busy, 0, twoDaysOfAMorningPeak(2), before);
+    ScaleDecision plain =
+        decide(spec(a -> a.setIdleWorkers(1)), 8, busy, 0, ScalingHistory.empty(), before);
+    assertThat(learned.replicas()).isEqualTo(plain.replicas()).isEqualTo(9);
+    assertThat(learned.limit()).isNotEqualTo(Limit.LEARNED);
+  }
+
+  @Test
+  void eachDecisionRecordsTheWorkersItsDemandNeededOnlyWhileLearning() {
+    Instant now = Instant.parse("2026-03-04T12:00:00Z");
+    List<WorkerPod> fleet = List.of(worker("a", 1.0, 4), worker("b", 1.0, 4));
+    ScaleDecision on = decide(learning(2), 2, fleet, 0, ScalingHistory.empty(), now);
+    List<Integer> today = on.history().profile().periods().get(0).peaks();
+    assertThat(today.get(48)).isEqualTo(4); // 12:00-12:15: load 2.0 / target 0.5
+    ScaleDecision off =
+        decide(spec(a -> a.setIdleWorkers(1)), 2, fleet, 0, ScalingHistory.empty(), now);
+    assertThat(off.history().profile().learns()).isFalse();
+    // Turned off: what was learned is dropped.
+    assertThat(
+            decide(spec(a -> a.setIdleWorkers(1)), 2, fleet, 0, on.history(), now)
+                .history()
+                .profile()
+                .periods())
+        .isEmpty();
   }
 
   // ---- schedules

@@ -6,10 +6,17 @@ import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.api.v1alpha1.AgentDeploymentSpec;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
+import io.agentfleet.api.v1alpha1.Autoscaling;
 import io.agentfleet.api.v1alpha1.ConditionReason;
 import io.agentfleet.api.v1alpha1.ConditionType;
+import io.agentfleet.api.v1alpha1.DemandProfileStatus;
+import io.agentfleet.operator.autoscale.DemandProfile;
+import io.agentfleet.operator.autoscale.ScaleDecision;
+import io.agentfleet.operator.autoscale.ScaleDecision.Limit;
+import io.agentfleet.operator.autoscale.ScalingHistory;
 import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.workers.WorkerPod;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -123,5 +130,60 @@ class StatusAggregatorTest {
             Optional.empty(),
             T0);
     assertThat(after.getCurrentRevision()).isEqualTo("voice-new");
+  }
+
+  @Test
+  void aLearnedSchedulesClosedSlotsAreKeptInTheStatusAndOutliveADecisionNotMade() {
+    List<Integer> peaks = new java.util.ArrayList<>(java.util.Collections.nCopies(96, 2));
+    DemandProfileStatus kept =
+        new DemandProfileStatus(
+            1440, List.of(new DemandProfileStatus.DemandPeriod("2025-12-31T00:00:00Z", peaks)));
+    DemandProfile profile = DemandProfile.fromStatus(kept, Duration.ofDays(1));
+    AgentDeployment d = deployment(2);
+    Autoscaling autoscaling = new Autoscaling();
+    autoscaling.setEnabled(true);
+    d.getSpec().setAutoscaling(autoscaling);
+    ScaleDecision decision =
+        new ScaleDecision(2, 2, Limit.NONE, "", ScalingHistory.empty().withProfile(profile));
+    FleetView decided =
+        new FleetView(
+            List.of(pod("new", true, false)),
+            "voice-new",
+            "new",
+            Optional.of(decision),
+            Optional.empty(),
+            Optional.empty(),
+            null,
+            Optional.empty());
+    AgentDeploymentStatus s = StatusAggregator.compute(d, decided, Optional.empty(), T0);
+    assertThat(s.getDemandProfile()).isEqualTo(kept);
+
+    // An error kept the autoscaler from deciding: the profile stays as it was.
+    d.setStatus(s);
+    FleetView undecided = FleetView.of(List.of(pod("new", true, false)), "voice-new", "new");
+    assertThat(StatusAggregator.compute(d, undecided, Optional.empty(), T0).getDemandProfile())
+        .isEqualTo(kept);
+
+    // Not learning (or not autoscaled): no profile in the status.
+    ScaleDecision plain = new ScaleDecision(2, 2, Limit.NONE, "", ScalingHistory.empty());
+    assertThat(
+            StatusAggregator.compute(
+                    d,
+                    new FleetView(
+                        decided.pods(),
+                        "voice-new",
+                        "new",
+                        Optional.of(plain),
+                        Optional.empty(),
+                        Optional.empty(),
+                        null,
+                        Optional.empty()),
+                    Optional.empty(),
+                    T0)
+                .getDemandProfile())
+        .isNull();
+    autoscaling.setEnabled(false);
+    assertThat(StatusAggregator.compute(d, undecided, Optional.empty(), T0).getDemandProfile())
+        .isNull();
   }
 }
