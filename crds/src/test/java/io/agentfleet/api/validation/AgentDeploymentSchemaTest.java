@@ -188,6 +188,13 @@ class AgentDeploymentSchemaTest {
             d -> at(d, "spec.autoscaling").put("minReplicas", 20)),
         ok("target load written as 1", d -> at(d, "spec.autoscaling").put("targetLoad", 1)),
         ok("no replicas at all", d -> at(d, "spec").put("replicas", 0)),
+        ok(
+            "a schedule learned over a week",
+            d ->
+                at(d, "spec.autoscaling")
+                    .put(
+                        "learnedSchedule",
+                        Map.of("enabled", true, "periodMinutes", 10080, "periods", 3))),
         ok("drain of a full day", d -> at(d, "spec.drain").put("timeoutSeconds", 86400)));
   }
 
@@ -396,6 +403,21 @@ class AgentDeploymentSchemaTest {
             "labels as a list",
             "spec.template.metadata.labels",
             d -> at(d, "spec.template.metadata").put("labels", List.of("team=voice"))),
+        // learned schedule
+        bad(
+            "learned schedule period under an hour",
+            "spec.autoscaling.learnedSchedule.periodMinutes",
+            d ->
+                at(d, "spec.autoscaling")
+                    .put("learnedSchedule", Map.of("enabled", true, "periodMinutes", 30))),
+        bad(
+            "learned schedule over seven periods",
+            "spec.autoscaling.learnedSchedule.periods",
+            d -> at(d, "spec.autoscaling").put("learnedSchedule", Map.of("periods", 8))),
+        bad(
+            "learned schedule enabled as a string",
+            "spec.autoscaling.learnedSchedule.enabled",
+            d -> at(d, "spec.autoscaling").put("learnedSchedule", Map.of("enabled", "yes"))),
         // autoscaling bounds
         bad(
             "autoscaling min above max",

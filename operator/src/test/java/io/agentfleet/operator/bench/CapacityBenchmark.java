@@ -3,6 +3,7 @@ package io.agentfleet.operator.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentfleet.api.v1alpha1.Autoscaling;
+import io.agentfleet.api.v1alpha1.LearnedSchedule;
 import io.agentfleet.api.v1alpha1.WarmBuffer;
 import io.agentfleet.controlplane.BenchmarkReport;
 import java.awt.Color;
@@ -29,20 +30,25 @@ class CapacityBenchmark {
   /** A worker that loads models or pulls a large image before it registers. */
   static final long SLOW_STARTUP_SECONDS = 45;
 
+  /** Days replayed: the last is measured, the ones before are what a learned schedule learns. */
+  static final int DAYS = 3;
+
   @Test
   void capacityEfficiency() throws Exception {
     boolean quick = Bench.quick();
     String csv = System.getProperty("bench.trace", "");
+    long day = quick ? 1200 : 7200;
     Trace trace =
-        csv.isBlank()
-            ? Trace.diurnal(19, quick ? 1200 : 7200, quick ? 0.2 : 0.5)
-            : Trace.csv(Path.of(csv));
+        csv.isBlank() ? Trace.diurnal(19, day, quick ? 0.2 : 0.5, DAYS) : Trace.csv(Path.of(csv));
+    // The days before the last teach a learned schedule what repeats; every policy is measured on
+    // the last day only. A CSV is measured whole.
+    long from = csv.isBlank() ? day * (DAYS - 1) : 0;
 
     Map<String, FleetSimulation.Result> results = new LinkedHashMap<>();
     results.put(
         "before: Agentfleet (sample settings)",
         new FleetSimulation(SLOTS, STARTUP_SECONDS, 1)
-            .run(trace, new Scalers.Agentfleet(Scalers.sampleSpec()), 0));
+            .run(trace, new Scalers.Agentfleet(Scalers.sampleSpec()), 0, from));
     // After: capacity counted in the slots a worker offers (scale on calls, full at SLOTS)
     // instead of aiming every worker at half load, with one idle worker or with a warm buffer
     // sized from the fleet's own measured rise in calls over its measured start-up.
@@ -51,38 +57,54 @@ class CapacityBenchmark {
     Autoscaling measured = Scalers.sampleSpec();
     measured.setJobsPerWorker(SLOTS);
     measured.setWarmBuffer(WarmBuffer.MEASURED);
-    results.put(
-        "after: by slots (jobsPerWorker " + SLOTS + "), one idle worker",
-        new FleetSimulation(SLOTS, STARTUP_SECONDS, 1)
-            .run(trace, new Scalers.Agentfleet(bySlots), 0));
-    results.put(
-        "after: by slots, measured warm buffer",
-        new FleetSimulation(SLOTS, STARTUP_SECONDS, 1)
-            .run(trace, new Scalers.Agentfleet(measured), 0));
-    results.put(
-        "after: by slots, one idle worker, " + SLOW_STARTUP_SECONDS + " s start-up",
-        new FleetSimulation(SLOTS, SLOW_STARTUP_SECONDS, 1)
-            .run(trace, new Scalers.Agentfleet(bySlots), 0));
-    results.put(
-        "after: by slots, measured warm buffer, " + SLOW_STARTUP_SECONDS + " s start-up",
-        new FleetSimulation(SLOTS, SLOW_STARTUP_SECONDS, 1)
-            .run(trace, new Scalers.Agentfleet(measured), 0));
+    // A schedule learned from the days before: the period is the (compressed) day.
+    Autoscaling learned = Scalers.sampleSpec();
+    learned.setJobsPerWorker(SLOTS);
+    learned.setLearnedSchedule(
+        new LearnedSchedule(true, (int) (day / 60), LearnedSchedule.DEFAULT_PERIODS));
+    Autoscaling learnedMeasured = Scalers.sampleSpec();
+    learnedMeasured.setJobsPerWorker(SLOTS);
+    learnedMeasured.setWarmBuffer(WarmBuffer.MEASURED);
+    learnedMeasured.setLearnedSchedule(learned.getLearnedSchedule());
+    for (long startup : List.of(STARTUP_SECONDS, SLOW_STARTUP_SECONDS)) {
+      String slow = startup == STARTUP_SECONDS ? "" : ", " + startup + " s start-up";
+      results.put(
+          "after: by slots (jobsPerWorker " + SLOTS + "), one idle worker" + slow,
+          new FleetSimulation(SLOTS, startup, 1)
+              .run(trace, new Scalers.Agentfleet(bySlots), 0, from));
+      results.put(
+          "after: by slots, measured warm buffer" + slow,
+          new FleetSimulation(SLOTS, startup, 1)
+              .run(trace, new Scalers.Agentfleet(measured), 0, from));
+      results.put(
+          "after: by slots, one idle worker, learned schedule" + slow,
+          new FleetSimulation(SLOTS, startup, 1)
+              .run(trace, new Scalers.Agentfleet(learned), 0, from));
+      results.put(
+          "after: by slots, measured warm buffer, learned schedule" + slow,
+          new FleetSimulation(SLOTS, startup, 1)
+              .run(trace, new Scalers.Agentfleet(learnedMeasured), 0, from));
+    }
     results.put(
         "HPA-style (CPU 70 %)",
-        new FleetSimulation(SLOTS, STARTUP_SECONDS, 1).run(trace, Scalers.HpaStyle.hpa(19), 0));
+        new FleetSimulation(SLOTS, STARTUP_SECONDS, 1)
+            .run(trace, Scalers.HpaStyle.hpa(19), 0, from));
     int[] demand = oracleWorkers(trace);
     int peak = 0;
-    for (int d : demand) {
-      peak = Math.max(peak, d);
+    double oracleWorkerSeconds = 0;
+    for (int t = (int) from; t < demand.length; t++) {
+      peak = Math.max(peak, demand[t]);
+      oracleWorkerSeconds += demand[t];
     }
     results.put(
         "static peak (" + peak + " workers)",
-        new FleetSimulation(SLOTS, STARTUP_SECONDS, peak).run(trace, new Scalers.Static(peak), 0));
-    double oracleWorkerSeconds = 0;
-    for (int d : demand) {
-      oracleWorkerSeconds += d;
-    }
-    double callSeconds = trace.calls().stream().mapToDouble(Trace.Call::duration).sum();
+        new FleetSimulation(SLOTS, STARTUP_SECONDS, peak)
+            .run(trace, new Scalers.Static(peak), 0, from));
+    double callSeconds =
+        trace.calls().stream()
+            .filter(c -> c.arrival() >= from)
+            .mapToDouble(Trace.Call::duration)
+            .sum();
     double oracle = oracleWorkerSeconds / callSeconds;
 
     StringBuilder table = new StringBuilder();
@@ -113,9 +135,9 @@ class CapacityBenchmark {
     Path docs = Bench.docs();
     String image = quick ? "b3-capacity-quick.png" : "b3-capacity.png";
     List<Chart.Panel> panels = new ArrayList<>();
-    double[] need = new double[demand.length];
-    for (int i = 0; i < demand.length; i++) {
-      need[i] = demand[i];
+    double[] need = new double[demand.length - (int) from];
+    for (int i = 0; i < need.length; i++) {
+      need[i] = demand[i + (int) from];
     }
     for (Map.Entry<String, FleetSimulation.Result> e : results.entrySet()) {
       panels.add(
@@ -128,7 +150,7 @@ class CapacityBenchmark {
     Chart.write(
         docs.resolve("img").resolve(image),
         "B3: workers vs demand over the compressed day",
-        "time (s)",
+        "time into the measured day (s)",
         1,
         panels);
 
@@ -167,7 +189,10 @@ class CapacityBenchmark {
             + trace.calls().size()
             + " calls over "
             + Math.round(trace.lengthSeconds())
-            + " s, durations log-normal (median 120 s, σ 0.7)\n"
+            + " s, durations log-normal (median 120 s, σ 0.7); every figure is of the last"
+            + " day only (from "
+            + from
+            + " s), the days before it are what a learned schedule learns from\n"
             + "- Agentfleet settings: the sandbox's sample (target load 0.5, one idle worker, "
             + SLOTS
             + " jobs per worker), scale-down stabilization 300 s; *by slots*: the same with"
@@ -176,7 +201,14 @@ class CapacityBenchmark {
             + "`, so capacity is counted in the calls a worker takes rather than at half load"
             + " (and the tolerance band holds only against shrinking); *measured warm buffer*:"
             + " `warmBuffer: Measured`, room for the largest rise in calls over one measured"
-            + " start-up in the last 10 minutes plus its square root, instead of one idle worker."
+            + " start-up in the last 10 minutes plus its square root, instead of one idle worker;"
+            + " *learned schedule*: `learnedSchedule: {enabled: true, periodMinutes: "
+            + day / 60
+            + ", periods: "
+            + LearnedSchedule.DEFAULT_PERIODS
+            + "}` (the period is the compressed day), so the workers the demand needed in the"
+            + " coming start-up at the same time of both days before, the less of the two, plus"
+            + " the idle one, are started ahead of time."
             + " *Before* is the planner and settings as they were; the *after* rows run the"
             + " changed planner, also with workers that take "
             + SLOW_STARTUP_SECONDS
@@ -191,16 +223,56 @@ class CapacityBenchmark {
             + Bench.machine()
             + "\n\n"
             + table
-            + "\n![B3: workers vs demand per policy](img/"
+            + "\n"
+            + reading(results, oracle)
+            + "\n\n![B3: workers vs demand per policy](img/"
             + image
             + ")\n";
     BenchmarkReport.write(docs.resolve("benchmarks.md"), "b3-capacity", section);
 
     FleetSimulation.Result agentfleet = results.values().iterator().next();
+    // A learned schedule only raises the fleet: never fewer workers than without it.
+    for (String slow : List.of("", ", " + SLOW_STARTUP_SECONDS + " s start-up")) {
+      FleetSimulation.Result without =
+          results.get("after: by slots (jobsPerWorker " + SLOTS + "), one idle worker" + slow);
+      FleetSimulation.Result with =
+          results.get("after: by slots, one idle worker, learned schedule" + slow);
+      assertThat(with.workerSeconds()).as(slow).isGreaterThanOrEqualTo(without.workerSeconds());
+      assertThat(with.cut()).isZero();
+    }
     assertThat(agentfleet.perCallSecond()).isGreaterThanOrEqualTo(oracle);
-    assertThat(agentfleet.dispatches()).isEqualTo(trace.calls().size());
+    assertThat(agentfleet.dispatches())
+        .isEqualTo(trace.calls().stream().filter(c -> c.arrival() >= from).count());
     assertThat(agentfleet.cut()).isZero();
     assertThat(Files.size(docs.resolve("img").resolve(image))).isPositive();
+  }
+
+  /** What the learned schedule changed, in words, from this run's rows. */
+  static String reading(Map<String, FleetSimulation.Result> results, double oracle) {
+    String slow = ", " + SLOW_STARTUP_SECONDS + " s start-up";
+    FleetSimulation.Result idle =
+        results.get("after: by slots (jobsPerWorker " + SLOTS + "), one idle worker" + slow);
+    FleetSimulation.Result measured = results.get("after: by slots, measured warm buffer" + slow);
+    FleetSimulation.Result learned =
+        results.get("after: by slots, one idle worker, learned schedule" + slow);
+    FleetSimulation.Result both =
+        results.get("after: by slots, measured warm buffer, learned schedule" + slow);
+    return Bench.f(
+        "Reading: with workers that take %d s to register, one idle worker left %d calls waiting"
+            + " for a worker (%.2f× the oracle); the learned schedule, started ahead of the demand"
+            + " the days before had seen, left %d (%.2f×), the measured warm buffer %d (%.2f×), and"
+            + " both together %d (%.2f×). With a %d s start-up one idle worker already placed every"
+            + " call, and a learned schedule only adds workers.",
+        SLOW_STARTUP_SECONDS,
+        idle.waited(),
+        idle.perCallSecond() / oracle,
+        learned.waited(),
+        learned.perCallSecond() / oracle,
+        measured.waited(),
+        measured.perCallSecond() / oracle,
+        both.waited(),
+        both.perCallSecond() / oracle,
+        STARTUP_SECONDS);
   }
 
   /** Workers the oracle keeps at each second: ceil(calls in progress / slots). */

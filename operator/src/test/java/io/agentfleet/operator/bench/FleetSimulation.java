@@ -111,6 +111,14 @@ final class FleetSimulation {
   }
 
   Result run(Trace trace, Scaler scaler, long extraSeconds) {
+    return run(trace, scaler, extraSeconds, 0);
+  }
+
+  /**
+   * Replays the trace; the figures count only from {@code measureFrom} on (calls that arrive, the
+   * fleet's seconds, the points), so the days before can teach a policy what repeats.
+   */
+  Result run(Trace trace, Scaler scaler, long extraSeconds, long measureFrom) {
     List<Point> points = new ArrayList<>();
     double workerSeconds = 0;
     double callSeconds = 0;
@@ -134,7 +142,7 @@ final class FleetSimulation {
         if (w.draining()
             && scaler.graceSeconds() > 0
             && t - w.drainingSince >= scaler.graceSeconds()) {
-          cut += w.active();
+          cut += t >= measureFrom ? w.active() : 0;
           w.callEnds.clear();
         }
         if (w.draining() && w.active() == 0) {
@@ -149,22 +157,27 @@ final class FleetSimulation {
         }
         Trace.Call c = waiting.poll();
         double since = waitingSince.poll();
-        waitSeconds += t - since;
         w.callEnds.add(t + c.duration());
-        callSeconds += c.duration();
+        if (since >= measureFrom) {
+          waitSeconds += t - since;
+          callSeconds += c.duration();
+        }
       }
       while (next < calls.size() && calls.get(next).arrival() < t + 1) {
         Trace.Call c = calls.get(next++);
-        dispatches++;
+        boolean counted = c.arrival() >= measureFrom;
+        dispatches += counted ? 1 : 0;
         Worker w = waiting.isEmpty() ? freeWorker(t) : null;
         if (w == null) {
-          waited++;
-          waitedArrivals.add(c.arrival());
+          if (counted) {
+            waited++;
+            waitedArrivals.add(c.arrival());
+          }
           waiting.add(c);
           waitingSince.add(c.arrival());
         } else {
           w.callEnds.add(c.arrival() + c.duration());
-          callSeconds += c.duration();
+          callSeconds += counted ? c.duration() : 0;
         }
       }
       // the scaler decides; the fleet follows spec.replicas
@@ -184,6 +197,9 @@ final class FleetSimulation {
         }
       }
       workers.removeIf(w -> w.exited);
+      if (t < measureFrom) {
+        continue;
+      }
       int count = workers.size();
       peak = Math.max(peak, count);
       workerSeconds += count;

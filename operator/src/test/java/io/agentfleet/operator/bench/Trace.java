@@ -14,14 +14,15 @@ record Trace(List<Call> calls, double lengthSeconds, String source) {
   record Call(double arrival, double duration, String agent) {}
 
   /**
-   * A day of calls compressed into {@code lengthSeconds}: a diurnal rate (night trough at 4:00, top
-   * at 16:00) with two bursts (10:00 and 19:00, up to +60 %, about an hour of the day each),
-   * Poisson arrivals by thinning, log-normal durations (median 120 s, sigma 0.7; real length, not
-   * compressed).
+   * Days of calls, each compressed into {@code daySeconds}: a diurnal rate (night trough at 4:00,
+   * top at 16:00) with two bursts (10:00 and 19:00, up to +60 %, about an hour of the day each),
+   * the same rate every day, Poisson arrivals by thinning (so no two days have the same calls),
+   * log-normal durations (median 120 s, sigma 0.7; real length, not compressed).
    */
-  static Trace diurnal(long seed, double lengthSeconds, double peakRatePerSecond) {
+  static Trace diurnal(long seed, double daySeconds, double peakRatePerSecond, int days) {
     Random random = new Random(seed);
-    double compression = 86_400.0 / lengthSeconds;
+    double compression = 86_400.0 / daySeconds;
+    double lengthSeconds = daySeconds * days;
     double max = peakRatePerSecond * 1.6;
     List<Call> calls = new ArrayList<>();
     double t = 0;
@@ -30,7 +31,7 @@ record Trace(List<Call> calls, double lengthSeconds, String source) {
       if (t >= lengthSeconds) {
         break;
       }
-      if (random.nextDouble() * max <= rate(t * compression, peakRatePerSecond)) {
+      if (random.nextDouble() * max <= rate((t % daySeconds) * compression, peakRatePerSecond)) {
         double duration = Math.exp(Math.log(120) + 0.7 * random.nextGaussian());
         calls.add(new Call(t, Math.max(5, duration), "agent"));
       }
@@ -40,8 +41,10 @@ record Trace(List<Call> calls, double lengthSeconds, String source) {
         lengthSeconds,
         String.format(
             java.util.Locale.ROOT,
-            "generated: a 24 h day compressed %.0f×, peak %.2f calls/s, seed %d",
+            "generated: %d days of 24 h, each compressed %.0f× (%.0f s), peak %.2f calls/s, seed %d",
+            days,
             compression,
+            daySeconds,
             peakRatePerSecond,
             seed));
   }
