@@ -7,6 +7,8 @@ import com.google.protobuf.util.JsonFormat;
 import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
 import io.agentfleet.api.v1alpha1.Autoscaling;
+import io.agentfleet.api.v1alpha1.DemandProfileStatus;
+import io.agentfleet.api.v1alpha1.LearnedSchedule;
 import io.agentfleet.api.v1alpha1.ScalingRules;
 import io.agentfleet.api.v1alpha1.WebhookPrescaling;
 import io.agentfleet.operator.autoscale.ScalingHistory;
@@ -136,6 +138,29 @@ class AutoscalingMockTest {
     await()
         .atMost(WAIT)
         .untilAsserted(() -> assertThat(autoscale.history(d)).isEqualTo(ScalingHistory.empty()));
+  }
+
+  @Test
+  void aLearnedScheduleKeepsWhatItLearnedInTheStatus() {
+    create("learning", a -> a.setLearnedSchedule(new LearnedSchedule(true, 60, 2)));
+    awaitReportingWorkers("learning", 1);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              DemandProfileStatus profile = get("learning").getStatus().getDemandProfile();
+              assertThat(profile).isNotNull();
+              assertThat(profile.getPeriodMinutes()).isEqualTo(60);
+              assertThat(profile.getPeriods()).hasSize(1);
+              // The hour this period began; its 96 slots, the open one not written yet.
+              assertThat(profile.getPeriods().get(0).getStart()).endsWith(":00:00Z");
+              assertThat(profile.getPeriods().get(0).getPeaks()).hasSize(96);
+            });
+    // Turned off: the status no longer carries it.
+    mutate("learning", d -> d.getSpec().getAutoscaling().getLearnedSchedule().setEnabled(false));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(get("learning").getStatus().getDemandProfile()).isNull());
   }
 
   @Test
