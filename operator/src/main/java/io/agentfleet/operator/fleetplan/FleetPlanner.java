@@ -143,7 +143,12 @@ public final class FleetPlanner {
                 new Trouble(
                     EventReason.GracePeriodShorterThanDrain.name(), String.join("; ", warnings)));
     Resync resync =
-        spec.autoscaled() || !completed || placement.waiting() > 0 ? Resync.REGULAR : Resync.NONE;
+        spec.autoscaled()
+                || !completed
+                || placement.waiting() > 0
+                || LiveKitOutage.suspected(workers)
+            ? Resync.REGULAR
+            : Resync.NONE;
     return new FleetPlan(view, warning, Optional.of(writes), resync);
   }
 

@@ -28,20 +28,17 @@ public final class LiveKitOutage {
 
   private LiveKitOutage() {}
 
+  /**
+   * Every live worker answers and none is registered, since any time: the fleet is reconciled again
+   * soon, so that an outage is reported once it lasted {@link #AFTER} even when nothing else
+   * changes.
+   */
+  public static boolean suspected(List<WorkerPod> workers) {
+    return unregisteredSince(workers, Instant.MAX);
+  }
+
   public static Optional<Trouble> of(List<WorkerPod> workers, String livekitUrl, Instant now) {
-    List<WorkerPod> live = workers.stream().filter(WorkerPod::live).toList();
-    Instant cutoff = now.minus(AFTER);
-    boolean allUnregistered =
-        !live.isEmpty()
-            && live.stream()
-                .allMatch(
-                    w ->
-                        !w.ready()
-                            && w.known()
-                            && w.report().signalsRegistration()
-                            && !w.report().draining()
-                            && !StuckWorkers.notReadySince(w).isAfter(cutoff));
-    if (!allUnregistered) {
+    if (!unregisteredSince(workers, now.minus(AFTER))) {
       return Optional.empty();
     }
     // No count in the message: it would change the condition, and raise an Event, at each change.
@@ -52,5 +49,18 @@ public final class LiveKitOutage {
                     + " endpoint: the server is down or unreachable, or refuses the credentials;"
                     + " workers are kept (they reconnect on their own), none is replaced for it")
                 .formatted(livekitUrl)));
+  }
+
+  private static boolean unregisteredSince(List<WorkerPod> workers, Instant cutoff) {
+    List<WorkerPod> live = workers.stream().filter(WorkerPod::live).toList();
+    return !live.isEmpty()
+        && live.stream()
+            .allMatch(
+                w ->
+                    !w.ready()
+                        && w.known()
+                        && w.report().signalsRegistration()
+                        && !w.report().draining()
+                        && !StuckWorkers.notReadySince(w).isAfter(cutoff));
   }
 }
