@@ -19,6 +19,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,6 +49,7 @@ class LiveKitRestartSystemTest {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   static final Duration DOWN = Duration.ofSeconds(30);
+  private static final Pattern RECONNECTING = Pattern.compile("reconnecting to \\S+ in (\\d+) ms");
   static final String NAME = "lk-restart";
   static Sandbox sandbox;
 
@@ -153,6 +157,23 @@ class LiveKitRestartSystemTest {
         reasons,
         deletions.size());
 
+    // The back-off each worker waited between its attempts, from its log.
+    Map<String, List<Long>> backoff = new HashMap<>();
+    for (Pod pod : fleet.pods()) {
+      String name = pod.getMetadata().getName();
+      backoff.put(
+          name,
+          Files.readAllLines(sandbox.kubelet().logFile("default", name)).stream()
+              .map(RECONNECTING::matcher)
+              .filter(Matcher::find)
+              .map(m -> Long.parseLong(m.group(1)))
+              .toList());
+    }
+    System.out.println("reconnect delays (ms) per worker: " + backoff);
+    assertThat(backoff.values())
+        .as("each worker reconnected with a growing delay")
+        .allSatisfy(
+            delays -> assertThat(delays).hasSizeGreaterThan(3).contains(1000L, 2000L, 4000L));
     assertThat(uids(fleet.pods())).as("the same pods, none replaced").isEqualTo(uidBefore);
     assertThat(deletions).as("pod DELETEs by the operator").isEmpty();
     assertThat(restarts(fleet.pods())).as("no container restarted").isEqualTo(restartsBefore);
