@@ -24,5 +24,6 @@ public enum EventReason {
   Redispatched,
   RedispatchFailed,
   RedispatchExhausted,
-  RedispatchJoined
+  RedispatchJoined,
+  LiveKitUnreachable
 }

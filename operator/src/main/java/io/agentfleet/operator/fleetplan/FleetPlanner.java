@@ -101,7 +101,8 @@ public final class FleetPlanner {
     Optional<String> rollback =
         RollbackGuards.shouldRollBack(
             spec.getRollback(), rollout, workers, hash, stable, RevisionStep.hashOf(stable));
-    if (rollback.isEmpty()) {
+    Optional<Trouble> outage = LiveKitOutage.of(workers, spec.getLivekit().getUrl(), now);
+    if (rollback.isEmpty() && outage.isEmpty()) {
       rollout = replacingStuck(rollout, workers, hash, now);
     }
     Optional<Instant> scaledAt = scaling.filter(ScaleDecision::changes).map(d -> now);
@@ -136,13 +137,18 @@ public final class FleetPlanner {
     }
     List<String> warnings = SpecCheck.warnings(spec);
     Optional<Trouble> warning =
-        warnings.isEmpty()
-            ? Optional.empty()
+        outage.isPresent() || warnings.isEmpty()
+            ? outage
             : Optional.of(
                 new Trouble(
                     EventReason.GracePeriodShorterThanDrain.name(), String.join("; ", warnings)));
     Resync resync =
-        spec.autoscaled() || !completed || placement.waiting() > 0 ? Resync.REGULAR : Resync.NONE;
+        spec.autoscaled()
+                || !completed
+                || placement.waiting() > 0
+                || LiveKitOutage.suspected(workers)
+            ? Resync.REGULAR
+            : Resync.NONE;
     return new FleetPlan(view, warning, Optional.of(writes), resync);
   }
 

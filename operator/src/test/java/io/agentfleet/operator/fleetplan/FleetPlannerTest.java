@@ -372,4 +372,64 @@ class FleetPlannerTest {
     assertThat(withCalls.writes().orElseThrow().rollout().changesNothing()).isTrue();
     assertThat(brief.writes().orElseThrow().rollout().changesNothing()).isTrue();
   }
+
+  // ---- LiveKit unreachable: every worker answers, none is registered
+
+  /** A worker that reports (its process runs) but is not ready: not registered with LiveKit. */
+  static WorkerPod unregistered(String hash, int i, int calls, int notReadySeconds) {
+    return new WorkerPod(
+        "voice-" + hash + "-" + i,
+        hash,
+        false,
+        false,
+        false,
+        NOW.minusSeconds(3600),
+        new WorkerReport(calls, 0.1, false, false, 10, 0L, 0L, WorkerStatusFormat.AGENTFLEET),
+        0,
+        NOW.minusSeconds(notReadySeconds));
+  }
+
+  @Test
+  void whenNoWorkerIsRegisteredForLongTheCauseIsLiveKitAndNoWorkerIsReplaced() {
+    AgentDeployment d = deployment(3);
+    Snapshot rest = atRest(d, List.of());
+    String hash = hashOf(d);
+    // Not ready for 10 minutes, idle: each alone would be replaced as stuck.
+    List<WorkerPod> workers =
+        List.of(
+            unregistered(hash, 0, 0, 600),
+            unregistered(hash, 1, 0, 600),
+            unregistered(hash, 2, 2, 600));
+
+    FleetPlan plan = FleetPlanner.plan(snapshot(d, workers, rest.reads().orElseThrow()));
+
+    assertThat(plan.writes().orElseThrow().rollout().changesNothing()).isTrue();
+    assertThat(plan.trouble()).map(Trouble::reason).contains(EventReason.LiveKitUnreachable.name());
+    assertThat(plan.trouble().orElseThrow().message()).contains(d.getSpec().getLivekit().getUrl());
+  }
+
+  @Test
+  void oneRegisteredWorkerOrABriefBlipIsNoOutage() {
+    AgentDeployment d = deployment(3);
+    Snapshot rest = atRest(d, List.of());
+    String hash = hashOf(d);
+    List<WorkerPod> oneRegistered =
+        List.of(
+            unregistered(hash, 0, 0, 600),
+            unregistered(hash, 1, 0, 600),
+            idleWorker("voice-" + hash + "-2", hash));
+    List<WorkerPod> brief =
+        List.of(
+            unregistered(hash, 0, 0, 600),
+            unregistered(hash, 1, 0, 600),
+            unregistered(hash, 2, 0, 3));
+
+    FleetPlan withOne = FleetPlanner.plan(snapshot(d, oneRegistered, rest.reads().orElseThrow()));
+    FleetPlan blip = FleetPlanner.plan(snapshot(d, brief, rest.reads().orElseThrow()));
+
+    assertThat(withOne.trouble()).isEmpty();
+    // The stuck worker is replaced as before: the others show LiveKit is there.
+    assertThat(withOne.writes().orElseThrow().rollout().remove()).hasSize(1);
+    assertThat(blip.trouble()).isEmpty();
+  }
 }
