@@ -287,7 +287,9 @@ final class FaultProxy implements AutoCloseable {
   }
 
   private void serve(Socket client) {
-    String exchange = "before any request";
+    // A client that closes a connection before its request (mid-handshake, as one shutting down
+    // does) asked for nothing, so nothing went unanswered.
+    String exchange = null;
     boolean answered = false;
     try (client) {
       InputStream in = new BufferedInputStream(client.getInputStream());
@@ -356,7 +358,7 @@ final class FaultProxy implements AutoCloseable {
     } catch (IOException e) {
       // Once answered, a side that goes away mid-stream is what a proxy sees all day; before, it
       // is the proxy failing the client, which no test should put down to the operator.
-      if (!answered && !closed) {
+      if (exchange != null && !answered && !closed) {
         failures.add(exchange + ": " + e);
       }
     } finally {
