@@ -256,6 +256,10 @@ class ApiFaultsIT {
     assertQuiet(fleet, op);
   }
 
+  /**
+   * Only the fleet's namespace: the Lease lives in the operator's, and a leader that cannot renew
+   * it for 10 s exits by design (FailoverIT and RbacIT show that), which is not what this is about.
+   */
   private static Rule faults(String namespace) {
     return Boolean.getBoolean(NO_FAULTS)
         ? Rule.NONE
@@ -300,7 +304,9 @@ class ApiFaultsIT {
    * The writes to one namespace the proxy saw from a moment on.
    *
    * @param attempts every write the client sent
-   * @param injected how many got a fault, by kind
+   * @param podCreates the pod creations among them, each attempt counted
+   * @param injectedByKind how many got a fault, by kind
+   * @param byWhat attempts by method and resource, e.g. {@code POST pods}
    */
   record Tally(
       long attempts, long podCreates, Map<Fault, Long> injectedByKind, Map<String, Long> byWhat) {

@@ -38,9 +38,9 @@ import javax.net.ssl.SSLSocket;
 /**
  * A TLS reverse proxy in front of a {@link ControlPlane}'s API server that answers some writes
  * itself, as an API server under load or a load balancer in front of one does: 409 Conflict, 500,
- * 503, or the write done and its answer lost. Reads pass through as they stream, list and get as
- * watches, whether chunked HTTP or WebSocket. Every write is recorded with what the client got, so
- * a test can count the attempts a client made.
+ * 503, or the write done and its answer lost. Reads (gets, lists, and watches over chunked HTTP or
+ * WebSocket) pass through as they stream. Every write is recorded with what the client got, so a
+ * test can count the attempts a client made.
  *
  * <p>HTTP/1.1 with one request per connection ({@code Connection: close} both ways): the proxy
  * never has to find where a response ends, so a watch is relayed byte for byte as it comes.
