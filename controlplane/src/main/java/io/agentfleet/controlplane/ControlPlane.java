@@ -421,7 +421,8 @@ public final class ControlPlane implements AutoCloseable {
     }
   }
 
-  private static SSLContext trusting(Path caFile) throws IOException {
+  /** A TLS context that trusts the certificates in {@code caFile} (PEM), e.g. {@link #caFile()}. */
+  public static SSLContext trusting(Path caFile) throws IOException {
     try (InputStream in = Files.newInputStream(caFile)) {
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null, null);

@@ -70,6 +70,19 @@ public final class FleetWriter {
     String namespace = deployment.getMetadata().getNamespace();
     LOG.info(changes.why());
     List<WorkerPod> after = new ArrayList<>(pods);
+    // Drains before creations: the plan sized its creations for the fleet after its removals, so
+    // creating first would hold one worker more than maxSurge allows until the drains are sent,
+    // and leave it so if the operator died in between.
+    for (WorkerPod victim : changes.remove()) {
+      client.pods().inNamespace(namespace).withName(victim.name()).delete();
+      recentDeletions.record(namespace, victim.name());
+      after.remove(victim);
+      String calls = victim.known() ? victim.activeJobs() + " calls" : "status unknown";
+      events.normal(
+          deployment,
+          EventReason.SuccessfulDelete,
+          "Draining worker pod %s (%s; %s)".formatted(victim.name(), calls, changes.why()));
+    }
     for (int i = 0; i < changes.create(); i++) {
       String name = PodNames.next(deployment.getMetadata().getName(), hash, random);
       Pod pod =
@@ -81,16 +94,6 @@ public final class FleetWriter {
       created.accept(pod);
       after.add(WorkerPods.of(pod));
       events.normal(deployment, EventReason.SuccessfulCreate, "Created worker pod " + name);
-    }
-    for (WorkerPod victim : changes.remove()) {
-      client.pods().inNamespace(namespace).withName(victim.name()).delete();
-      recentDeletions.record(namespace, victim.name());
-      after.remove(victim);
-      String calls = victim.known() ? victim.activeJobs() + " calls" : "status unknown";
-      events.normal(
-          deployment,
-          EventReason.SuccessfulDelete,
-          "Draining worker pod %s (%s; %s)".formatted(victim.name(), calls, changes.why()));
     }
     return after;
   }

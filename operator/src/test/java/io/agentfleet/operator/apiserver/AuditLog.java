@@ -8,8 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * The API server's audit log: one JSON line per request it answered (writes only, unless the
@@ -109,6 +115,40 @@ final class AuditLog {
   /** Writes by {@code user} received at or after {@code from}. */
   List<Request> by(String user, Instant from) {
     return writes(w -> w.by(user) && !w.at().isBefore(from));
+  }
+
+  /**
+   * How many times each name of {@code resource} (e.g. {@code pods}) was created in {@code
+   * namespace}: a name above 1 is a create that a retry did again after a lost answer.
+   */
+  Map<String, Long> creations(String namespace, String resource) {
+    return writes(w -> w.is("create", resource) && w.code() == 201).stream()
+        .filter(w -> namespace.equals(w.namespace()))
+        .collect(Collectors.groupingBy(Request::name, TreeMap::new, Collectors.counting()));
+  }
+
+  /**
+   * The most pods of {@code namespace} alive at once, in the order the API server received the
+   * requests: a pod lives from its creation to the first deletion accepted for it (the drain; the
+   * deletion that ends the drain is its second). What a surge limit bounds.
+   */
+  int mostPodsAlive(String namespace) {
+    Set<String> alive = new HashSet<>();
+    Set<String> deleted = new HashSet<>();
+    int most = 0;
+    List<Request> inOrder =
+        writes(w -> namespace.equals(w.namespace()) && "pods".equals(w.what())).stream()
+            .sorted(Comparator.comparing(Request::at))
+            .toList();
+    for (Request w : inOrder) {
+      if (w.verb().equals("create") && w.code() == 201) {
+        alive.add(w.name());
+      } else if (w.verb().equals("delete") && w.code() == 200 && deleted.add(w.name())) {
+        alive.remove(w.name());
+      }
+      most = Math.max(most, alive.size());
+    }
+    return most;
   }
 
   private static String text(JsonNode node, String field) {

@@ -206,11 +206,9 @@ class FailoverIT {
 
   /** No pod name was created twice (a retried create after a lost answer would show here). */
   private void assertCreatedOnce(Fleet fleet) {
-    Map<String, Long> creations =
-        bed.audit().writes(w -> w.is("create", "pods") && w.code() == 201).stream()
-            .filter(w -> fleet.namespace.equals(w.namespace()))
-            .collect(Collectors.groupingBy(AuditLog.Request::name, Collectors.counting()));
-    assertThat(creations.values()).as(logs()).allMatch(n -> n == 1);
+    assertThat(bed.audit().creations(fleet.namespace, "pods").values())
+        .as(logs())
+        .allMatch(n -> n == 1);
   }
 
   private static Set<String> podNames(Fleet fleet) {
