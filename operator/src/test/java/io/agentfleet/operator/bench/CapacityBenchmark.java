@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentfleet.api.v1alpha1.Autoscaling;
 import io.agentfleet.api.v1alpha1.LearnedSchedule;
+import io.agentfleet.api.v1alpha1.ScalingRules;
 import io.agentfleet.api.v1alpha1.WarmBuffer;
 import io.agentfleet.controlplane.BenchmarkReport;
 import java.awt.Color;
@@ -176,9 +177,9 @@ class CapacityBenchmark {
             + STARTUP_SECONDS
             + " s later (a stand-in figure, not a controlled measurement: in one sandbox run's"
             + " operator log on 2 busy cores, the next decision counted a new JVM worker 5–23 s"
-            + " after the one that added it). The model has not been replayed against the"
-            + " sandbox; `FleetSimulationTest` checks only that it waits, drains and cuts as"
-            + " written here. Agentfleet removes only"
+            + " after the one that added it). The model is set against a real fleet in the"
+            + " sandbox under *B3 model check* below; `FleetSimulationTest` checks that it waits,"
+            + " drains and cuts as written here. Agentfleet removes only"
             + " by draining, idle first; the HPA-style fleet removes the newest pods as a"
             + " ReplicaSet does, whatever they carry, and calls still running after a 30 s"
             + " termination grace are cut (the *calls cut* column): a Deployment's scale-down"
@@ -245,6 +246,125 @@ class CapacityBenchmark {
         .isEqualTo(trace.calls().stream().filter(c -> c.arrival() >= from).count());
     assertThat(agentfleet.cut()).isZero();
     assertThat(Files.size(docs.resolve("img").resolve(image))).isPositive();
+  }
+
+  /**
+   * The model against the sandbox: the calls the sandbox's {@code ModelCheckBenchmark} placed
+   * through a real autoscaled fleet, replayed through the simulated fleet with that fleet's
+   * settings and its measured start-up, the workers of both set side by side second by second.
+   */
+  @Test
+  void theModelAgainstTheSandbox() throws Exception {
+    Path data = Path.of("..", "docs", "data");
+    Trace trace = Trace.csv(data.resolve("b3-sandbox-trace.csv"));
+    List<String> lines = Files.readAllLines(data.resolve("b3-sandbox-observed.csv"));
+    Map<String, String> settings = new LinkedHashMap<>();
+    for (String word : lines.get(0).replace("#", " ").replace(";", " ").split("\\s+")) {
+      String[] kv = word.split("=", 2);
+      if (kv.length == 2) {
+        settings.put(kv[0], kv[1]);
+      }
+    }
+    int slots = Integer.parseInt(settings.get("slots"));
+    long startup = Math.round(Double.parseDouble(settings.get("startup_s")));
+    List<int[]> observed = new ArrayList<>();
+    for (String line : lines.subList(2, lines.size())) {
+      String[] f = line.split(",");
+      observed.add(
+          new int[] {
+            Integer.parseInt(f[0]),
+            Integer.parseInt(f[1]),
+            Integer.parseInt(f[2]),
+            Integer.parseInt(f[3])
+          });
+    }
+    int span = observed.get(observed.size() - 1)[0] + 1;
+    Autoscaling spec = Scalers.sampleSpec();
+    spec.setJobsPerWorker(slots);
+    spec.setIdleWorkers(Integer.parseInt(settings.get("idle")));
+    spec.setMaxReplicas(Integer.parseInt(settings.get("max")));
+    spec.setScaleDown(new ScalingRules(Integer.parseInt(settings.get("down_window_s")), 0));
+    FleetSimulation.Result simulated =
+        new FleetSimulation(slots, startup, 1)
+            .run(
+                trace,
+                new Scalers.Agentfleet(spec),
+                Math.max(0, span - (long) Math.ceil(trace.lengthSeconds())));
+
+    double[] seenWorkers = new double[span];
+    double[] seenCalls = new double[span];
+    for (int[] o : observed) {
+      seenWorkers[o[0]] = o[1];
+      seenCalls[o[0]] = o[3];
+    }
+    double[] simWorkers = workers(simulated);
+    double seenSeconds = 0;
+    double simSeconds = 0;
+    double apart = 0;
+    int seenPeak = 0;
+    int simPeak = 0;
+    for (int t = 0; t < span; t++) {
+      seenSeconds += seenWorkers[t];
+      simSeconds += simWorkers[t];
+      apart += Math.abs(seenWorkers[t] - simWorkers[t]);
+      seenPeak = Math.max(seenPeak, (int) seenWorkers[t]);
+      simPeak = Math.max(simPeak, (int) simWorkers[t]);
+    }
+    String image = "b3-model-check.png";
+    Path docs = Bench.docs();
+    Chart.write(
+        docs.resolve("img").resolve(image),
+        "B3 model check: the sandbox's fleet and the simulated one, same calls",
+        "time (s)",
+        1,
+        List.of(
+            new Chart.Panel(
+                "workers",
+                List.of(
+                    new Chart.Series("sandbox", new Color(0x1f77b4), seenWorkers),
+                    new Chart.Series("simulation", new Color(0xff7f0e), simWorkers))),
+            new Chart.Panel(
+                "calls in progress (sandbox)",
+                List.of(new Chart.Series("calls", new Color(0xd62728), seenCalls)))));
+    String section =
+        "## B3 model check: the simulated fleet against the sandbox\n\n"
+            + Bench.f(
+                "The same %d calls (6 a minute, then 24; about 30 s each) through an autoscaled"
+                    + " fleet of our Java worker in the sandbox (real kube-apiserver,"
+                    + " livekit-server, worker processes; %d calls per worker, %s idle, scale-down"
+                    + " window %s s; observed once a second: %s) and through B3's simulated fleet"
+                    + " with the same settings and the start-up the sandbox measured (%d s, pod"
+                    + " created to ready). The sandbox half writes `docs/data/b3-sandbox-*.csv`"
+                    + " (`./mvnw -B -ntp -pl sandbox -am verify -Pbenchmark"
+                    + " -Dtest=ModelCheckBenchmark -Dsurefire.failIfNoSpecifiedTests=false"
+                    + " -DskipITs`); this half replays them: `./mvnw -B -ntp -pl operator -am test"
+                    + " -Pbenchmark -Dtest=CapacityBenchmark#theModelAgainstTheSandbox"
+                    + " -Dsurefire.failIfNoSpecifiedTests=false -DskipITs`.\n\n",
+                trace.calls().size(),
+                slots,
+                settings.get("idle"),
+                settings.get("down_window_s"),
+                lines.get(0).replace("# ", ""),
+                startup)
+            + "- Measured: "
+            + Bench.machine()
+            + "\n\n| fleet | worker-seconds | peak workers |\n|---|---:|---:|\n"
+            + Bench.f("| sandbox | %.0f | %d |%n", seenSeconds, seenPeak)
+            + Bench.f(
+                "| simulation | %.0f (%+.0f %%) | %d |%n",
+                simSeconds, 100 * (simSeconds / seenSeconds - 1), simPeak)
+            + Bench.f(
+                "%nThe two fleets' sizes differ by %.2f workers on average over the %d s. ",
+                apart / span, span)
+            + "What the model leaves out: livekit-server places a call on a worker of its"
+            + " choosing (not the least loaded), the operator reads each worker once a second and"
+            + " a status write takes its time, and the sandbox's start-ups vary around the"
+            + " median.\n\n![B3 model check](img/"
+            + image
+            + ")\n";
+    BenchmarkReport.write(docs.resolve("benchmarks.md"), "b3-model", section);
+    assertThat(simulated.dispatches()).isEqualTo(trace.calls().size());
+    assertThat(seenSeconds).isPositive();
   }
 
   /** What the learned schedule changed, in words, from this run's rows. */

@@ -80,6 +80,30 @@ class WorkerStatusPollerTest {
   }
 
   @Test
+  void aWorkerAnswering500OrGarbageIsUnknownNotIdle() throws Exception {
+    int failing =
+        serve(
+            out ->
+                out.write(
+                    "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII)));
+    int garbage = serve(out -> out.write(answer("<html>busy</html>")));
+    poller = started(Duration.ofMillis(800), Optional.empty(), Clock.systemUTC());
+    poller.track(
+        new ResourceID("voice", "prod"),
+        List.of(target("fails", failing), target("junk", garbage)));
+
+    poller.pollOnce();
+
+    Observation failed = poller.latest("fails").orElseThrow();
+    assertThat(failed.report()).isEmpty();
+    assertThat(failed.error()).isEqualTo("HTTP 500");
+    Observation junk = poller.latest("junk").orElseThrow();
+    assertThat(junk.report()).isEmpty();
+    assertThat(junk.error()).isNotBlank();
+  }
+
+  @Test
   void aReportOlderThanTheBoundIsUnknown() throws Exception {
     int healthy = serve(out -> out.write(answer(IDLE)));
     MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
