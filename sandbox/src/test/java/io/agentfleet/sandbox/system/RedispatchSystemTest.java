@@ -202,7 +202,8 @@ class RedispatchSystemTest {
 
   private static void redispatch(
       io.fabric8.kubernetes.client.dsl.Resource<AgentDeployment> agd, boolean on) {
-    agd.edit(
+    Fleet.edit(
+        agd,
         d -> {
           var r = new io.agentfleet.api.v1alpha1.Redispatch();
           r.setEnabled(on);
