@@ -85,17 +85,43 @@ public final class FleetWriter {
     }
     for (int i = 0; i < changes.create(); i++) {
       String name = PodNames.next(deployment.getMetadata().getName(), hash, random);
-      Pod pod =
-          client
-              .pods()
-              .inNamespace(namespace)
-              .resource(PodRenderer.pod(deployment, effective, hash, name))
-              .create();
+      Pod pod = create(deployment, PodRenderer.pod(deployment, effective, hash, name));
       created.accept(pod);
       after.add(WorkerPods.of(pod));
       events.normal(deployment, EventReason.SuccessfulCreate, "Created worker pod " + name);
     }
     return after;
+  }
+
+  /**
+   * A creation whose answer was lost (a 5xx after the API server stored the pod) is sent again by
+   * the client and answered 409 AlreadyExists. The pod of that name this deployment owns is the one
+   * just created, not an error: taking it as one would report Degraded for a write that succeeded.
+   */
+  private Pod create(AgentDeployment deployment, Pod rendered) {
+    String namespace = deployment.getMetadata().getNamespace();
+    try {
+      return client.pods().inNamespace(namespace).resource(rendered).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      Pod existing =
+          client.pods().inNamespace(namespace).withName(rendered.getMetadata().getName()).get();
+      if (existing == null || !ownedBy(existing, deployment)) {
+        throw e;
+      }
+      LOG.infof(
+          "pod %s was already created (an earlier answer was lost)",
+          existing.getMetadata().getName());
+      return existing;
+    }
+  }
+
+  private static boolean ownedBy(Pod pod, AgentDeployment deployment) {
+    String uid = deployment.getMetadata().getUid();
+    return uid != null
+        && pod.getMetadata().getOwnerReferences().stream().anyMatch(o -> uid.equals(o.getUid()));
   }
 
   /**
