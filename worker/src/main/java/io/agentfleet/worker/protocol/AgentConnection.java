@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -167,7 +168,7 @@ public final class AgentConnection implements AutoCloseable {
       if (closed) {
         return;
       }
-      Duration delay = backoff.delay(failures);
+      Duration delay = backoff.delay(failures, ThreadLocalRandom.current());
       if (failures == 0) {
         // The socket dropped after a good session: count this as the first failure.
         failures = 1;
