@@ -208,6 +208,13 @@ public final class Autoscaler {
       limit = Limit.WAITING_DISPATCHES;
       limitWords = "; a dispatch waits for a worker: no scale-down";
     }
+    if (recommendation < held && sample.livekitUnreachable()) {
+      // Quiet because no call can reach the fleet, not because none is wanted: once LiveKit is
+      // back, the calls come back to the workers kept for them.
+      recommendation = held;
+      limit = Limit.LIVEKIT_UNREACHABLE;
+      limitWords = "; LiveKit unreachable: no scale-down";
+    }
 
     boolean fresh = history.isEmpty();
     int upLimit = recommendation;

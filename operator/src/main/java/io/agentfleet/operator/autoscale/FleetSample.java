@@ -11,9 +11,20 @@ import java.util.List;
  * @param expectedCalls calls announced by webhooks that no worker has picked up yet
  * @param waitingDispatches dispatches of this agent that the LiveKit server lists without a job: a
  *     call waits for a worker
+ * @param livekitUnreachable every worker runs and none is registered with LiveKit: no call can
+ *     arrive, so what the fleet carries says nothing about the demand
  */
 public record FleetSample(
-    int currentReplicas, List<WorkerPod> workers, int expectedCalls, int waitingDispatches) {
+    int currentReplicas,
+    List<WorkerPod> workers,
+    int expectedCalls,
+    int waitingDispatches,
+    boolean livekitUnreachable) {
+
+  public FleetSample(
+      int currentReplicas, List<WorkerPod> workers, int expectedCalls, int waitingDispatches) {
+    this(currentReplicas, workers, expectedCalls, waitingDispatches, false);
+  }
 
   public FleetSample(int currentReplicas, List<WorkerPod> workers, int expectedCalls) {
     this(currentReplicas, workers, expectedCalls, 0);

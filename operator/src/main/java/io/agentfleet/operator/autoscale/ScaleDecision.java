@@ -26,7 +26,9 @@ public record ScaleDecision(
     /** Some workers are not reporting, so no scale-down. */
     UNKNOWN_STATUS,
     /** A dispatch waits for a worker, so no scale-down. */
-    WAITING_DISPATCHES
+    WAITING_DISPATCHES,
+    /** LiveKit is unreachable: the idle workers are the capacity its return needs. */
+    LIVEKIT_UNREACHABLE
   }
 
   public boolean changes() {

@@ -72,6 +72,7 @@ public final class FleetPlanner {
             available,
             now);
 
+    Optional<Trouble> outage = LiveKitOutage.of(workers, spec.getLivekit().getUrl(), now);
     int replicas = Objects.requireNonNullElse(spec.getReplicas(), 0);
     Optional<ScaleDecision> scaling = Optional.empty();
     if (spec.autoscaled()) {
@@ -83,7 +84,8 @@ public final class FleetPlanner {
         return troubled(before, EventReason.InvalidSpec, e.getMessage());
       }
       FleetSample sample =
-          new FleetSample(replicas, workers, reads.expectedCalls(), placement.waiting());
+          new FleetSample(
+              replicas, workers, reads.expectedCalls(), placement.waiting(), outage.isPresent());
       ScaleDecision decision = Autoscaler.decide(policy, sample, reads.history(), now);
       scaling = Optional.of(decision);
       replicas = decision.replicas();
@@ -101,7 +103,6 @@ public final class FleetPlanner {
     Optional<String> rollback =
         RollbackGuards.shouldRollBack(
             spec.getRollback(), rollout, workers, hash, stable, RevisionStep.hashOf(stable));
-    Optional<Trouble> outage = LiveKitOutage.of(workers, spec.getLivekit().getUrl(), now);
     if (rollback.isEmpty() && outage.isEmpty()) {
       rollout = replacingStuck(rollout, workers, hash, now);
     }

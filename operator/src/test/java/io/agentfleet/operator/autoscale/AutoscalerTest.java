@@ -491,6 +491,37 @@ class AutoscalerTest {
     assertThat(d.replicas()).isEqualTo(2);
   }
 
+  @Test
+  void whileLiveKitIsUnreachableTheFleetDoesNotShrinkButMayGrow() {
+    Autoscaling a =
+        spec(
+            x -> {
+              x.setJobsPerWorker(5);
+              x.setIdleWorkers(0);
+              x.setScaleDown(new ScalingRules(0, 0));
+            });
+    List<WorkerPod> idle = List.of(worker("a", 0, 0), worker("b", 0, 0), worker("c", 0, 0));
+    ScaleDecision held =
+        Autoscaler.decide(
+            ScalingPolicy.from(a),
+            new FleetSample(3, idle, 0, 0, true),
+            ScalingHistory.empty(),
+            T0);
+    assertThat(held.replicas()).isEqualTo(3);
+    assertThat(held.limit()).isEqualTo(Limit.LIVEKIT_UNREACHABLE);
+    assertThat(held.reason()).contains("LiveKit unreachable");
+
+    // The calls the workers still carry are demand like any other.
+    List<WorkerPod> full = List.of(worker("a", 1.0, 6), worker("b", 1.0, 6));
+    ScaleDecision grows =
+        Autoscaler.decide(
+            ScalingPolicy.from(a),
+            new FleetSample(2, full, 0, 0, true),
+            ScalingHistory.empty(),
+            T0);
+    assertThat(grows.replicas()).isEqualTo(3);
+  }
+
   // ---- stabilization (HPA semantics)
 
   @Test

@@ -6,10 +6,12 @@ import io.agentfleet.api.v1alpha1.AgentDeployment;
 import io.agentfleet.api.v1alpha1.AgentDeploymentStatus;
 import io.agentfleet.api.v1alpha1.Autoscaling;
 import io.agentfleet.api.v1alpha1.RolloutPhase;
+import io.agentfleet.api.v1alpha1.ScalingRules;
 import io.agentfleet.api.v1alpha1.ScalingSchedule;
 import io.agentfleet.api.v1alpha1.WorkerStatusFormat;
 import io.agentfleet.api.workerstatus.WorkerReport;
 import io.agentfleet.operator.SampleDeployments;
+import io.agentfleet.operator.autoscale.ScaleDecision.Limit;
 import io.agentfleet.operator.autoscale.ScalingHistory;
 import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.fleetplan.FleetPlan.Resync;
@@ -431,5 +433,44 @@ class FleetPlannerTest {
     // The stuck worker is replaced as before: the others show LiveKit is there.
     assertThat(withOne.writes().orElseThrow().rollout().remove()).hasSize(1);
     assertThat(blip.trouble()).isEmpty();
+  }
+
+  @Test
+  void anAutoscaledFleetKeepsItsIdleWorkersThroughAnOutage() {
+    AgentDeployment d = deployment(3);
+    Autoscaling a = new Autoscaling();
+    a.setEnabled(true);
+    a.setMinReplicas(1);
+    a.setMaxReplicas(10);
+    a.setScaleDown(new ScalingRules(0, 0));
+    d.getSpec().setAutoscaling(a);
+    Snapshot rest = atRest(d, List.of());
+    String hash = hashOf(d);
+    List<WorkerPod> unregistered =
+        List.of(
+            unregistered(hash, 0, 0, 600),
+            unregistered(hash, 1, 0, 600),
+            unregistered(hash, 2, 2, 600));
+    List<WorkerPod> brief =
+        List.of(
+            unregistered(hash, 0, 0, 3), unregistered(hash, 1, 0, 3), unregistered(hash, 2, 2, 3));
+
+    FleetPlan.Writes outage =
+        FleetPlanner.plan(snapshot(d, unregistered, rest.reads().orElseThrow()))
+            .writes()
+            .orElseThrow();
+    FleetPlan.Writes blip =
+        FleetPlanner.plan(snapshot(d, brief, rest.reads().orElseThrow())).writes().orElseThrow();
+
+    assertThat(outage.scaling())
+        .hasValueSatisfying(
+            s -> {
+              assertThat(s.replicas()).isEqualTo(3);
+              assertThat(s.limit()).isEqualTo(Limit.LIVEKIT_UNREACHABLE);
+            });
+    assertThat(outage.rollout().changesNothing()).isTrue();
+    assertThat(blip.scaling())
+        .as("not yet an outage: the idle workers may go")
+        .hasValueSatisfying(s -> assertThat(s.replicas()).isLessThan(3));
   }
 }
