@@ -3,6 +3,8 @@ package io.agentfleet.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.agentfleet.api.v1alpha1.AgentDeploymentLabels;
+import io.agentfleet.operator.workers.DisruptionBudgets;
 import io.agentfleet.operator.workers.FleetWriter;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -62,6 +64,13 @@ class EvictionMockTest {
                   .containsEntry(FleetWriter.POD_DELETION_COST, "0")
                   .containsEntry(FleetWriter.SAFE_TO_EVICT, "true");
             });
+    // Written as a patch of these keys alone: the pod's own labels stay.
+    Map<String, String> labels =
+        client.pods().inNamespace(cluster.namespace).withName(busy).get().getMetadata().getLabels();
+    assertThat(labels)
+        .containsEntry(DisruptionBudgets.BUSY, "true")
+        .containsEntry(AgentDeploymentLabels.DEPLOYMENT, "cost")
+        .containsKey(AgentDeploymentLabels.REVISION);
 
     // Reports that say the same leave the pods untouched, round after round.
     Map<String, String> versions = resourceVersions(pods);

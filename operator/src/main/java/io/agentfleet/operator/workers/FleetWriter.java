@@ -8,9 +8,11 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -175,27 +177,21 @@ public final class FleetWriter {
         continue;
       }
       try {
+        // A merge patch of just these keys: no read before it, and nothing else of the pod (the
+        // kubelet writes its status meanwhile) can be overwritten or conflict.
+        Map<String, Object> metadata =
+            Map.of(
+                "annotations",
+                Map.of(SAFE_TO_EVICT, wanted, POD_DELETION_COST, cost),
+                "labels",
+                Map.of(DisruptionBudgets.BUSY, busy));
         client
             .pods()
             .inNamespace(namespace)
             .withName(pod.getMetadata().getName())
-            .edit(
-                p -> {
-                  Map<String, String> a =
-                      p.getMetadata().getAnnotations() == null
-                          ? new HashMap<>()
-                          : new HashMap<>(p.getMetadata().getAnnotations());
-                  a.put(SAFE_TO_EVICT, wanted);
-                  a.put(POD_DELETION_COST, cost);
-                  p.getMetadata().setAnnotations(a);
-                  Map<String, String> l =
-                      p.getMetadata().getLabels() == null
-                          ? new HashMap<>()
-                          : new HashMap<>(p.getMetadata().getLabels());
-                  l.put(DisruptionBudgets.BUSY, busy);
-                  p.getMetadata().setLabels(l);
-                  return p;
-                });
+            .patch(
+                PatchContext.of(PatchType.JSON_MERGE),
+                Serialization.asJson(Map.of("metadata", metadata)));
       } catch (KubernetesClientException e) {
         if (e.getCode() != 404 && e.getCode() != 409) {
           // Anything but a pod going away or changing meanwhile (a refused patch, say) makes the
