@@ -441,26 +441,33 @@ class AutoscalerTest {
     assertThat(d.replicas()).isEqualTo(2);
   }
 
-  // ---- dispatches waiting for a worker
+  // ---- dispatches waiting for a worker, LiveKit unreachable: no scale-down
+
+  static Autoscaling fivePerWorkerNoIdleNoWindow() {
+    return spec(
+        x -> {
+          x.setJobsPerWorker(5);
+          x.setIdleWorkers(0);
+          x.setScaleDown(new ScalingRules(0, 0));
+        });
+  }
+
+  static List<WorkerPod> threeIdle() {
+    return List.of(worker("a", 0, 0), worker("b", 0, 0), worker("c", 0, 0));
+  }
+
+  static ScaleDecision decide(Autoscaling a, FleetSample sample) {
+    return Autoscaler.decide(ScalingPolicy.from(a), sample, ScalingHistory.empty(), T0);
+  }
 
   @Test
   void waitingDispatchesAreDemandAndNeverLetTheFleetShrink() {
-    Autoscaling a =
-        spec(
-            x -> {
-              x.setJobsPerWorker(5);
-              x.setIdleWorkers(0);
-              x.setScaleDown(new ScalingRules(0, 0));
-            });
-    List<WorkerPod> idle = List.of(worker("a", 0, 0), worker("b", 0, 0), worker("c", 0, 0));
-    ScaleDecision withoutWaiting =
-        Autoscaler.decide(
-            ScalingPolicy.from(a), new FleetSample(3, idle, 0, 0), ScalingHistory.empty(), T0);
+    Autoscaling a = fivePerWorkerNoIdleNoWindow();
+    List<WorkerPod> idle = threeIdle();
+    ScaleDecision withoutWaiting = decide(a, new FleetSample(3, idle, 0, 0));
     assertThat(withoutWaiting.replicas()).isEqualTo(1);
 
-    ScaleDecision oneWaits =
-        Autoscaler.decide(
-            ScalingPolicy.from(a), new FleetSample(3, idle, 0, 1), ScalingHistory.empty(), T0);
+    ScaleDecision oneWaits = decide(a, new FleetSample(3, idle, 0, 1));
     assertThat(oneWaits.replicas()).isEqualTo(3);
     assertThat(oneWaits.limit()).isEqualTo(Limit.WAITING_DISPATCHES);
     assertThat(oneWaits.reason())
@@ -468,9 +475,7 @@ class AutoscalerTest {
 
     // 12 calls on full workers plus 9 waiting at 5 per worker: 21 / 5 -> 5 workers.
     List<WorkerPod> full = List.of(worker("a", 1.0, 6), worker("b", 1.0, 6));
-    ScaleDecision grows =
-        Autoscaler.decide(
-            ScalingPolicy.from(a), new FleetSample(2, full, 0, 9), ScalingHistory.empty(), T0);
+    ScaleDecision grows = decide(a, new FleetSample(2, full, 0, 9));
     assertThat(grows.replicas()).isEqualTo(5);
   }
 
@@ -485,40 +490,22 @@ class AutoscalerTest {
             });
     List<WorkerPod> idle =
         List.of(worker("a", 0, 0), worker("b", 0, 0), worker("c", 0, 0), worker("d", 0, 0));
-    ScaleDecision d =
-        Autoscaler.decide(
-            ScalingPolicy.from(a), new FleetSample(4, idle, 0, 2), ScalingHistory.empty(), T0);
+    ScaleDecision d = decide(a, new FleetSample(4, idle, 0, 2));
     assertThat(d.replicas()).isEqualTo(2);
   }
 
   @Test
   void whileLiveKitIsUnreachableTheFleetDoesNotShrinkButMayGrow() {
-    Autoscaling a =
-        spec(
-            x -> {
-              x.setJobsPerWorker(5);
-              x.setIdleWorkers(0);
-              x.setScaleDown(new ScalingRules(0, 0));
-            });
-    List<WorkerPod> idle = List.of(worker("a", 0, 0), worker("b", 0, 0), worker("c", 0, 0));
-    ScaleDecision held =
-        Autoscaler.decide(
-            ScalingPolicy.from(a),
-            new FleetSample(3, idle, 0, 0, true),
-            ScalingHistory.empty(),
-            T0);
+    Autoscaling a = fivePerWorkerNoIdleNoWindow();
+    List<WorkerPod> idle = threeIdle();
+    ScaleDecision held = decide(a, new FleetSample(3, idle, 0, 0, true));
     assertThat(held.replicas()).isEqualTo(3);
     assertThat(held.limit()).isEqualTo(Limit.LIVEKIT_UNREACHABLE);
     assertThat(held.reason()).contains("LiveKit unreachable");
 
     // The calls the workers still carry are demand like any other.
     List<WorkerPod> full = List.of(worker("a", 1.0, 6), worker("b", 1.0, 6));
-    ScaleDecision grows =
-        Autoscaler.decide(
-            ScalingPolicy.from(a),
-            new FleetSample(2, full, 0, 0, true),
-            ScalingHistory.empty(),
-            T0);
+    ScaleDecision grows = decide(a, new FleetSample(2, full, 0, 0, true));
     assertThat(grows.replicas()).isEqualTo(3);
   }
 

@@ -67,6 +67,14 @@ class FleetPlannerTest {
         d, List.of(), workers, List.of(), Optional.empty(), Optional.of(reads), NOW);
   }
 
+  static Autoscaling autoscaling(int min, int max) {
+    Autoscaling a = new Autoscaling();
+    a.setEnabled(true);
+    a.setMinReplicas(min);
+    a.setMaxReplicas(max);
+    return a;
+  }
+
   static StoredRevisions none() {
     return new StoredRevisions(List.of(), Set.of());
   }
@@ -135,10 +143,7 @@ class FleetPlannerTest {
   @Test
   void anUnusableScheduleIsInvalidBeforeAnyRevisionIsPlanned() {
     AgentDeployment d = deployment(1);
-    Autoscaling a = new Autoscaling();
-    a.setEnabled(true);
-    a.setMinReplicas(1);
-    a.setMaxReplicas(5);
+    Autoscaling a = autoscaling(1, 5);
     ScalingSchedule schedule = new ScalingSchedule();
     schedule.setCron("61 * * * *");
     schedule.setDurationMinutes(10);
@@ -156,11 +161,7 @@ class FleetPlannerTest {
   @Test
   void theAutoscalersSizeIsWhatTheRolloutPlansWithTheSpecUntouched() {
     AgentDeployment d = deployment(1);
-    Autoscaling a = new Autoscaling();
-    a.setEnabled(true);
-    a.setMinReplicas(3);
-    a.setMaxReplicas(5);
-    d.getSpec().setAutoscaling(a);
+    d.getSpec().setAutoscaling(autoscaling(3, 5));
 
     FleetPlan plan = FleetPlanner.plan(snapshot(d, List.of(), reads(none(), List.of())));
 
@@ -391,17 +392,21 @@ class FleetPlannerTest {
         NOW.minusSeconds(notReadySeconds));
   }
 
+  /** Three workers, two idle and one with 2 calls, none registered for so many seconds. */
+  static List<WorkerPod> unregisteredFleet(String hash, int notReadySeconds) {
+    return List.of(
+        unregistered(hash, 0, 0, notReadySeconds),
+        unregistered(hash, 1, 0, notReadySeconds),
+        unregistered(hash, 2, 2, notReadySeconds));
+  }
+
   @Test
   void whenNoWorkerIsRegisteredForLongTheCauseIsLiveKitAndNoWorkerIsReplaced() {
     AgentDeployment d = deployment(3);
     Snapshot rest = atRest(d, List.of());
     String hash = hashOf(d);
     // Not ready for 10 minutes, idle: each alone would be replaced as stuck.
-    List<WorkerPod> workers =
-        List.of(
-            unregistered(hash, 0, 0, 600),
-            unregistered(hash, 1, 0, 600),
-            unregistered(hash, 2, 2, 600));
+    List<WorkerPod> workers = unregisteredFleet(hash, 600);
 
     FleetPlan plan = FleetPlanner.plan(snapshot(d, workers, rest.reads().orElseThrow()));
 
@@ -438,22 +443,13 @@ class FleetPlannerTest {
   @Test
   void anAutoscaledFleetKeepsItsIdleWorkersThroughAnOutage() {
     AgentDeployment d = deployment(3);
-    Autoscaling a = new Autoscaling();
-    a.setEnabled(true);
-    a.setMinReplicas(1);
-    a.setMaxReplicas(10);
+    Autoscaling a = autoscaling(1, 10);
     a.setScaleDown(new ScalingRules(0, 0));
     d.getSpec().setAutoscaling(a);
     Snapshot rest = atRest(d, List.of());
     String hash = hashOf(d);
-    List<WorkerPod> unregistered =
-        List.of(
-            unregistered(hash, 0, 0, 600),
-            unregistered(hash, 1, 0, 600),
-            unregistered(hash, 2, 2, 600));
-    List<WorkerPod> brief =
-        List.of(
-            unregistered(hash, 0, 0, 3), unregistered(hash, 1, 0, 3), unregistered(hash, 2, 2, 3));
+    List<WorkerPod> unregistered = unregisteredFleet(hash, 600);
+    List<WorkerPod> brief = unregisteredFleet(hash, 3);
 
     FleetPlan.Writes outage =
         FleetPlanner.plan(snapshot(d, unregistered, rest.reads().orElseThrow()))
