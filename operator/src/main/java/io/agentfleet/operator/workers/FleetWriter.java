@@ -185,10 +185,11 @@ public final class FleetWriter {
                 Map.of(SAFE_TO_EVICT, wanted, POD_DELETION_COST, cost),
                 "labels",
                 Map.of(DisruptionBudgets.BUSY, busy));
+        // Named by the cached pod, not by its name alone: by name the client reads the pod first.
         client
             .pods()
             .inNamespace(namespace)
-            .withName(pod.getMetadata().getName())
+            .resource(pod)
             .patch(
                 PatchContext.of(PatchType.JSON_MERGE),
                 Serialization.asJson(Map.of("metadata", metadata)));
