@@ -31,10 +31,11 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 - apiGroups: ["agentfleet.io"]
   resources: ["agentdeployments/scale"]
   verbs: ["get", "update"]
-# patch: the cluster-autoscaler safe-to-evict annotation follows each worker's calls
+# patch: the cluster-autoscaler safe-to-evict annotation follows each worker's calls. No get:
+# the informers list and watch, and a creation answered 409 is read back with a list by name
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["get", "list", "watch", "create", "delete", "patch"]
+  verbs: ["list", "watch", "create", "delete", "patch"]
 - apiGroups: ["apps"]
   resources: ["controllerrevisions"]
   verbs: ["get", "list", "watch", "create", "patch", "delete"]

@@ -108,8 +108,18 @@ public final class FleetWriter {
       if (e.getCode() != 409) {
         throw e;
       }
+      // A list narrowed to the one name reads it fresh without the get verb, which nothing else
+      // needs: the informers list and watch, and every other write names the cached pod.
       Pod existing =
-          client.pods().inNamespace(namespace).withName(rendered.getMetadata().getName()).get();
+          client
+              .pods()
+              .inNamespace(namespace)
+              .withField("metadata.name", rendered.getMetadata().getName())
+              .list()
+              .getItems()
+              .stream()
+              .findFirst()
+              .orElse(null);
       if (existing == null || !ownedBy(existing, deployment)) {
         throw e;
       }
