@@ -146,7 +146,7 @@ public final class FleetPlanner {
     Resync resync =
         spec.autoscaled()
                 || !completed
-                || placement.waiting() > 0
+                || placement.unresolved()
                 || LiveKitOutage.suspected(workers)
             ? Resync.REGULAR
             : Resync.NONE;

@@ -14,8 +14,17 @@ import java.util.List;
  * @param waiting dispatches of the agent the server gave up on: older than {@link #SETTLE} without
  *     a job (a younger one may be placed already, and counted by the worker that has it)
  * @param reoffer the waiting ones to dispatch again now
+ * @param settling dispatches of the agent without a job that are younger than {@link #SETTLE}: a
+ *     re-offer among them may be given up too (the server can offer it to a worker that does not
+ *     answer), so the reconcile must look again when they have settled rather than wait for an
+ *     event an idle fleet never sends
  */
-public record Placement(int waiting, List<WaitingDispatch> reoffer, String reason) {
+public record Placement(int waiting, List<WaitingDispatch> reoffer, String reason, int settling) {
+
+  /** Nothing waits and nothing is being offered: no reason to look again soon. */
+  public boolean unresolved() {
+    return waiting > 0 || settling > 0;
+  }
 
   /**
    * How long a new dispatch may go without a job before it counts as given up: the server's offer
@@ -29,25 +38,27 @@ public record Placement(int waiting, List<WaitingDispatch> reoffer, String reaso
    */
   public static Placement plan(
       List<WaitingDispatch> dispatches, String agentName, int availableWorkers, Instant now) {
+    List<WaitingDispatch> withoutJob =
+        dispatches.stream().filter(d -> d.agentName().equals(agentName) && d.jobs() == 0).toList();
     List<WaitingDispatch> givenUp =
-        dispatches.stream()
-            .filter(d -> d.agentName().equals(agentName) && d.jobs() == 0)
-            .filter(d -> !d.createdAt().plus(SETTLE).isAfter(now))
-            .toList();
+        withoutJob.stream().filter(d -> !d.createdAt().plus(SETTLE).isAfter(now)).toList();
+    int settling = withoutJob.size() - givenUp.size();
     if (givenUp.isEmpty()) {
-      return new Placement(0, List.of(), "");
+      return new Placement(0, List.of(), "", settling);
     }
     if (availableWorkers == 0) {
       return new Placement(
           givenUp.size(),
           List.of(),
           "%d dispatch(es) found no worker; none is free to take them yet"
-              .formatted(givenUp.size()));
+              .formatted(givenUp.size()),
+          settling);
     }
     return new Placement(
         givenUp.size(),
         givenUp,
         "%d dispatch(es) found no worker; dispatched again now that %d worker(s) can take calls"
-            .formatted(givenUp.size(), availableWorkers));
+            .formatted(givenUp.size(), availableWorkers),
+        settling);
   }
 }

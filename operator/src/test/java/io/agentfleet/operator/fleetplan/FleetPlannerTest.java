@@ -223,6 +223,30 @@ class FleetPlannerTest {
     assertThat(plan.resync()).isEqualTo(Resync.REGULAR);
   }
 
+  /**
+   * A re-offer can be given up like the first offer (the server may offer it to a worker that never
+   * answers). An idle fleet at its size sends no event, so the reconcile must come back by itself
+   * to see that, not at the controller's maximum interval.
+   */
+  @Test
+  void aDispatchJustMadeAgainKeepsTheReconcileComingBackUntilItHasAJob() {
+    WaitingDispatch reoffered =
+        new WaitingDispatch("AD_2", "room-1", "", "{}", NOW.minusSeconds(1), 0);
+
+    FleetPlan plan = FleetPlanner.plan(atRest(deployment(2), List.of(reoffered)));
+
+    FleetPlan.Writes writes = plan.writes().orElseThrow();
+    assertThat(writes.placement().waiting()).isZero();
+    assertThat(writes.placement().reoffer()).isEmpty();
+    assertThat(plan.resync()).isEqualTo(Resync.REGULAR);
+
+    WaitingDispatch placed =
+        new WaitingDispatch("AD_2", "room-1", "", "{}", NOW.minusSeconds(1), 1);
+    assertThat(FleetPlanner.plan(atRest(deployment(2), List.of(placed))).resync())
+        .as("once the server lists its job, nothing is left to look at")
+        .isEqualTo(Resync.NONE);
+  }
+
   @Test
   void aGracePeriodShorterThanTheDrainIsAWarningThatStillWrites() {
     AgentDeployment d = deployment(2);

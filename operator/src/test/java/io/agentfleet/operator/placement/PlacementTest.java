@@ -16,17 +16,21 @@ class PlacementTest {
 
   @Test
   void aDispatchWithAJobIsNotWaiting() {
-    Placement p = Placement.plan(List.of(dispatch("r1", "a", 30, 1)), "a", 2, T0);
+    Placement p =
+        Placement.plan(List.of(dispatch("r1", "a", 30, 1), dispatch("r2", "a", 1, 1)), "a", 2, T0);
     assertThat(p.waiting()).isZero();
     assertThat(p.reoffer()).isEmpty();
     assertThat(p.reason()).isEmpty();
+    assertThat(p.unresolved()).isFalse();
   }
 
   @Test
-  void aNewDispatchWithoutAJobIsStillBeingOffered() {
+  void aNewDispatchWithoutAJobIsStillBeingOfferedAndKeepsTheWatchOpen() {
     Placement p = Placement.plan(List.of(dispatch("r1", "a", 2, 0)), "a", 2, T0);
     assertThat(p.waiting()).isZero();
     assertThat(p.reoffer()).isEmpty();
+    assertThat(p.settling()).isOne();
+    assertThat(p.unresolved()).as("its offer may be given up too").isTrue();
   }
 
   @Test
@@ -35,6 +39,7 @@ class PlacementTest {
     Placement p = Placement.plan(List.of(old, dispatch("r2", "a", 1, 0)), "a", 1, T0);
     assertThat(p.waiting()).isOne();
     assertThat(p.reoffer()).containsExactly(old);
+    assertThat(p.settling()).isOne();
     assertThat(p.reason()).contains("1 dispatch(es) found no worker", "1 worker(s) can take calls");
   }
 
