@@ -210,16 +210,23 @@ class FleetPlannerTest {
     assertThat(plan.resync()).isEqualTo(Resync.NONE);
   }
 
+  /** A dispatch in room-1 of the fixed fleet of two at rest, made {@code ageSeconds} ago. */
+  static WaitingDispatch dispatch(int ageSeconds, int jobs) {
+    return new WaitingDispatch("AD_1", "room-1", "", "{}", NOW.minusSeconds(ageSeconds), jobs);
+  }
+
+  static FleetPlan atRestWith(WaitingDispatch dispatch) {
+    return FleetPlanner.plan(atRest(deployment(2), List.of(dispatch)));
+  }
+
   @Test
   void aDispatchNoWorkerTookIsMadeAgainAndWatchedEvenWithoutAutoscaling() {
-    WaitingDispatch given =
-        new WaitingDispatch("AD_1", "room-1", "", "{}", NOW.minusSeconds(30), 0);
+    WaitingDispatch given = dispatch(30, 0);
 
-    FleetPlan plan = FleetPlanner.plan(atRest(deployment(2), List.of(given)));
+    FleetPlan plan = atRestWith(given);
 
-    FleetPlan.Writes writes = plan.writes().orElseThrow();
-    assertThat(writes.placement().waiting()).isOne();
-    assertThat(writes.placement().reoffer()).containsExactly(given);
+    assertThat(plan.writes().orElseThrow().placement().waiting()).isOne();
+    assertThat(plan.writes().orElseThrow().placement().reoffer()).containsExactly(given);
     assertThat(plan.resync()).isEqualTo(Resync.REGULAR);
   }
 
@@ -230,19 +237,12 @@ class FleetPlannerTest {
    */
   @Test
   void aDispatchJustMadeAgainKeepsTheReconcileComingBackUntilItHasAJob() {
-    WaitingDispatch reoffered =
-        new WaitingDispatch("AD_2", "room-1", "", "{}", NOW.minusSeconds(1), 0);
+    FleetPlan plan = atRestWith(dispatch(1, 0));
 
-    FleetPlan plan = FleetPlanner.plan(atRest(deployment(2), List.of(reoffered)));
-
-    FleetPlan.Writes writes = plan.writes().orElseThrow();
-    assertThat(writes.placement().waiting()).isZero();
-    assertThat(writes.placement().reoffer()).isEmpty();
+    assertThat(plan.writes().orElseThrow().placement().waiting()).isZero();
+    assertThat(plan.writes().orElseThrow().placement().reoffer()).isEmpty();
     assertThat(plan.resync()).isEqualTo(Resync.REGULAR);
-
-    WaitingDispatch placed =
-        new WaitingDispatch("AD_2", "room-1", "", "{}", NOW.minusSeconds(1), 1);
-    assertThat(FleetPlanner.plan(atRest(deployment(2), List.of(placed))).resync())
+    assertThat(atRestWith(dispatch(1, 1)).resync())
         .as("once the server lists its job, nothing is left to look at")
         .isEqualTo(Resync.NONE);
   }
