@@ -15,6 +15,7 @@ import io.agentfleet.operator.autoscale.ScaleDecision.Limit;
 import io.agentfleet.operator.autoscale.ScalingHistory;
 import io.agentfleet.operator.events.EventReason;
 import io.agentfleet.operator.fleetplan.FleetPlan.Resync;
+import io.agentfleet.operator.placement.Placement;
 import io.agentfleet.operator.placement.WaitingDispatch;
 import io.agentfleet.operator.revision.Revision;
 import io.agentfleet.operator.revision.StoredRevisions;
@@ -210,11 +211,12 @@ class FleetPlannerTest {
     assertThat(plan.resync()).isEqualTo(Resync.NONE);
   }
 
-  /** A dispatch in room-1 of the fixed fleet of two at rest, made {@code ageSeconds} ago. */
+  /** A dispatch of the fleet's agent in room-1, made {@code ageSeconds} ago. */
   static WaitingDispatch dispatch(int ageSeconds, int jobs) {
     return new WaitingDispatch("AD_1", "room-1", "", "{}", NOW.minusSeconds(ageSeconds), jobs);
   }
 
+  /** The fixed fleet of two at rest, with that one dispatch in its watched rooms. */
   static FleetPlan atRestWith(WaitingDispatch dispatch) {
     return FleetPlanner.plan(atRest(deployment(2), List.of(dispatch)));
   }
@@ -225,8 +227,9 @@ class FleetPlannerTest {
 
     FleetPlan plan = atRestWith(given);
 
-    assertThat(plan.writes().orElseThrow().placement().waiting()).isOne();
-    assertThat(plan.writes().orElseThrow().placement().reoffer()).containsExactly(given);
+    Placement placement = plan.writes().orElseThrow().placement();
+    assertThat(placement.waiting()).isOne();
+    assertThat(placement.reoffer()).containsExactly(given);
     assertThat(plan.resync()).isEqualTo(Resync.REGULAR);
   }
 
@@ -239,8 +242,9 @@ class FleetPlannerTest {
   void aDispatchJustMadeAgainKeepsTheReconcileComingBackUntilItHasAJob() {
     FleetPlan plan = atRestWith(dispatch(1, 0));
 
-    assertThat(plan.writes().orElseThrow().placement().waiting()).isZero();
-    assertThat(plan.writes().orElseThrow().placement().reoffer()).isEmpty();
+    Placement placement = plan.writes().orElseThrow().placement();
+    assertThat(placement.waiting()).isZero();
+    assertThat(placement.reoffer()).isEmpty();
     assertThat(plan.resync()).isEqualTo(Resync.REGULAR);
     assertThat(atRestWith(dispatch(1, 1)).resync())
         .as("once the server lists its job, nothing is left to look at")
